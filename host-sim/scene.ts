@@ -112,7 +112,7 @@ export function sensorSimFromKeys(keys: Keys, clock: { now(): number }, timers?:
   return {
     scene,
     attach(bus: I2CBus): Tsl2591Model {
-      const model = new Tsl2591Model({ clock, scene, noise, seed, ...(timers ? { timers } : {}) });
+      const model = new Tsl2591Model({ clock, scene, noise, seed, epoch: start, ...(timers ? { timers } : {}) });
       model.chipId = chipId;
       model.nack = fault === "nack";
       if (unplugAt !== undefined) model.unplugBetween(start + unplugAt * 1000, start + (replugAt ?? Infinity) * 1000);

@@ -28,6 +28,8 @@ export interface Tsl2591ModelOptions {
   /** Relative standard deviation of count noise (0 = none), from a seeded generator. */
   noise?: number;
   seed?: number;
+  /** Clock time that scene time 0 stands for (default: when the model is created). */
+  epoch?: number;
 }
 
 export class Tsl2591Model implements I2CTarget {
@@ -68,7 +70,7 @@ export class Tsl2591Model implements I2CTarget {
     this.#stepMs = options.stepMs ?? 100;
     this.#noise = options.noise ?? 0;
     this.#seed = (options.seed ?? 1) >>> 0 || 1;
-    this.#start = this.#clock.now();
+    this.#start = options.epoch ?? this.#clock.now();
   }
 
   // ---- I2CTarget ----
