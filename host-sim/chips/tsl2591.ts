@@ -39,8 +39,6 @@ export class Tsl2591Model implements I2CTarget {
   nack = false;
   /** Number of upcoming transactions to NACK (transient bus errors). */
   nackNext = 0;
-  /** Completed integration cycles since power-on (for tests and benchmarks). */
-  cycles = 0;
 
   readonly #clock: { now(): number };
   readonly #scene: Scene;
@@ -60,6 +58,7 @@ export class Tsl2591Model implements I2CTarget {
   #present = true;
   #unplugWindow: [number, number] | undefined;
   #pin = false;
+  #cycles = 0;
   #timer: TimerHandle | undefined;
   readonly #watchers = new Set<(asserted: boolean) => void>();
 
@@ -102,6 +101,12 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   // ---- observation and faults ----
+  /** Completed integration cycles since power-on (for tests and benchmarks). */
+  get cycles(): number {
+    this.#advance();
+    return this.#cycles;
+  }
+
   /** INT pin level as a logic value: true = asserted (pulled low). */
   get interruptAsserted(): boolean {
     this.#advance();
@@ -167,7 +172,7 @@ export class Tsl2591Model implements I2CTarget {
     this.#c0 = this.#c1 = 0;
     this.#asleep = false;
     this.#outOfRange = 0;
-    this.cycles = 0;
+    this.#cycles = 0;
   }
 
   #running(): boolean {
@@ -268,7 +273,7 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   #completeCycle(start: number, end: number): void {
-    this.cycles++;
+    this.#cycles++;
     const control = this.#regs[Register.CONTROL]!;
     const gain = MODEL_GAINS[(control & Control.AGAIN_MASK) >> Control.AGAIN_SHIFT]!;
     const ms = end - start;
