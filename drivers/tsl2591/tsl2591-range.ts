@@ -17,6 +17,8 @@ const TARGET = 0.6;
 const HIGH_WATER = 0.9;
 /** Below this many CH0 counts a reading is too coarse to report unless no step is more sensitive. */
 export const MIN_REPORT_COUNTS = 500;
+/** Integration beyond the base time is only worth its slower rate below this many counts. */
+const ENOUGH_COUNTS = 2000;
 
 export function sensitivity(range: Range): number {
   return (GAIN_FACTORS[range.again] ?? 1) * integrationMs(range.atime);
@@ -42,13 +44,24 @@ export interface RangeDecision {
   report: boolean;
 }
 
-/** Highest step whose predicted CH0 (at `rate` counts per unit of sensitivity) stays ≤ TARGET. */
+/** Index of max gain at the base time: steps above it only lengthen the integration. */
+function maxGainStep(steps: readonly Range[]): number {
+  const i = steps.findIndex((s) => s.again === 3);
+  return i < 0 ? steps.length - 1 : i;
+}
+
+/**
+ * Highest step whose predicted CH0 (at `rate` counts per unit of sensitivity) stays ≤ TARGET,
+ * except that a longer-than-base integration is avoided while a shorter one gives enough counts.
+ */
 function bestStep(steps: readonly Range[], rate: number): number {
   let best = 0;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     if (rate * sensitivity(step) <= TARGET * maxCount(integrationMs(step.atime))) best = i;
   }
+  const floor = maxGainStep(steps);
+  while (best > floor && rate * sensitivity(steps[best - 1]!) >= ENOUGH_COUNTS) best--;
   return best;
 }
 
@@ -66,7 +79,8 @@ export function decide(steps: readonly Range[], index: number, ch0: number, ch1:
     return { next: Math.min(index, bestStep(steps, peak / sensitivity(here))), report: true };
   }
   // One count more than measured is a safe upper estimate of the light when counts are few.
-  const up = bestStep(steps, (peak + 1) / sensitivity(here));
-  const next = Math.max(index, up);
+  const best = bestStep(steps, (peak + 1) / sensitivity(here));
+  // Gain steps only move up here (hysteresis); a needlessly long integration is shortened.
+  const next = best > index || index > maxGainStep(steps) ? best : index;
   return { next, report: ch0 >= MIN_REPORT_COUNTS || index === top || next === index };
 }

@@ -32,7 +32,11 @@ test("decide: saturation jumps to the least sensitive step; near-zero counts jum
   assert.deepEqual(decide(steps, 0, 36863, 100), { next: 0, report: true });
   const up = decide(steps, 0, 0, 0);
   assert.equal(up.report, false);
-  assert.ok(up.next > 4, `jumped to ${up.next}`);
+  assert.deepEqual(steps[up.next], { again: 3, atime: 0 }, "no counts at low gain: straight to max gain");
+  const longer = decide(steps, 3, 38, 8); // 0.01 lux at max gain, 100 ms: too few counts
+  assert.deepEqual([steps[longer.next], longer.report], [{ again: 3, atime: 5 }, false]);
+  const shorter = decide(steps, 8, 30_000, 6_000); // plenty at 600 ms: a shorter time is enough
+  assert.deepEqual([steps[shorter.next], shorter.report], [{ again: 3, atime: 0 }, true]);
   assert.deepEqual(decide(steps, 1, 20_000, 4_000), { next: 1, report: true });
 });
 
