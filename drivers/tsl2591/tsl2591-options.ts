@@ -1,4 +1,4 @@
-// Options of the TSL2591 driver: their types, defaults and validation (pure; no IO).
+// Options and sample of the TSL2591 driver: their types, defaults and validation (pure; no IO).
 // Every bad value is a RangeError naming the option, so `configure()` changes nothing on error.
 import { GAIN_NAMES, PERSIST_CYCLES } from "./tsl2591-registers.js";
 import { DEFAULT_DEVICE_FACTOR, DEFAULT_GLASS_ATTENUATION } from "./tsl2591-lux.js";
@@ -29,6 +29,66 @@ export interface TSL2591Configuration {
   thresholds: TSL2591Thresholds | null;
   /** Consecutive out-of-range cycles before the interrupt: 0 (every cycle), 1, 2, 3, 5, 10..60 by 5. */
   persistence: number;
+}
+
+/** The SMBus members the driver uses (Moddable `embedded:io/smbus`). */
+export interface TSL2591IO {
+  readUint8(register: number): number;
+  readBuffer(register: number, count: number): ArrayBuffer;
+  writeUint8(register: number, value: number): void;
+  writeBuffer(register: number, buffer: ArrayBufferLike | ArrayBufferView): void;
+  sendByte(command: number): void;
+  close(): void;
+}
+
+export interface TSL2591SensorOptions {
+  io: new (options: { data: number; clock: number; hz: number; address: number }) => TSL2591IO;
+  data: number;
+  clock: number;
+  hz?: number;
+  address?: number;
+  [option: string]: unknown;
+}
+
+/** ECMA-419 Digital input on the INT pin (open drain, active low). */
+export interface TSL2591AlertOptions {
+  io: {
+    new (options: { pin: number | string; mode: number; edge: number; onReadable(): void }): { close(): void };
+    readonly InputPullUp?: number;
+    readonly Falling?: number;
+  };
+  pin: number | string;
+  mode?: number;
+  edge?: number;
+}
+
+export interface TSL2591Options extends Partial<TSL2591Configuration> {
+  sensor: TSL2591SensorOptions;
+  alert?: TSL2591AlertOptions;
+  /** The persist-interrupt thresholds were crossed (seen on the INT pin or by sample()). */
+  onAlert?(): void;
+  /** One line per fault transition (NACK, wrong ID, lost settings). */
+  onError?(message: string): void;
+}
+
+export interface TSL2591Sample {
+  /** Lux, or null when saturated at the least sensitive range (never -1, 0, NaN or Infinity). */
+  illuminance: number | null;
+  saturated: boolean;
+  /** When saturated, lux is at least this (null if the IR channel saturated too). */
+  lowerBound: number | null;
+  /** Raw channel 0 (visible + IR) counts. */
+  full: number;
+  /** Raw channel 1 (IR) counts. */
+  ir: number;
+  /** full − ir, never below 0. */
+  visible: number;
+  gain: TSL2591Gain;
+  gainFactor: number;
+  /** Integration time in ms. */
+  integration: number;
+  /** deviceFactor × glassAttenuation: lux = calibration × visible² / (full × integration × gainFactor). */
+  calibration: number;
 }
 
 export const DEFAULT_CONFIGURATION: Readonly<TSL2591Configuration> = Object.freeze({

@@ -13,69 +13,11 @@
 import { ADDRESS, CHIP_ID, Command, Enable, GAIN_FACTORS, GAIN_NAMES, PERSIST_CYCLES, Register, Status, Control, integrationMs } from "./tsl2591-registers.js";
 import { computeLux } from "./tsl2591-lux.js";
 import { decide, ladder, type Range } from "./tsl2591-range.js";
-import { DEFAULT_CONFIGURATION, mergeConfiguration, type TSL2591Configuration, type TSL2591Gain } from "./tsl2591-options.js";
+import { DEFAULT_CONFIGURATION, mergeConfiguration, type TSL2591Configuration, type TSL2591IO, type TSL2591Options, type TSL2591Sample } from "./tsl2591-options.js";
 
-export type { TSL2591Configuration, TSL2591Gain, TSL2591Thresholds } from "./tsl2591-options.js";
-
-/** The SMBus members the driver uses (Moddable `embedded:io/smbus`). */
-export interface TSL2591IO {
-  readUint8(register: number): number;
-  readBuffer(register: number, count: number): ArrayBuffer;
-  writeUint8(register: number, value: number): void;
-  writeBuffer(register: number, buffer: ArrayBufferLike | ArrayBufferView): void;
-  sendByte(command: number): void;
-  close(): void;
-}
-
-export interface TSL2591SensorOptions {
-  io: new (options: { data: number; clock: number; hz: number; address: number }) => TSL2591IO;
-  data: number;
-  clock: number;
-  hz?: number;
-  address?: number;
-  [option: string]: unknown;
-}
-
-/** ECMA-419 Digital input on the INT pin (open drain, active low). */
-export interface TSL2591AlertOptions {
-  io: {
-    new (options: { pin: number | string; mode: number; edge: number; onReadable(): void }): { close(): void };
-    readonly InputPullUp?: number;
-    readonly Falling?: number;
-  };
-  pin: number | string;
-  mode?: number;
-  edge?: number;
-}
-
-export interface TSL2591Options extends Partial<TSL2591Configuration> {
-  sensor: TSL2591SensorOptions;
-  alert?: TSL2591AlertOptions;
-  /** The persist-interrupt thresholds were crossed (seen on the INT pin or by sample()). */
-  onAlert?(): void;
-  /** One line per fault transition (NACK, wrong ID, lost settings). */
-  onError?(message: string): void;
-}
-
-export interface TSL2591Sample {
-  /** Lux, or null when saturated at the least sensitive range (never -1, 0, NaN or Infinity). */
-  illuminance: number | null;
-  saturated: boolean;
-  /** When saturated, lux is at least this (null if the IR channel saturated too). */
-  lowerBound: number | null;
-  /** Raw channel 0 (visible + IR) counts. */
-  full: number;
-  /** Raw channel 1 (IR) counts. */
-  ir: number;
-  /** full − ir, never below 0. */
-  visible: number;
-  gain: TSL2591Gain;
-  gainFactor: number;
-  /** Integration time in ms. */
-  integration: number;
-  /** deviceFactor × glassAttenuation: lux = calibration × visible² / (full × integration × gainFactor). */
-  calibration: number;
-}
+export type {
+  TSL2591AlertOptions, TSL2591Configuration, TSL2591Gain, TSL2591IO, TSL2591Options, TSL2591Sample, TSL2591SensorOptions, TSL2591Thresholds,
+} from "./tsl2591-options.js";
 
 const NP_ALWAYS = Uint8Array.of(0xFF, 0xFF, 0x00, 0x00); // NPAILT = 0xFFFF, NPAIHT = 0x0000
 

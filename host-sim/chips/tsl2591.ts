@@ -12,11 +12,8 @@
 import type { I2CTarget } from "../io/i2c.js";
 import type { Timers, TimerHandle } from "../../src/platform.js";
 import type { Scene } from "../scene.js";
-import { CHIP_ID, Command, Control, Enable, PERSIST_CYCLES, Register, Status, maxCount } from "../../drivers/tsl2591/tsl2591-registers.js";
-
-/** The chip's own gain per AGAIN and lux divisor ("truth" for the simulation; docs §3, §4). */
-export const MODEL_GAINS = Object.freeze([1, 25, 428, 9876]);
-export const MODEL_DIVISOR = 408;
+import { Gaussian, MODEL_GAINS, compareThresholds, integrate, interruptLevel, specialFunction } from "./tsl2591-adc.js";
+import { CHIP_ID, Command, Control, Enable, Register, Status, maxCount } from "../../drivers/tsl2591/tsl2591-registers.js";
 
 export interface Tsl2591ModelOptions {
   clock: { now(): number };
@@ -45,7 +42,7 @@ export class Tsl2591Model implements I2CTarget {
   readonly #timers: Timers | undefined;
   readonly #stepMs: number;
   readonly #noise: number;
-  #seed: number;
+  readonly #random: Gaussian;
   readonly #start: number;
   readonly #regs = new Uint8Array(0x20);
   readonly #snapshot = new Uint8Array(4);
@@ -68,7 +65,7 @@ export class Tsl2591Model implements I2CTarget {
     this.#timers = options.timers;
     this.#stepMs = options.stepMs ?? 100;
     this.#noise = options.noise ?? 0;
-    this.#seed = (options.seed ?? 1) >>> 0 || 1;
+    this.#random = new Gaussian(options.seed ?? 1);
     this.#start = options.epoch ?? this.#clock.now();
   }
 
@@ -127,7 +124,7 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   get present(): boolean {
-    this.#answers();
+    this.#plug();
     return this.#present;
   }
 
@@ -148,22 +145,25 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   // ---- internals ----
+  /** Applies a scheduled unplug/replug window. */
+  #plug(): void {
+    if (this.#unplugWindow === undefined) return;
+    const now = this.#clock.now();
+    const [at, until] = this.#unplugWindow;
+    if (now >= at && now < until) this.#present = false;
+    else if (now >= until) {
+      this.#unplugWindow = undefined;
+      this.replug();
+    }
+  }
+
+  /** Whether this transaction is acknowledged (consumes one `nackNext`). */
   #answers(): boolean {
-    if (this.#unplugWindow !== undefined) {
-      const now = this.#clock.now();
-      const [at, until] = this.#unplugWindow;
-      if (now >= at && now < until) this.#present = false;
-      else if (now >= until) {
-        this.#unplugWindow = undefined;
-        this.replug();
-      }
-    }
+    this.#plug();
     if (!this.#present || this.nack) return false;
-    if (this.nackNext > 0) {
-      this.nackNext--;
-      return false;
-    }
-    return true;
+    if (this.nackNext <= 0) return true;
+    this.nackNext--;
+    return false;
   }
 
   #powerOnReset(): void {
@@ -191,8 +191,10 @@ export class Tsl2591Model implements I2CTarget {
         this.#regs[Register.ENABLE] = value & Enable.WRITABLE;
         const off = (value & (Enable.PON | Enable.AEN)) !== (Enable.PON | Enable.AEN);
         // AVALID clears when PON or AEN goes to 0 (docs §3); a restart begins a fresh cycle.
-        if (off) this.#regs[Register.STATUS] = this.#regs[Register.STATUS]! & ~Status.AVALID;
-        if (off) this.#asleep = false;
+        if (off) {
+          this.#regs[Register.STATUS] = this.#regs[Register.STATUS]! & ~Status.AVALID;
+          this.#asleep = false;
+        }
         if (!wasRunning && this.#running()) this.#cycleStart = this.#clock.now();
         return true;
       }
@@ -234,31 +236,17 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   #special(command: number): boolean {
-    const status = this.#regs[Register.STATUS]!;
-    switch (command) {
-      case Command.FORCE_INTERRUPT: this.#regs[Register.STATUS] = status | Status.AINT | Status.NPINTR; break;
-      case Command.CLEAR_ALS_INTERRUPT: this.#regs[Register.STATUS] = status & ~Status.AINT; break;
-      case Command.CLEAR_ALL_INTERRUPTS: this.#regs[Register.STATUS] = status & ~(Status.AINT | Status.NPINTR); break;
-      case Command.CLEAR_NP_INTERRUPT: this.#regs[Register.STATUS] = status & ~Status.NPINTR; break;
-      default: return false; // reserved special functions
-    }
-    if (this.#asleep && !this.#pinLevel()) {
+    if (!specialFunction(this.#regs, command)) return false; // reserved special functions
+    if (this.#asleep && !interruptLevel(this.#regs)) {
       this.#asleep = false; // sleep-after-interrupt resumes once the interrupt is cleared
       this.#cycleStart = this.#clock.now();
     }
     return true;
   }
 
-  #pinLevel(): boolean {
-    const enable = this.#regs[Register.ENABLE]!;
-    const status = this.#regs[Register.STATUS]!;
-    return ((status & Status.AINT) !== 0 && (enable & Enable.AIEN) !== 0) ||
-      ((status & Status.NPINTR) !== 0 && (enable & Enable.NPIEN) !== 0);
-  }
-
   /** Completes every integration cycle that ended by now. */
   #advance(): void {
-    this.#answers();
+    this.#plug();
     const now = this.#clock.now();
     const length = this.#cycleMs();
     // After a very long idle stretch only the last cycles matter (data and persistence).
@@ -276,54 +264,17 @@ export class Tsl2591Model implements I2CTarget {
     this.#cycles++;
     const control = this.#regs[Register.CONTROL]!;
     const gain = MODEL_GAINS[(control & Control.AGAIN_MASK) >> Control.AGAIN_SHIFT]!;
-    const ms = end - start;
     const max = maxCount(((control & Control.ATIME_MASK) + 1) * 100);
-    // Light averaged over the integration window at 1 ms resolution (so flicker integrates).
-    let lux = 0;
-    let ir = 0;
-    const samples = Math.max(1, Math.round(ms));
-    for (let i = 0; i < samples; i++) {
-      const light = this.#scene(start + (i + 0.5) * (ms / samples) - this.#start);
-      lux += light.lux;
-      ir += light.irFraction;
-    }
-    lux /= samples;
-    ir /= samples;
-    // Inverse of the lux formula: lux = DF × ch0 × (1 − f)² / (ms × gain) with ch1 = f × ch0.
-    const full = (lux * ms * gain) / (MODEL_DIVISOR * (1 - ir) * (1 - ir));
-    const noisy = this.#noise > 0 ? full * (1 + this.#noise * this.#gaussian()) : full;
-    this.#c0 = Math.min(max, Math.max(0, Math.round(noisy)));
-    this.#c1 = Math.min(max, Math.max(0, Math.round(noisy * ir)));
+    const counts = integrate(this.#scene, { start: start - this.#start, end: end - this.#start, gain, max, noise: this.#noise }, this.#random);
+    this.#c0 = counts.c0;
+    this.#c1 = counts.c1;
     this.#regs[Register.STATUS] = this.#regs[Register.STATUS]! | Status.AVALID;
-    this.#interrupts();
-    if ((this.#regs[Register.ENABLE]! & Enable.SAI) !== 0 && this.#pinLevel()) this.#asleep = true;
-  }
-
-  /** Threshold comparison on C0 only, at the end of each cycle (docs §6). */
-  #interrupts(): void {
-    const r = this.#regs;
-    const word = (at: number): number => r[at]! | (r[at + 1]! << 8);
-    const c0 = this.#c0;
-    const apers = r[Register.PERSIST]! & 0x0F;
-    if (c0 < word(Register.AILTL) || c0 > word(Register.AIHTL)) this.#outOfRange++;
-    else this.#outOfRange = 0;
-    if (apers === 0 || this.#outOfRange >= PERSIST_CYCLES[apers]!) r[Register.STATUS] = r[Register.STATUS]! | Status.AINT;
-    if (c0 < word(Register.NPAILTL) || c0 > word(Register.NPAIHTL)) r[Register.STATUS] = r[Register.STATUS]! | Status.NPINTR;
-  }
-
-  /** Box-Muller on a xorshift32 generator: deterministic noise for a given seed. */
-  #gaussian(): number {
-    const next = (): number => {
-      let x = this.#seed;
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-      this.#seed = x >>> 0;
-      return (this.#seed + 1) / 4294967297;
-    };
-    return Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+    this.#outOfRange = compareThresholds(this.#regs, this.#c0, this.#outOfRange);
+    if ((this.#regs[Register.ENABLE]! & Enable.SAI) !== 0 && interruptLevel(this.#regs)) this.#asleep = true;
   }
 
   #notify(): void {
-    const level = this.#present && this.#pinLevel();
+    const level = this.#present && interruptLevel(this.#regs);
     if (level === this.#pin) return;
     this.#pin = level;
     for (const watcher of this.#watchers) watcher(level);
