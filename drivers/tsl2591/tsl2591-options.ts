@@ -69,6 +69,13 @@ export interface TSL2591Options extends Partial<TSL2591Configuration> {
   onAlert?(): void;
   /** One line per fault transition (NACK, wrong ID, lost settings). */
   onError?(message: string): void;
+  /**
+   * Moddable `timer`-shaped timers (src/platform.ts Timers). When given, the driver polls the
+   * chip every 50 ms between sample() calls, so auto-range follows the light and sample() always
+   * has an in-range reading ready. Without it, auto-range advances only on sample() calls.
+   * Not used with powerSave (the chip sleeps between samples).
+   */
+  timers?: { repeat(callback: () => void, milliseconds: number): object; clear(handle: object | undefined): void };
 }
 
 export interface TSL2591Sample {

@@ -20,6 +20,7 @@ export type {
 } from "./tsl2591-options.js";
 
 const NP_ALWAYS = Uint8Array.of(0xFF, 0xFF, 0x00, 0x00); // NPAILT = 0xFFFF, NPAIHT = 0x0000
+const TRACK_MS = 50; // background poll period with `timers`: half the shortest integration
 
 export default class TSL2591 {
   readonly #io: TSL2591IO;
@@ -34,9 +35,13 @@ export default class TSL2591 {
   #errors = 0;
   #fault: string | undefined;
   #closed = false;
+  #timers: TSL2591Options["timers"];
+  #tracker: object | undefined;
+  /** A reading taken by the background poll and not yet returned by sample(). */
+  #pending: TSL2591Sample | undefined;
 
   constructor(options: TSL2591Options) {
-    const { sensor, alert, onAlert, onError, ...initial } = options;
+    const { sensor, alert, onAlert, onError, timers, ...initial } = options;
     this.#config = mergeConfiguration(DEFAULT_CONFIGURATION, initial);
     if (alert !== undefined && this.#config.powerSave) throw new RangeError("tsl2591: powerSave cannot be used with an alert pin (INT signals every one-shot cycle)");
     this.#onError = onError;
@@ -62,6 +67,8 @@ export default class TSL2591 {
       this.#io.close();
       throw new Error(`tsl2591: setup failed at ${where} (${String((error as Error)?.message ?? error)})`);
     }
+    this.#timers = timers;
+    this.#tracker = timers?.repeat(() => this.#track(), TRACK_MS);
     if (alert !== undefined) {
       this.#alert = new alert.io({
         pin: alert.pin,
@@ -97,17 +104,22 @@ export default class TSL2591 {
   sample(): TSL2591Sample | undefined {
     if (this.#closed) return undefined;
     if (this.#fault !== undefined && !this.#recover()) return undefined;
+    let sample: TSL2591Sample | undefined;
     try {
-      return this.#measure();
+      sample = this.#measure();
     } catch (error) {
       this.#failed(error);
       return undefined;
     }
+    sample ??= this.#pending;
+    this.#pending = undefined;
+    return sample;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#timers?.clear(this.#tracker);
     this.#alert?.close();
     try {
       this.#io.writeUint8(Command.NORMAL | Register.ENABLE, 0x00); // sleep: PON = AEN = 0
@@ -243,6 +255,16 @@ export default class TSL2591 {
     if (message === this.#fault) return;
     this.#fault = message;
     this.#onError?.(message);
+  }
+
+  /** Background poll (with `timers`): keeps auto-range tracking; faults wait for sample(). */
+  #track(): void {
+    if (this.#closed || this.#fault !== undefined || this.#config.powerSave) return;
+    try {
+      this.#pending = this.#measure() ?? this.#pending;
+    } catch (error) {
+      this.#failed(error);
+    }
   }
 
   #onAlertPin(): void {

@@ -124,3 +124,21 @@ test("total darkness reads 0 lux at the most sensitive range (a measurement, not
   assert.ok(sample);
   assert.deepEqual([sample.illuminance, sample.saturated, sample.gain, sample.integration], [0, false, "max", 600]);
 });
+
+test("with injected timers auto-range tracks between samples: a slow caller gets an in-range reading at once", () => {
+  const slow = (track: boolean): (number | null | undefined)[] => {
+    const rig = makeRig({}, { lux: 0.05, irFraction: 0.2 }, undefined, track);
+    rig.clock.advance(5_000);
+    rig.driver.sample();
+    rig.light.lux = 50_000; // darkness → daylight between two samples 5 s apart
+    rig.clock.advance(5_000);
+    const first = rig.driver.sample()?.illuminance;
+    rig.clock.advance(5_000);
+    return [first, rig.driver.sample()?.illuminance];
+  };
+  const [without, later] = slow(false);
+  assert.equal(without, undefined, "without timers the range change costs one sample() call");
+  assert.ok(later !== undefined && later !== null && Math.abs(later - 50_000) / 50_000 < 0.02);
+  const [tracked] = slow(true);
+  assert.ok(tracked !== undefined && tracked !== null && Math.abs(tracked - 50_000) / 50_000 < 0.02, `${tracked}`);
+});

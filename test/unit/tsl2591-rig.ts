@@ -17,7 +17,8 @@ export interface Rig {
   next(maxMs?: number, stepMs?: number): { sample: TSL2591Sample | undefined; elapsed: number };
 }
 
-export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, light = { lux: 250, irFraction: 0.2 }, scene?: Scene): Rig {
+/** `track`: hand the driver the virtual clock as its timers (background auto-range polling). */
+export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, light = { lux: 250, irFraction: 0.2 }, scene?: Scene, track = false): Rig {
   const clock = new VirtualClock(1_000);
   const bus = new I2CBus();
   const state = { ...light };
@@ -27,6 +28,7 @@ export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, l
   const driver = new TSL2591({
     sensor: { io: smbusClass(bus), data: 21, clock: 22 },
     onError: (message) => errors.push(message),
+    ...(track ? { timers: clock } : {}),
     ...options,
   });
   return {
