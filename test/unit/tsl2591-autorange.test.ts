@@ -5,6 +5,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeRig, type Rig } from "./tsl2591-rig.js";
 import { decide, ladder, sensitivity } from "../../drivers/tsl2591/tsl2591-range.js";
+import { VirtualClock } from "../../host-sim/clock.js";
+import { I2CBus } from "../../host-sim/io/i2c.js";
+import { smbusClass } from "../../host-sim/io/smbus.js";
+import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
+import TSL2591 from "../../drivers/tsl2591/tsl2591.js";
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 
@@ -53,6 +58,25 @@ test("init writes: ID check, ADC off, CONTROL, no-persist window as data-ready f
     "write a0 03",          // ENABLE = PON | AEN
   ]);
   assert.ok(rig.bus.log.every((e) => e.ack));
+});
+
+test("constructor writes: ID read first, then thresholds and persistence when interrupts are asked for", () => {
+  const clock = new VirtualClock();
+  const bus = new I2CBus();
+  bus.attach(0x29, new Tsl2591Model({ clock, scene: () => ({ lux: 1, irFraction: 0 }) }));
+  bus.logging = true;
+  new TSL2591({ sensor: { io: smbusClass(bus), data: 21, clock: 22 }, gain: "low", integration: 600, thresholds: { low: 0x0102, high: 0x0304 }, persistence: 10 });
+  assert.deepEqual(bus.log.map((e) => `${e.kind} ${hex(e.bytes)}`), [
+    "write b2",             // COMMAND: normal transaction, register 0x12 (ID)
+    "read 50",              // ID = 0x50
+    "write a0 01",          // ENABLE = PON
+    "write a1 05",          // CONTROL: low gain, ATIME = 101 (600 ms)
+    "write a4 02 01 04 03", // AILT = 0x0102, AIHT = 0x0304, LSB first, auto-increment
+    "write ac 05",          // PERSIST: APERS = 0101 (10 cycles)
+    "write a8 ff ff 00 00",
+    "write e7",
+    "write a0 13",          // ENABLE = AIEN | AEN | PON
+  ]);
 });
 
 test("a range change stops the ADC, writes CONTROL, drops the stale flag and restarts", () => {
