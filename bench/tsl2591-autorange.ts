@@ -95,3 +95,19 @@ for (const row of rows) console.log(row);
 console.log(`worst case cycles: luxflow ${worst.ours}, ESPHome ${worst.esphome} (ratio ${(worst.esphome / worst.ours).toFixed(2)}x)`);
 console.log(`worst case time: luxflow ${worstMs.ours} ms, ESPHome ${worstMs.esphome} ms (ratio ${(worstMs.esphome / worstMs.ours).toFixed(2)}x)`);
 console.log(`transitions ending outside 2 %: luxflow ${errors.ours} of ${rows.length}, ESPHome ${errors.esphome} of ${rows.length}`);
+
+// Accuracy by range: settled readings of the driver against the scene, IR share 0.2.
+console.log("\nscene lux | luxflow reading (range, counts)                 | error");
+for (const lux of [0.001, 0.005, 0.01, 0.1, 1, 10, 100, 1_000, 10_000, 40_000, 80_000, 95_000, 120_000]) {
+  const r = rig(lux);
+  const driver = new TSL2591({ sensor: { io: r.io, data: 1, clock: 2 } });
+  let s = driver.sample();
+  for (let i = 0; s === undefined && i < 5_000; i++) {
+    r.clock.advance(1);
+    s = driver.sample();
+  }
+  if (s === undefined) throw new Error(`no reading at ${lux} lux`);
+  const shown = s.illuminance === null ? `saturated (≥ ${s.lowerBound?.toFixed(0)})` : s.illuminance.toPrecision(6);
+  const error = s.illuminance === null ? "no value" : `${((Math.abs(s.illuminance - lux) / lux) * 100).toFixed(3)} %`;
+  console.log(`${String(lux).padStart(9)} | ${`${shown} (${s.gain} ${s.integration} ms, ${s.full}/${s.ir})`.padEnd(48)} | ${error}`);
+}
