@@ -50,7 +50,7 @@ export class Board {
       password: sim.sim_wifi_password ?? SIM_WIFI_DEFAULTS.password,
       clock: this.clock,
     });
-    this.sensor = sensorSimFromKeys(sim, this.clock).attach(this.i2c);
+    this.sensor = sensorSimFromKeys(sim, this.clock, this.clock).attach(this.i2c);
     const SMBus = smbusClass(this.i2c);
     this.io = Object.freeze({ SMBus });
     this.device = Object.freeze({

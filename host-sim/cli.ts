@@ -42,7 +42,12 @@ async function run(invocation: SimInvocation): Promise<void> {
     if (invocation.count > 0 && seen >= invocation.count) void stop(0);
   }, note);
 
-  const board = new Board({ config, sim: invocation.sim });
+  let board: Board;
+  try {
+    board = new Board({ config, sim: invocation.sim });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   installBoard(board);
 
   let stopping = false;

@@ -4,24 +4,18 @@
 // with `sim_` (plus `engine`). Anything else is an error that names the key.
 import { readFileSync } from "node:fs";
 import { CONFIG_KEYS, parseConfig, type Config } from "../src/config.js";
-import { SIM_SENSOR_KEYS } from "./scene.js";
+import { SIM_SENSOR_KEYS, type SimKey } from "./scene.js";
 
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-export interface SimKey {
-  readonly key: string;
-  readonly default: string;
-  readonly help: string;
-}
-
 export const SIM_BOARD_KEYS: readonly SimKey[] = Object.freeze([
-  { key: "engine", default: "node", help: "JavaScript engine running the firmware: node, or xs (Moddable's engine)" },
-  { key: "sim_wifi_ssid", default: "luxflow-sim", help: "SSID of the simulated access point (the board joins it when ssid matches)" },
-  { key: "sim_wifi_password", default: "", help: "Password of the simulated access point" },
-  { key: "sim_broker_port", default: "1883", help: "Port of the embedded broker (used when mqtt_host is not given; 0 = any free port)" },
-  { key: "sim_count", default: "0", help: "Stop after this many readings have been seen (0 = run until Ctrl-C)" },
+  { name: "engine", default: "node", description: "JavaScript engine running the firmware: node, or xs (Moddable's engine)" },
+  { name: "sim_wifi_ssid", default: "luxflow-sim", description: "SSID of the simulated access point (the board joins it when ssid matches)" },
+  { name: "sim_wifi_password", default: "", description: "Password of the simulated access point" },
+  { name: "sim_broker_port", default: "1883", description: "Port of the embedded broker (used when mqtt_host is not given; 0 = any free port)" },
+  { name: "sim_count", default: "0", description: "Stop after this many readings have been seen (0 = run until Ctrl-C)" },
 ]);
 
 export function allSimKeys(): readonly SimKey[] {
@@ -53,7 +47,7 @@ function wholeNumber(sim: Record<string, string>, key: string, fallback: string,
 
 export function parseArgs(args: readonly string[], base: Readonly<Record<string, unknown>>): SimInvocation {
   const firmwareKeys = new Set(CONFIG_KEYS.map((spec) => spec.key));
-  const simKeys = new Set(allSimKeys().map((spec) => spec.key));
+  const simKeys = new Set(allSimKeys().map((spec) => spec.name));
   const config: Record<string, unknown> = { ...base };
   const sim: Record<string, string> = {};
   for (const arg of args) {
@@ -98,6 +92,6 @@ export function helpText(): string {
     lines.push(`  ${spec.key.padEnd(18)} ${spec.help}${shown}`);
   }
   lines.push("", "Simulator keys:");
-  for (const spec of allSimKeys()) lines.push(`  ${spec.key.padEnd(18)} ${spec.help} (default ${spec.default === "" ? '""' : spec.default})`);
+  for (const spec of allSimKeys()) lines.push(`  ${spec.name.padEnd(18)} ${spec.description} (default ${spec.default === "" ? "none" : spec.default})`);
   return lines.join("\n");
 }

@@ -54,7 +54,7 @@ export function startApp(platform: AppPlatform): App | undefined {
     log.error("config: this board names no I2C pins; pass i2c_data=… and i2c_clock=… to mcconfig");
     return undefined;
   }
-  const light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, clock, log);
+  const light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, clock, timers, log);
 
   const connection = new MqttConnection({
     socket: platform.socket,

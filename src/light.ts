@@ -5,7 +5,7 @@ import TSL2591 from "embedded:sensor/AmbientLight/TSL2591";
 import type { TSL2591Options } from "embedded:sensor/AmbientLight/TSL2591";
 import { OnceLogger } from "./log.js";
 import type { Reading } from "./payload.js";
-import type { Clock, Logger } from "./platform.js";
+import type { Clock, Logger, Timers } from "./platform.js";
 import { describe, type Source } from "./scheduler.js";
 
 export type SensorBus = TSL2591Options["sensor"];
@@ -20,6 +20,7 @@ export class LightSource implements Source<Reading> {
     private readonly bus: SensorBus,
     private readonly sensorId: string,
     private readonly clock: Clock,
+    private readonly timers: Timers,
     log: Logger,
   ) {
     this.#problems = new OnceLogger(log);
@@ -51,6 +52,7 @@ export class LightSource implements Source<Reading> {
     try {
       this.#sensor = new TSL2591({
         sensor: this.bus,
+        timers: this.timers,
         onError: (message: string) => this.#problems.warn(`sensor: ${message}`),
       });
       this.#problems.clear("sensor: tsl2591 found");

@@ -3,7 +3,7 @@
 // register write sequence at init and at a range change, and accuracy across the whole range.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeRig, type Rig } from "./tsl2591-rig.js";
+import { makeRig, type Rig } from "../helpers/tsl2591-rig.js";
 import { decide, ladder, sensitivity } from "../../drivers/tsl2591/tsl2591-range.js";
 import { VirtualClock } from "../../host-sim/clock.js";
 import { I2CBus } from "../../host-sim/io/i2c.js";

@@ -1,7 +1,7 @@
 // The driver against the register-accurate chip model on a virtual clock (no real sleeping).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeRig } from "./tsl2591-rig.js";
+import { makeRig } from "../helpers/tsl2591-rig.js";
 
 test("sample() never waits: undefined until one integration has completed, then a reading", () => {
   const rig = makeRig({ autoRange: false, gain: "medium", integration: 100 });

@@ -7,7 +7,7 @@ import { I2CBus } from "../../host-sim/io/i2c.js";
 import { smbusClass } from "../../host-sim/io/smbus.js";
 import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
 import TSL2591 from "../../drivers/tsl2591/tsl2591.js";
-import { makeRig } from "./tsl2591-rig.js";
+import { makeRig } from "../helpers/tsl2591-rig.js";
 
 function sensorOn(bus: I2CBus, closed: { count: number }) {
   const Base = smbusClass(bus);

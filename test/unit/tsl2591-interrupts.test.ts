@@ -8,7 +8,7 @@ import { smbusClass } from "../../host-sim/io/smbus.js";
 import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
 import { intPinDigital } from "../../host-sim/chips/tsl2591-int.js";
 import TSL2591 from "../../drivers/tsl2591/tsl2591.js";
-import { makeRig } from "./tsl2591-rig.js";
+import { makeRig } from "../helpers/tsl2591-rig.js";
 
 function chip(lux: number) {
   const clock = new VirtualClock(0);

@@ -7,7 +7,7 @@ import { I2CBus } from "../../host-sim/io/i2c.js";
 import { smbusClass } from "../../host-sim/io/smbus.js";
 import { SIM_SENSOR_KEYS, sceneFromKeys, sensorSimFromKeys } from "../../host-sim/scene.js";
 import TSL2591 from "../../drivers/tsl2591/tsl2591.js";
-import { makeRig } from "./tsl2591-rig.js";
+import { makeRig } from "../helpers/tsl2591-rig.js";
 
 test("every sim key starts with sim_ and has a description; defaults build a 250 lux, 20 % IR scene", () => {
   for (const key of SIM_SENSOR_KEYS) {
