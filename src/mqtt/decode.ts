@@ -46,12 +46,12 @@ class Reader {
   bytes: Uint8Array = new Uint8Array(0);
 
   u8(what: string): number {
-    if (this.o >= this.end) fail(`${what} missing: packet too short`);
+    if (this.o >= this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);
     return this.bytes[this.o++]!;
   }
 
   u16(what: string): number {
-    if (this.o + 2 > this.end) fail(`${what} missing: packet too short`);
+    if (this.o + 2 > this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);
     const v = (this.bytes[this.o]! << 8) | this.bytes[this.o + 1]!;
     this.o += 2;
     return v;
@@ -65,7 +65,7 @@ class Reader {
 
   binary(what: string): Uint8Array {
     const n = this.u16(`${what} length`);
-    if (this.o + n > this.end) fail(`${what} runs past the end of the packet`);
+    if (this.o + n > this.end) fail(`${what} runs past the end of the packet (§1.5.3)`);
     const v = this.bytes.subarray(this.o, this.o + n);
     this.o += n;
     return v;
@@ -73,7 +73,7 @@ class Reader {
 
   string(what: string): string {
     const n = this.u16(`${what} length`);
-    if (this.o + n > this.end) fail(`${what} runs past the end of the packet`);
+    if (this.o + n > this.end) fail(`${what} runs past the end of the packet (§1.5.3)`);
     const s = utf8Decode(this.bytes, this.o, this.o + n);
     if (s === undefined) fail(`${what} is not valid MQTT UTF-8 [MQTT-1.5.3-1] [MQTT-1.5.3-2]`);
     this.o += n;
@@ -81,7 +81,7 @@ class Reader {
   }
 
   done(what: string): void {
-    if (this.o !== this.end) fail(`${what} has ${this.end - this.o} unexpected trailing bytes`);
+    if (this.o !== this.end) fail(`${what} has ${this.end - this.o} unexpected trailing bytes (§2.2.3)`);
   }
 }
 
@@ -189,7 +189,7 @@ function parsePacket(r: Reader, bytes: Uint8Array, start: number, length: number
     case 4: case 5: case 6: case 7: case 11: {
       // PUBREL has flags 0010 [MQTT-3.6.1-1]; the others 0000 [MQTT-2.2.2-1].
       flagsMustBe(first, type === 6 ? 2 : 0, type === 6 ? "[MQTT-3.6.1-1]" : "[MQTT-2.2.2-1]");
-      if (r.end - r.o !== 2) fail(`${PACKET_NAMES[type]} remaining length ${r.end - r.o} must be 2`);
+      if (r.end - r.o !== 2) fail(`${PACKET_NAMES[type]} remaining length ${r.end - r.o} must be 2 (§3.${type}.1)`);
       return { type, id: r.id(PACKET_NAMES[type]!) };
     }
     case 8:
@@ -204,7 +204,7 @@ function parsePacket(r: Reader, bytes: Uint8Array, start: number, length: number
     default: {
       const t = type as 12 | 13 | 14;
       flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
-      if (r.end !== r.o) fail(`${PACKET_NAMES[t]} remaining length ${r.end - r.o} must be 0`);
+      if (r.end !== r.o) fail(`${PACKET_NAMES[t]} remaining length ${r.end - r.o} must be 0 (§3.${t}.1)`);
       return { type: t };
     }
   }
