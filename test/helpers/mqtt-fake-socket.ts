@@ -9,6 +9,8 @@ export class FakeSocket implements ByteSocket {
   closed = false;
   /** Free send space reported to the client; write() beyond it throws like lwIP's "would block". */
   space = 1 << 16;
+  /** When true, writes use up `space` until the test calls writable(n). */
+  finite = false;
   #inbox: Uint8Array[] = [];
 
   constructor(options: ByteSocketOptions) {
@@ -25,6 +27,7 @@ export class FakeSocket implements ByteSocket {
     if (this.closed) throw new Error("closed");
     if (data.length > this.space) throw new Error("would block");
     this.written.push(data.slice());
+    if (this.finite) this.space -= data.length;
     return this.space;
   }
 
@@ -35,6 +38,12 @@ export class FakeSocket implements ByteSocket {
   /** TCP connected: the first onWritable. */
   open(): void {
     this.options.onWritable(this.space);
+  }
+
+  /** Send space freed: ECMA-419 onWritable(count). */
+  writable(count: number): void {
+    this.space = count;
+    this.options.onWritable(count);
   }
 
   /** Bytes from the broker. */
