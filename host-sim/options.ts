@@ -72,7 +72,9 @@ export function parseArgs(args: readonly string[], base: Readonly<Record<string,
     embeddedBroker,
     engine,
     count: wholeNumber(sim, "sim_count", "0", 1e9),
-    brokerPort: wholeNumber(sim, "sim_broker_port", "1883", 65535),
+    brokerPort: sim.sim_broker_port === undefined && args.some((arg) => arg.startsWith("mqtt_port="))
+      ? Number(config.mqtt_port)
+      : wholeNumber(sim, "sim_broker_port", "1883", 65535),
   };
 }
 

@@ -4,7 +4,6 @@
 // the Moddable modules), in the host simulator and under test with virtual time.
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
 import { LightSource, type SensorBus } from "./light.js";
-import { OnceLogger } from "./log.js";
 import { MqttConnection } from "./mqtt/connection.js";
 import { utf8Encode } from "./mqtt/utf8.js";
 import { thingflowPayload, type Reading } from "./payload.js";
@@ -31,7 +30,7 @@ export interface App {
   readonly config: Config;
   readonly light: LightSource;
   readonly connection: MqttConnection;
-  readonly stats: { published: number; dropped: number };
+  readonly stats: { published: number };
   stop(): void;
 }
 
@@ -66,21 +65,12 @@ export function startApp(platform: AppPlatform): App | undefined {
     port: config.mqttPort,
     clientId: config.mqttClientId,
     keepalive: config.mqttKeepalive,
-    onConnect: () => log.info(`mqtt: connected to ${config.mqttHost}:${config.mqttPort} as ${config.mqttClientId}`),
-    onDisconnect: (reason) => log.warn(`mqtt: ${reason}`),
   });
 
-  const stats = { published: 0, dropped: 0 };
-  const offline = new OnceLogger(log);
+  const stats = { published: 0 };
   const topic = config.mqttTopic;
   const publisher: Sink<Reading> = {
     onNext(reading) {
-      if (!connection.connected) {
-        stats.dropped++;
-        offline.warn("mqtt: not connected; readings are not being sent");
-        return;
-      }
-      offline.clear();
       connection.publish(topic, utf8Encode(thingflowPayload(reading)), { qos: 0 });
       stats.published++;
     },
