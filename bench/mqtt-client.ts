@@ -7,7 +7,7 @@
 import { connect as mqttConnect, type MqttClient } from "mqtt";
 import { RealClock } from "../host-sim/clock.js";
 import { startMosquitto } from "../host-sim/faults/brokers.js";
-import { tcpSocketFactory } from "../host-sim/net/tls.js";
+import { tcpSocketFactory } from "../host-sim/net/sockets.js";
 import { MqttConnection } from "../src/mqtt/connection.js";
 
 const PAYLOAD = new Uint8Array(Buffer.from('["lux-1",1795355431,284.1312]'));

@@ -6,7 +6,7 @@ import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js"
 import { LightSource, type SensorBus } from "./light.js";
 import { MqttConnection } from "./mqtt/connection.js";
 import { utf8Encode } from "./mqtt/utf8.js";
-import { thingflowPayload, type Reading } from "./payload.js";
+import { formatPayload, type Reading } from "./payload.js";
 import type { Clock, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
 import { Scheduler, type Sink } from "./scheduler.js";
 import { wifiLink, type WiFiModule } from "./wifi-link.js";
@@ -22,6 +22,8 @@ export interface AppPlatform {
   readonly address: () => string | number | undefined;
   readonly resolve: Resolver;
   readonly socket: SocketFactory;
+  /** TLS sockets to `host` trusting `ca` (a CA resource name on a device; "" = built-in roots). */
+  readonly tls: (host: string, ca: string) => SocketFactory;
   /** The SMBus class and the board's default I2C pins, if the board names them. */
   readonly i2c: { readonly io: SensorBus["io"]; readonly data?: number; readonly clock?: number };
 }
@@ -30,7 +32,7 @@ export interface App {
   readonly config: Config;
   readonly light: LightSource;
   readonly connection: MqttConnection;
-  readonly stats: { published: number };
+  readonly stats: { published: number; rejected: number };
   stop(): void;
 }
 
@@ -55,8 +57,9 @@ export function startApp(platform: AppPlatform): App | undefined {
   }
   const light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, clock, timers, log);
 
+  const online = utf8Encode("online");
   const connection = new MqttConnection({
-    socket: platform.socket,
+    socket: config.mqttTls ? platform.tls(config.mqttHost, config.mqttCa) : platform.socket,
     resolve: platform.resolve,
     timers,
     clock,
@@ -65,14 +68,32 @@ export function startApp(platform: AppPlatform): App | undefined {
     port: config.mqttPort,
     clientId: config.mqttClientId,
     keepalive: config.mqttKeepalive,
+    clean: config.mqttClean,
+    ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
+    ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
+    // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
+    // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
+    birth: { topic: config.statusTopic, payload: online, qos: 0, retain: true },
+    will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1, retain: true },
+    reconnectMin: config.mqttReconnectMin,
+    reconnectMax: config.mqttReconnectMax,
+    maxPacketSize: config.mqttMaxPacket,
+    maxInflight: config.mqttInflight,
+    outbox: config.queueBytes,
   });
 
-  const stats = { published: 0 };
+  const stats = { published: 0, rejected: 0 };
   const topic = config.mqttTopic;
   const publisher: Sink<Reading> = {
     onNext(reading) {
-      connection.publish(topic, utf8Encode(thingflowPayload(reading)), { qos: 0 });
-      stats.published++;
+      try {
+        connection.publish(topic, utf8Encode(formatPayload(config.payloadFormat, reading)), { qos: config.qos });
+        stats.published++;
+      } catch (error) {
+        // An oversized or unsendable reading is an error in one line, never a silent drop.
+        stats.rejected++;
+        log.error(`mqtt: reading ${reading.seq} not sent: ${error instanceof Error ? error.message : String(error)}`);
+      }
     },
   };
 

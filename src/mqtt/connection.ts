@@ -160,7 +160,7 @@ export class MqttConnection {
     if (total === before) return;
     // One line at 1, 10, 100, ... drops: visible without flooding the log during a long outage.
     if (String(total).replace(/^1(0*)$/, "") === "" || total - before > 1) {
-      this.#log.warn(`outbox full (${this.outbox.capacity} bytes): dropped the oldest message, ${total} dropped so far`);
+      this.#log.warn(`mqtt: outbox full (${this.outbox.capacity} bytes): dropped the oldest message, ${total} dropped so far`);
     }
   }
 
@@ -234,7 +234,7 @@ export class MqttConnection {
     this.#everConnected = true;
     if (!sessionPresent) this.#ctx.inboundQoS2.clear();
     this.#keepalive.start();
-    this.#log.info(`MQTT connected to ${this.#o.host}:${this.#o.port}${sessionPresent ? " (session resumed)" : ""}`);
+    this.#log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
     const birth = this.#o.birth;
     if (birth) this.#send(encodePublishRaw(this.#topicBytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
@@ -250,7 +250,7 @@ export class MqttConnection {
     this.#teardown(reason);
     const delay = this.#backoff.next();
     this.#state = "waiting";
-    this.#log.warn(`MQTT ${reason}; retrying in ${delay} ms`);
+    this.#log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.#timer = this.#timers().set(() => this.#connect(), delay);
   }
 

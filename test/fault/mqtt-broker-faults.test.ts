@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { BadBroker, type Scenario } from "../../host-sim/faults/bad-broker.js";
 import { freePort } from "../../host-sim/faults/brokers.js";
 import { FaultProxy } from "../../host-sim/faults/proxy.js";
-import { tcpSocketFactory } from "../../host-sim/net/tls.js";
+import { tcpSocketFactory } from "../../host-sim/net/sockets.js";
 import type { SocketFactory } from "../../src/platform.js";
 import { device, textBytes, waitFor } from "../helpers/mqtt-device.js";
 
