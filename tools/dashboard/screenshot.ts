@@ -26,7 +26,7 @@ const context = await chromium.launchPersistentContext(profile, {
 const page = context.pages()[0] ?? (await context.newPage());
 await page.goto(`${dashboard.url}?window=${secondsText}&log=1`);
 await new Promise((r) => setTimeout(r, Number(secondsText) * 1000));
-await page.screenshot({ path: out });
+await page.screenshot({ path: out, fullPage: true });
 await context.close();
 rmSync(profile, { recursive: true, force: true });
 fleet.stop();

@@ -62,10 +62,10 @@ export function drawChart(canvas, series, { now, windowMs = 5 * 60_000, log = fa
     g.beginPath(); g.moveTo(left, yy); g.lineTo(left + pw, yy); g.stroke();
     g.fillText(label(v), left - 6, yy);
   }
-  g.textAlign = "center";
   g.textBaseline = "top";
   for (let k = 0; k <= 5; k++) {
     const t = t0 + (k * windowMs) / 5;
+    g.textAlign = k === 0 ? "left" : k === 5 ? "right" : "center";
     g.fillText(new Date(t).toLocaleTimeString([], { hour12: false }), x(t), top + ph + 6);
   }
   g.save();
