@@ -12,8 +12,8 @@ export const hostNow = () => performance.timeOrigin + performance.now();
 
 export class ProbeClock extends RealClock {
   app: App | undefined;
-  /** seq → sample time (hostNow ms). */
-  readonly samples = new Map<number, number>();
+  /** seq → [sample time, time the sample was scheduled for] (hostNow ms). */
+  readonly samples = new Map<number, [number, number]>();
   readonly lateness: number[] = [];
   recording = false;
   /** Called for each reading taken while recording. */
@@ -28,7 +28,7 @@ export class ProbeClock extends RealClock {
       callback();
       const after = app?.light.stats.readings ?? 0;
       if (after > before) {
-        this.samples.set(after, start);
+        this.samples.set(after, [start, due]);
         if (this.recording) {
           this.lateness.push(start - due);
           this.onTaken();

@@ -4,8 +4,10 @@
 // their own timers, no firmware, no chip model) as the peer measured in the same run.
 // Sample time is taken at the board boundary (bench/fleet-probe.ts); arrival time in a
 // separate subscriber process (bench/fleet-subscriber.ts) on the same host clock.
-// A size is sustained when >= 98 % of the scheduled readings are taken, >= 99.9 % of them
-// arrive, and p99 latency is under 50 ms (docs: /work/shared/docs/targets.md).
+// Two latencies: from the moment the reading was taken, and from the moment the scheduler
+// meant to take it (adds the event loop's lateness: a loaded process samples late). A size
+// is sustained when >= 98 % of the scheduled readings are taken, >= 99.9 % of them arrive
+// and p99 latency is under 50 ms (/work/shared/docs/targets.md); both verdicts are printed.
 // Run: npm run bench:fleet [-- sizes=500,1000,2000 window=15]
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -16,7 +18,7 @@ import { manifestConfig } from "../host-sim/options.js";
 import { hostNow, ProbeClock } from "./fleet-probe.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
-const SIZES = (args.sizes ?? "1000,2000,3000,4000,6000,8000,10000").split(",").map(Number);
+const SIZES = (args.sizes ?? "1000,2000,3000,4000,5000,6000,8000,10000").split(",").map(Number);
 const WINDOW_S = Number(args.window ?? 15);
 const WARMUP_MS = 4000;
 const GRACE_MS = 3000;
@@ -24,13 +26,13 @@ const TOPIC = "sensor-data";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Probe {
-  /** seq → sample time, for readings not yet seen by the subscriber. */
-  readonly samples: Map<number, number>;
+  /** seq → [sample time, scheduled time], for readings not yet seen by the subscriber. */
+  readonly samples: Map<number, [number, number]>;
   taken: number;
 }
 
 interface Row {
-  who: string; n: number; rate: number; delivered: number; p50: number; p99: number; max: number;
+  who: string; n: number; rate: number; delivered: number; p50: number; p99: number; max: number; p99Scheduled: number; okScheduled: boolean;
   lateP99: number; offset: number; cpu: number; subCpu: number; machine: number; ok: boolean;
 }
 
@@ -92,6 +94,7 @@ async function measure(who: string, n: number, start: (port: number) => Promise<
   const sub = await subscriber(broker.port);
   const offset = await sub.offset();
   const latencies: number[] = [];
+  const fromSchedule: number[] = [];
   let windowStart = Infinity;
   let windowEnd = Infinity;
   let delivered = 0;
@@ -99,11 +102,13 @@ async function measure(who: string, n: number, start: (port: number) => Promise<
   sub.onBatch((rows) => {
     for (const [id, seq, at] of rows) {
       const probe = fleet.probes.get(id);
-      const t0 = probe?.samples.get(seq);
-      if (probe === undefined || t0 === undefined) continue;
+      const taken = probe?.samples.get(seq);
+      if (probe === undefined || taken === undefined) continue;
       probe.samples.delete(seq);
+      const [t0, due] = taken;
       if (t0 >= windowStart && t0 < windowEnd) {
         latencies.push(at - offset - t0);
+        fromSchedule.push(at - offset - due);
         delivered++;
       }
     }
@@ -133,14 +138,17 @@ async function measure(who: string, n: number, start: (port: number) => Promise<
   sub.child.disconnect();
   await broker.close();
   latencies.sort((a, b) => a - b);
+  fromSchedule.sort((a, b) => a - b);
   const ms = windowEnd - windowStart;
   const row: Row = {
     who, n, rate: (taken / ms) * 1000, delivered: taken === 0 ? 0 : delivered / taken,
-    p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, lateP99: percentile(lateness, 99),
+    p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, lateP99: percentile(lateness, 99), p99Scheduled: percentile(fromSchedule, 99), okScheduled: false,
     cpu: ((cpu.user + cpu.system) / 1000 / ms) * 100, subCpu: ((sub1 - sub0) / 1000 / ms) * 100,
     machine: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100, offset, ok: false,
   };
-  row.ok = row.rate >= 0.98 * n && row.delivered >= 0.999 && row.p99 < 50;
+  const flowing = row.rate >= 0.98 * n && row.delivered >= 0.999;
+  row.ok = flowing && row.p99 < 50;
+  row.okScheduled = flowing && row.p99Scheduled < 50;
   return row;
 }
 
@@ -192,7 +200,7 @@ function peerFleet(n: number) {
         const start = hostNow();
         const due = begin + seq * 1000;
         seq++;
-        probe.samples.set(seq, start);
+        probe.samples.set(seq, [start, due]);
         if (recording) { probe.taken++; lateness.push(start - due); }
         client.publish(TOPIC, `{"sensor_id":"${id}","ts":${Math.floor(Date.now() / 1000)},"val":250.0123,"seq":${seq}}`, { qos: 1 });
         timers[i - 1] = setTimeout(tick, Math.max(0, begin + seq * 1000 - hostNow()));
@@ -215,27 +223,30 @@ function peerFleet(n: number) {
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 function print(r: Row): void {
   console.log(`  ${r.who.padEnd(8)} ${String(r.n).padStart(5)}  ${f(r.rate).padStart(7)}/s  ${f(r.delivered * 100, 2).padStart(6)} %  ` +
-    `p50 ${f(r.p50).padStart(6)} ms  p99 ${f(r.p99).padStart(7)} ms  max ${f(r.max).padStart(7)} ms  tick p99 late ${f(r.lateP99).padStart(6)} ms  ` +
-    `cpu ${f(r.cpu).padStart(5)} %  sub ${f(r.subCpu).padStart(5)} %  host ${f(r.machine).padStart(5)} %  clock offset ${f(r.offset, 2)} ms  ${r.ok ? "sustained" : "NOT sustained"}`);
+    `p50 ${f(r.p50).padStart(5)}  p99 ${f(r.p99).padStart(6)}  max ${f(r.max).padStart(6)}  | p99 ${f(r.p99Scheduled).padStart(6)}  (tick p99 late ${f(r.lateP99).padStart(6)})  ` +
+    `cpu ${f(r.cpu).padStart(5)} %  sub ${f(r.subCpu).padStart(5)} %  host ${f(r.machine).padStart(5)} %  ${r.ok ? "ok" : "FAIL"} / ${r.okScheduled ? "ok" : "FAIL"}`);
 }
 
-console.log(`fleet: N boards at 1 reading/s each against mosquitto, ${WINDOW_S} s window; goal >= 2000 at p99 < 50 ms`);
-console.log("  who          N     taken   arrived  latency sample→subscriber                 scheduler          fleet cpu (100 % = 1 core), subscriber, whole host (2 cores)");
+console.log(`fleet: N boards at 1 reading/s each against mosquitto, ${WINDOW_S} s window; goal >= 2000 at p99 < 50 ms; clock offset to the subscriber is measured and removed`);
+console.log("  who          N    taken/s   arrived   latency from sample taken, ms      | from sample scheduled, ms            fleet cpu (100 % = 1 core), subscriber, host (2 cores)  verdict taken / scheduled");
 let best: Row | undefined;
+let bestScheduled: Row | undefined;
 const rows: Row[] = [];
 for (const n of SIZES) {
   const r = await measure("luxflow", n, luxflowFleet(n));
   rows.push(r);
   print(r);
-  if (!r.ok) break;
-  best = r;
+  if (r.ok) best = r;
+  if (r.okScheduled) bestScheduled = r;
+  if (!r.ok && !r.okScheduled) break;
 }
-const peerN = [...new Set([best?.n ?? SIZES[0]!, ...(rows.some((r) => r.n === 2000) ? [2000] : [])])];
+const peerN = [...new Set([2000, bestScheduled?.n ?? SIZES[0]!])].filter((n) => rows.some((r) => r.n === n));
 for (const n of peerN) {
   const peer = await measure("mqtt.js", n, peerFleet(n));
   print(peer);
   const ours = rows.find((r) => r.n === n)!;
-  console.log(`  at ${n}: p99 latency luxflow/mqtt.js ${f(ours.p99 / peer.p99, 2)}x, fleet cpu luxflow/mqtt.js ${f(ours.cpu / peer.cpu, 2)}x`);
+  console.log(`  at ${n}: p99 latency (from taken) luxflow/mqtt.js ${f(ours.p99 / peer.p99, 2)}x, (from scheduled) ${f(ours.p99Scheduled / peer.p99Scheduled, 2)}x, fleet cpu luxflow/mqtt.js ${f(ours.cpu / peer.cpu, 2)}x`);
 }
-console.log(best ? `largest sustained: ${best.n} boards, p99 ${f(best.p99)} ms` : "no size was sustained");
+console.log(`largest sustained, p99 from sample taken < 50 ms: ${best ? `${best.n} boards (p99 ${f(best.p99)} ms)` : "none"}`);
+console.log(`largest sustained, p99 from sample scheduled < 50 ms: ${bestScheduled ? `${bestScheduled.n} boards (p99 ${f(bestScheduled.p99Scheduled)} ms)` : "none"}`);
 process.exit(0);
