@@ -53,6 +53,7 @@ export class Board {
       clock: this.clock,
     });
     this.sensor = sensorSimFromKeys(sim, this.clock, this.clock).attach(this.i2c);
+    this.#scheduleWifiDrop(sim);
     const SMBus = smbusClass(this.i2c);
     this.io = Object.freeze({ SMBus });
     this.device = Object.freeze({
@@ -126,6 +127,22 @@ export class Board {
         ap.connect(options);
       }
     };
+  }
+
+  /** sim_wifi_drop_at / sim_wifi_drop_for: the access point goes away for a while. */
+  #scheduleWifiDrop(sim: Readonly<Record<string, string>>): void {
+    const seconds = (key: string, fallback: string | undefined): number | undefined => {
+      const text = sim[key] ?? fallback;
+      if (text === undefined || text === "") return undefined;
+      const n = Number(text);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${key}: expected seconds, a number from 0 up, got "${text}"`);
+      return n;
+    };
+    const at = seconds("sim_wifi_drop_at", undefined);
+    const length = seconds("sim_wifi_drop_for", "10");
+    if (at === undefined || length === undefined) return;
+    this.clock.set(() => this.wifi.drop(), at * 1000);
+    this.clock.set(() => this.wifi.restore(), (at + length) * 1000);
   }
 
   /** Power off: close every socket and cancel every timer the board owns. */

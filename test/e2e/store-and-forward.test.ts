@@ -1,6 +1,7 @@
 // Store-and-forward through the whole firmware: the simulated board (the CLI, as a user runs
 // it) publishes json readings at QoS 1 through a fault proxy to mosquitto, while the proxy
-// resets and closes the link ten times and the broker is killed and restarted. A
+// resets and closes the link ten times, Wi-Fi goes away for a second, and the broker is
+// killed and restarted. A
 // persistent-session subscriber must see every sequence number, in order after
 // de-duplication, and the board must say what happened in its log and never stop.
 import assert from "node:assert/strict";
@@ -40,10 +41,11 @@ describe("store-and-forward through the firmware", { skip: mosquittoPath() === u
     await broker?.close();
   });
 
-  test("every reading arrives across 10 link drops and a broker restart", async () => {
+  test("every reading arrives across 10 link drops, a Wi-Fi loss and a broker restart", async () => {
     const sim = runSim([
       "mqtt_host=127.0.0.1", `mqtt_port=${proxy.port}`, "payload_format=json", "qos=1",
       "sample_interval=0.1", "mqtt_keepalive=2", "mqtt_reconnect_min=0.1", "mqtt_reconnect_max=0.4",
+      "sim_wifi_drop_at=1.5", "sim_wifi_drop_for=1",
     ]);
     try {
       await sim.waitFor("stderr", /mqtt: connected to/);
@@ -69,6 +71,8 @@ describe("store-and-forward through the firmware", { skip: mosquittoPath() === u
       assert.ok(last >= 40, `readings published: ${last}`);
       const retries = sim.stderr.filter((line) => /^luxflow warn: mqtt: .*; retrying in \d+\.\d s$/.test(line));
       assert.ok(retries.length >= 10, `one readable line per drop:\n${sim.stderr.join("\n")}`);
+      assert.ok(sim.stderr.includes('luxflow warn: wifi: lost "luxflow-sim" (lostIP); rejoining'), "the Wi-Fi loss is reported");
+      assert.ok(sim.stderr.filter((l) => l.includes('wifi: connected to "luxflow-sim"')).length >= 2, "and the board rejoined");
       assert.equal(sim.child.exitCode, null, "the board is still running");
     } finally {
       await sim.stop();
