@@ -4,6 +4,7 @@
 // Everything it touches comes in through AppPlatform (src/platform.ts), so the same code
 // runs on the board (src/main.ts wires the Moddable modules), in the host simulator and
 // under test with virtual time.
+import { SensorThing } from "./dataflow.js";
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
 import { Device, deviceTopics, type Topics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
@@ -187,8 +188,18 @@ export function startApp(platform: AppPlatform): App | undefined {
     }
   });
 
-  lightSchedule = scheduler.schedulePeriodic(light, settings.values.interval, readingSink);
-  if (config.healthInterval > 0) healthSchedule = scheduler.schedulePeriodic(health, config.healthInterval, { onNext: (h) => { settle(); healthWriter.onNext(h); } });
+  // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
+  const fault = (what: string) => (error: unknown) => log.error(`dataflow: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  const lightThing = new SensorThing(light);
+  lightThing.onFault = fault("readings sink");
+  lightThing.connect(readingSink);
+  lightSchedule = scheduler.schedulePeriodic(lightThing, settings.values.interval);
+  if (config.healthInterval > 0) {
+    const healthThing = new SensorThing(health);
+    healthThing.onFault = fault("health sink");
+    healthThing.connect({ onNext: (h: HealthReport) => { settle(); healthWriter.onNext(h); } });
+    healthSchedule = scheduler.schedulePeriodic(healthThing, config.healthInterval);
+  }
   log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
     ` (profile ${config.profile}, config version ${settings.version})`);
 

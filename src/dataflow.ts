@@ -70,6 +70,23 @@ export class OutputThing<T> {
   }
 }
 
+/**
+ * ThingFlow's SensorAsOutputThing: a sensor (anything with sample()) as an output thing. The
+ * scheduler calls sample() on its interval; each event goes to the connected things.
+ */
+export class SensorThing<T> extends OutputThing<T> {
+  constructor(private readonly sensor: { sample(): T | undefined }) {
+    super();
+  }
+
+  /** Samples the sensor and passes the event on; returns nothing for the scheduler to forward. */
+  sample(): undefined {
+    const event = this.sensor.sample();
+    if (event !== undefined) this.dispatchNext(event);
+    return undefined;
+  }
+}
+
 /** An operator: an input thing upstream and an output thing downstream. */
 export class Operator<I, O> extends OutputThing<O> implements InputThing<I> {
   /** `flush` runs before completion is passed on (e.g. batch emits its partial batch). */

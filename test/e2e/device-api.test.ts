@@ -111,6 +111,36 @@ describe("device API against mosquitto", { skip: missing }, () => {
     }
   });
 
+  test("restart by command: acknowledged, the board boots again and keeps what commands set; HA discovery is retained", async () => {
+    const sub = await subscriber(broker.port, ["lux-2/result", "lux-2/state", "homeassistant/sensor/lux-2/+/config"]);
+    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "sensor_id=lux-2", "sample_interval=1", "ha_discovery=1"]);
+    try {
+      await sub.next("lux-2/state");
+      pub(broker.port, "lux-2/command", JSON.stringify({ name: "set_interval", payload: { seconds: 3 }, time: 1 }));
+      await sub.next("lux-2/result", (m) => json(m).time === 1);
+      pub(broker.port, "lux-2/command", JSON.stringify({ name: "restart", time: 2 }));
+      assert.deepEqual(json(await sub.next("lux-2/result", (m) => json(m).time === 2)), { name: "restart", time: 2, ok: true, message: "restarting in 0.5 s" });
+      await sim.waitFor("stderr", /^sim: restart 1$/);
+      const state = json(await sub.next("lux-2/state", (m) => json(m).boot === 2));
+      assert.equal(state.sample_interval, 3, "the interval set by command survived the restart");
+      assert.equal(state.config_version, 1);
+      assert.ok(sim.stderr.some((l) => /settings: saved by command: interval/.test(l)), sim.stderr.join("\n"));
+      const lux = json(await sub.next("homeassistant/sensor/lux-2/lux/config"));
+      assert.equal(lux.device_class, "illuminance");
+      assert.equal(lux.state_topic, "sensor-data");
+      await sub.next("homeassistant/sensor/lux-2/rssi/config");
+    } finally {
+      await sim.stop();
+      sub.client.end(true);
+    }
+    const late = await subscriber(broker.port, ["homeassistant/sensor/lux-2/lux/config"]);
+    try {
+      assert.equal(json(await late.next("homeassistant/sensor/lux-2/lux/config", () => true, 5000)).unique_id, "lux-2_lux", "discovery is retained for a Home Assistant that starts later");
+    } finally {
+      late.client.end(true);
+    }
+  });
+
   test("queue_persist=1: readings taken while the broker is down survive a power cycle and arrive, with their seq, when it returns", async () => {
     const dir = mkdtempSync(join(tmpdir(), "luxflow-flash-"));
     const flash = join(dir, "flash.json");

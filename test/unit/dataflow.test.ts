@@ -98,3 +98,19 @@ test("Output traces each event as a line", () => {
   o.onCompleted();
   assert.deepEqual(lines, ['{"lux":1}', "error: x", "completed"]);
 });
+
+test("a sensor as an output thing: the scheduler's tick goes to every connected thing, through operators", async () => {
+  const { Scheduler } = await import("../../src/scheduler.js");
+  const { SensorThing } = await import("../../src/dataflow.js");
+  const clock = new VirtualClock(0);
+  let lux = 100;
+  const sensor = new SensorThing({ sample: () => (lux += 10) });
+  const averaged = collect<number>();
+  const raw = collect<number>();
+  sensor.connect(raw);
+  sensor.connect(movingAverage(2)).connect(averaged);
+  new Scheduler(clock, clock, { info() {}, warn() {}, error() {} }).schedulePeriodic(sensor, 1000);
+  clock.advance(2000);
+  assert.deepEqual(raw.events, [110, 120, 130]);
+  assert.deepEqual(averaged.events, [110, 115, 125]);
+});
