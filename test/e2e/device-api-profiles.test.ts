@@ -24,8 +24,8 @@ const DEVICE_ID = "5f9a1c2b3d4e5f6a7b8c9d0e";
 
 function makeCerts(dir: string): void {
   const run = (...args: string[]) => execFileSync(OPENSSL!, args, { cwd: dir, stdio: "ignore" });
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=luxflow test CA", "-keyout", "ca.key", "-out", "ca.pem");
-  run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr");
+  run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=luxflow test CA", "-keyout", "ca.key", "-out", "ca.pem");
+  run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr");
   writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
   run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", "server.pem");
 }

@@ -167,6 +167,14 @@ describe("device API against mosquitto", { skip: missing }, () => {
         assert.deepEqual(old.slice(0, kept), Array.from({ length: kept }, (_, i) => i + 1), `boot 1 readings in order: ${old.join(",")}`);
         const firstNew = readings.findIndex((r) => r.boot === 2);
         assert.ok(readings.slice(0, firstNew).every((r) => r.boot === 1), "the journal is replayed ahead of new readings");
+        await afterBoot.waitFor("stdout", /"boot":2,/);
+        const deadline = Date.now() + 5000;
+        let left = kept;
+        while (left > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          left = (JSON.parse(readFileSync(flash, "utf8")) as { luxq?: { n?: { v: number } } }).luxq?.n?.v ?? 0;
+        }
+        assert.equal(left, 0, "the flash copy is cleared once everything is delivered");
       } finally {
         await afterBoot.stop();
       }
