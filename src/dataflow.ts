@@ -190,10 +190,11 @@ export function batch<T>(size: number): Operator<T, T[]> {
 }
 
 /** Chains things: `pipe(source, a, b, sink)` connects source→a→b→sink and returns the last. */
-export function pipe<T>(source: OutputThing<T>, ...rest: InputThing<unknown>[]): InputThing<unknown> {
-  let upstream: OutputThing<unknown> = source as OutputThing<unknown>;
-  let last: InputThing<unknown> = rest[0]!;
-  for (const thing of rest) {
+// `any`: a chain mixes event types; each link is type-checked where it is built.
+export function pipe(source: OutputThing<any>, ...things: InputThing<any>[]): InputThing<any> {
+  let upstream = source;
+  let last: InputThing<unknown> = source as unknown as InputThing<unknown>;
+  for (const thing of things) {
     upstream.connect(thing);
     last = thing;
     if (thing instanceof OutputThing) upstream = thing;

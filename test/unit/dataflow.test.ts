@@ -12,7 +12,7 @@ function collect<T>() {
 test("connect, map, filter: events flow downstream; disconnect stops them", () => {
   const source = new Operator<number, number>((e, emit) => emit(e));
   const out = collect<string>();
-  pipe(source, filter<number>((n) => n % 2 === 1) as never, map((n: number) => `#${n}`) as never, out as never);
+  pipe(source, filter<number>((n) => n % 2 === 1), map((n: number) => `#${n}`), out);
   for (let i = 1; i <= 5; i++) source.push(i);
   assert.deepEqual(out.events, ["#1", "#3", "#5"]);
   const direct = collect<number>();
