@@ -111,9 +111,9 @@ describe("device API against mosquitto", { skip: missing }, () => {
     }
   });
 
-  test("restart by command: acknowledged, the board boots again and keeps what commands set; HA discovery is retained", async () => {
+  test("restart by command: acknowledged, the board boots again and keeps what commands set; uptime timestamps without SNTP; HA discovery is retained", async () => {
     const sub = await subscriber(broker.port, ["lux-2/result", "lux-2/state", "homeassistant/sensor/lux-2/+/config"]);
-    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "sensor_id=lux-2", "sample_interval=1", "ha_discovery=1"]);
+    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "sensor_id=lux-2", "sample_interval=1", "ha_discovery=1", "sim_sntp=0"]);
     try {
       await sub.next("lux-2/state");
       pub(broker.port, "lux-2/command", JSON.stringify({ name: "set_interval", payload: { seconds: 3 }, time: 1 }));
@@ -124,6 +124,7 @@ describe("device API against mosquitto", { skip: missing }, () => {
       const state = json(await sub.next("lux-2/state", (m) => json(m).boot === 2));
       assert.equal(state.sample_interval, 3, "the interval set by command survived the restart");
       assert.equal(state.config_version, 1);
+      assert.equal(state.time_source, "uptime", "no time server: timestamps are seconds since boot, and the state says so");
       assert.ok(sim.stderr.some((l) => /settings: saved by command: interval/.test(l)), sim.stderr.join("\n"));
       const lux = json(await sub.next("homeassistant/sensor/lux-2/lux/config"));
       assert.equal(lux.device_class, "illuminance");
