@@ -18,6 +18,8 @@ export const SIM_BOARD_KEYS: readonly SimKey[] = Object.freeze([
   { name: "sim_wifi_drop_for", default: "10", description: "Seconds the access point stays away" },
   { name: "sim_broker_port", default: "1883", description: "Port of the embedded broker (used when mqtt_host is not given; 0 = any free port)" },
   { name: "sim_count", default: "0", description: "Stop after this many readings have been seen (0 = run until Ctrl-C)" },
+  { name: "sim_flash", default: "", description: "File holding the board's flash (preference), kept across runs like a power cycle (none: in memory)" },
+  { name: "sim_sntp", default: "1", description: "1 = the simulated network answers SNTP with the host's time; 0 = no time server (timestamps are uptime)" },
 ]);
 
 export function allSimKeys(): readonly SimKey[] {
