@@ -4,6 +4,7 @@
 // with `sim_` (plus `engine`). Anything else is an error that names the key.
 import { readFileSync } from "node:fs";
 import { CONFIG_KEYS, parseConfig, type Config } from "../src/config.js";
+import { profileNamed } from "../src/profiles.js";
 import { SIM_SENSOR_KEYS, type SimKey } from "./scene.js";
 
 export class UsageError extends Error {
@@ -65,7 +66,11 @@ export function parseArgs(args: readonly string[], base: Readonly<Record<string,
   }
   const engine = sim.engine ?? "node";
   if (engine !== "node" && engine !== "xs") throw new UsageError(`engine must be node or xs (got "${engine}")`);
-  const embeddedBroker = config.mqtt_host === undefined || config.mqtt_host === "";
+  const profile = profileNamed(String(config.profile ?? "local"));
+  const embeddedBroker = (config.mqtt_host === undefined || config.mqtt_host === "") && profile?.defaults.mqtt_host === undefined;
+  if (embeddedBroker && profile?.defaults.mqtt_tls !== undefined) {
+    throw new UsageError(`profile=${profile.name} uses TLS: give mqtt_host=… (the embedded broker speaks plain MQTT only)`);
+  }
   if (config.ssid === undefined || config.ssid === "") {
     config.ssid = sim.sim_wifi_ssid ?? "luxflow-sim";
     config.password ??= sim.sim_wifi_password ?? "";
