@@ -55,8 +55,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   let problem = "";
   mqtt.on("connect", () => {
     problem = "";
-    o.log(`connected to mqtt://${o.mqttHost}:${o.mqttPort}`);
-    mqtt.subscribe(model.topics(), { qos: 1 });
+    mqtt.subscribe(model.topics(), { qos: 1 }, (error) => {
+      if (error) o.log(`subscribe failed: ${error.message}`);
+      else o.log(`connected to mqtt://${o.mqttHost}:${o.mqttPort}, subscribed to ${model.topics().join(" ")}`);
+    });
     broadcast("broker", { connected: true });
   });
   mqtt.on("offline", () => broadcast("broker", { connected: false }));
@@ -64,10 +66,20 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     if (e.message !== problem) o.log(`mqtt: ${e.message}`);
     problem = e.message;
   });
+  // A device seen without a status gets its status topic subscribed once more: a new
+  // subscription delivers the retained status [MQTT-3.3.1-6]. (aedes, the simulator's
+  // embedded broker, sometimes does not forward a board's birth message to a `+/status`
+  // subscription made before the board connected; mosquitto does.)
+  const asked = new Set<string>();
   mqtt.on("message", (topic, payload) => {
     const e = model.apply(topic, payload.toString("utf8"), Date.now());
     if (e?.type === "problem") o.log(e.message);
-    if (e !== undefined) emit(e);
+    if (e === undefined || e.type === "problem") return;
+    emit(e);
+    if (e.type !== "status" && model.devices.get(e.id)?.status === undefined && !asked.has(e.id)) {
+      asked.add(e.id);
+      mqtt.subscribe(`${e.id}/status`, { qos: 1 });
+    }
   });
 
   const server: Server = createServer((req, res) => {
