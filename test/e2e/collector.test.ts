@@ -80,7 +80,8 @@ describe("collector against mosquitto", { skip: missing }, () => {
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), "every seq from 1, once, in order");
     const now = Date.now() / 1000;
     for (const f of all) {
-      assert.equal(f.length, 7);
+      assert.equal(f.length, 8);
+      assert.match(f[7]!, /^\d+$/, "the board's boot count");
       assert.equal(f[2], "lux-7");
       assert.equal(f[6], "lux-7");
       assert.ok(Math.abs(Number(f[0]) - now) < 60, `host timestamp ${f[0]}`);
@@ -93,7 +94,7 @@ describe("collector against mosquitto", { skip: missing }, () => {
     // Same device id, booted again: its count starts over at 1.
     const again = runSim(board);
     t.after(() => again.stop());
-    await collector.waitFor(new RegExp(`collector: lux-7: device restarted \\(seq back to 1 after ${seqs.length}\\)`));
+    await collector.waitFor(new RegExp(`collector: lux-7: device restarted \\((boot \\d+, )?seq back to 1 after ${seqs.length}\\)$`));
     await again.stop();
     assert.equal(await collector.stop(), 0);
     assert.ok(collector.lines.some((l) => /^collector:\s+lux-7: \d+ row\(s\), 0 gap\(s\) with 0 reading\(s\) still missing, 0 late, \d+ duplicate\(s\), 1 restart\(s\)$/.test(l)), collector.lines.join("\n"));

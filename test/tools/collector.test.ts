@@ -14,11 +14,14 @@ import { SequenceTracker } from "../../tools/collector/sequence.js";
 
 test("parses both wire formats the firmware produces, and tolerates extra json fields", () => {
   assert.deepEqual(parseReading('["lux-1", 1795355431, 284.1312]'), {
-    ok: true, reading: { sensorId: "lux-1", deviceTs: 1795355431, value: 284.1312, seq: undefined, deviceId: "lux-1" },
+    ok: true, reading: { sensorId: "lux-1", deviceTs: 1795355431, value: 284.1312, seq: undefined, boot: undefined, deviceId: "lux-1" },
   });
   assert.deepEqual(parseReading('{"sensor_id":"lux-2","ts":624,"val":null,"seq":17,"gain":"max","raw":[1,2]}'), {
-    ok: true, reading: { sensorId: "lux-2", deviceTs: 624, value: null, seq: 17, deviceId: "lux-2" },
+    ok: true, reading: { sensorId: "lux-2", deviceTs: 624, value: null, seq: 17, boot: undefined, deviceId: "lux-2" },
   });
+  // As the firmware publishes it now (docs/device-api.md, "Details"): boot and more fields.
+  const full = '{"sensor_id":"lux-1","ts":1795355431,"val":284.1313,"seq":17,"boot":3,"full":2394,"ir":479,"gain":"medium","integration_ms":100,"saturated":false,"calibration":408.1,"time_source":"sntp"}';
+  assert.deepEqual(parseReading(full), { ok: true, reading: { sensorId: "lux-1", deviceTs: 1795355431, value: 284.1313, seq: 17, boot: 3, deviceId: "lux-1" } });
   const withDevice = parseReading('{"sensor_id":"lux-2","ts":1,"val":3,"seq":1,"device_id":"board-9"}');
   assert.ok(withDevice.ok && withDevice.reading.deviceId === "board-9");
 });
@@ -27,7 +30,7 @@ test("a malformed payload is a one-line reason, never an exception", () => {
   const cases: [string, RegExp][] = [
     ["", /not JSON/], ["hello", /not JSON/], ["42", /neither/], ['["lux-1", 5]', /needs \[sensor_id, ts, value\]/],
     ['[1, 2, 3]', /sensor_id/], ['["a", "x", 3]', /ts must be a number/], ['["a", 1, "bright"]', /value must be/],
-    ['{"sensor_id":"a","ts":1,"val":2,"seq":0}', /seq must be/], ['{"sensor_id":"a","ts":1,"val":2,"seq":1.5}', /seq must be/],
+    ['{"sensor_id":"a","ts":1,"val":2,"seq":0}', /seq must be/], ['{"sensor_id":"a","ts":1,"val":2,"seq":1,"boot":-1}', /boot must be/], ['{"sensor_id":"a","ts":1,"val":2,"seq":1.5}', /seq must be/],
     ['{"ts":1,"val":2}', /sensor_id/], ['{"sensor_id":"a","val":2}', /ts must/], ['{"sensor_id":"a","ts":1}', /val must/],
   ];
   for (const [text, reason] of cases) {
@@ -46,7 +49,7 @@ test("sequence verdicts: next, gap, late arrival, duplicate, restart", () => {
   assert.deepEqual(t.observe("a", 8), { kind: "duplicate" });
   assert.deepEqual(t.observe("a", 10), { kind: "duplicate" });
   assert.deepEqual(t.observe("b", 1), { kind: "first" }, "devices are tracked apart");
-  assert.deepEqual(t.observe("a", 1), { kind: "restart", after: 10 });
+  assert.deepEqual(t.observe("a", 1), { kind: "restart", after: 10, boot: undefined, missing: 0 });
   assert.deepEqual(t.observe("a", 2), { kind: "next" });
   const a = new Map(t.devices()).get("a")!;
   assert.deepEqual(a, { rows: 6, missing: 2, gaps: 1, late: 1, duplicates: 2, restarts: 1 });
@@ -55,14 +58,29 @@ test("sequence verdicts: next, gap, late arrival, duplicate, restart", () => {
   assert.deepEqual(t.observe("c", 42), { kind: "next" });
 });
 
+test("a new boot count is a restart even when the new boot's first readings were lost", () => {
+  const t = new SequenceTracker();
+  assert.deepEqual(t.observe("a", 7, 3), { kind: "first" });
+  assert.deepEqual(t.observe("a", 8, 3), { kind: "next" });
+  assert.deepEqual(t.observe("a", 3, 4), { kind: "restart", after: 8, boot: 4, missing: 2 });
+  assert.deepEqual(t.observe("a", 1, 4), { kind: "late" }, "a lost reading of the new boot turning up late");
+  assert.deepEqual(t.observe("a", 8, 3), { kind: "earlier_boot", boot: 3 });
+  assert.deepEqual(t.observe("a", 4, 4), { kind: "next" });
+  assert.deepEqual(t.observe("a", 3, 4), { kind: "duplicate" });
+  // A board without flash says boot 0 every time: back to 1 is still a restart.
+  t.observe("b", 5, 0);
+  assert.deepEqual(t.observe("b", 1, 0), { kind: "restart", after: 5, boot: 0, missing: 0 });
+  assert.deepEqual(new Map(t.devices()).get("a"), { rows: 6, missing: 1, gaps: 1, late: 1, duplicates: 1, restarts: 1 });
+});
+
 test("CSV rows: ThingFlow's four columns first, quoting, and the tail read back", () => {
-  const row = csvRow({ sensorId: 'lux,"1"', deviceTs: 624, value: 284.1312, seq: 17, deviceId: "lux-1" }, 1795355431.5);
-  assert.equal(row, '1795355431.5,2026-11-22T13:50:31.500Z,"lux,""1""",284.1312,624,17,lux-1');
-  assert.deepEqual(splitCsv(row), ["1795355431.5", "2026-11-22T13:50:31.500Z", 'lux,"1"', "284.1312", "624", "17", "lux-1"]);
-  assert.equal(csvRow({ sensorId: "a", deviceTs: 1, value: null, seq: undefined, deviceId: "a" }, 1), "1,1970-01-01T00:00:01.000Z,a,,1,,a");
+  const row = csvRow({ sensorId: 'lux,"1"', deviceTs: 624, value: 284.1312, seq: 17, boot: 3, deviceId: "lux-1" }, 1795355431.5);
+  assert.equal(row, '1795355431.5,2026-11-22T13:50:31.500Z,"lux,""1""",284.1312,624,17,lux-1,3');
+  assert.deepEqual(splitCsv(row), ["1795355431.5", "2026-11-22T13:50:31.500Z", 'lux,"1"', "284.1312", "624", "17", "lux-1", "3"]);
+  assert.equal(csvRow({ sensorId: "a", deviceTs: 1, value: null, seq: undefined, boot: undefined, deviceId: "a" }, 1), "1,1970-01-01T00:00:01.000Z,a,,1,,a,");
   assert.equal(splitCsv('"torn,row'), undefined);
-  const tail = `ial,row\n${HEADER}\n1,x,a,1,1,3,a\n1,x,b,1,1,7,b\n1,x,a,1,1,4,a\n1,x,a,1,1,9`;
-  assert.deepEqual([...lastSeqs(tail, true)], [["a", 4], ["b", 7]], "the partial first line and the torn last line are ignored");
+  const tail = `ial,row\n${HEADER}\n1,x,a,1,1,3,a,2\n1,x,b,1,1,7,b\n1,x,a,1,1,4,a,2\n1,x,a,1,1,9`;
+  assert.deepEqual([...lastSeqs(tail, true)], [["a", { seq: 4, boot: 2 }], ["b", { seq: 7, boot: undefined }]], "the partial first line and the torn last line are ignored");
 });
 
 function tempDir(): string {

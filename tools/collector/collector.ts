@@ -22,7 +22,7 @@ export class Collector {
     this.#o = options;
     this.#file = new CsvFile(options);
     const recovered = this.#file.recover();
-    for (const [device, seq] of recovered) this.seqs.resume(device, seq);
+    for (const [device, last] of recovered) this.seqs.resume(device, last.seq, last.boot);
     if (recovered.size > 0) options.log(`resuming ${options.path}: last seq recovered for ${recovered.size} device(s)`);
   }
 
@@ -38,7 +38,7 @@ export class Collector {
     }
     const r = parsed.reading;
     if (r.seq !== undefined) {
-      const v = this.seqs.observe(r.deviceId, r.seq);
+      const v = this.seqs.observe(r.deviceId, r.seq, r.boot);
       switch (v.kind) {
         case "gap":
           this.#o.log(`${r.deviceId}: gap: ${v.to - v.from + 1} reading(s) missing, seq ${v.from === v.to ? v.from : `${v.from}-${v.to}`}`);
@@ -47,7 +47,11 @@ export class Collector {
           this.#o.log(`${r.deviceId}: seq ${r.seq} arrived late (fills an earlier gap)`);
           break;
         case "restart":
-          this.#o.log(`${r.deviceId}: device restarted (seq back to 1 after ${v.after})`);
+          this.#o.log(`${r.deviceId}: device restarted (${v.boot === undefined ? "" : `boot ${v.boot}, `}seq back to 1 after ${v.after})` +
+            (v.missing > 0 ? `; ${v.missing} reading(s) of the new boot missing, seq ${v.missing === 1 ? 1 : `1-${v.missing}`}` : ""));
+          break;
+        case "earlier_boot":
+          this.#o.log(`${r.deviceId}: seq ${r.seq} of earlier boot ${v.boot} arrived late (written; not checked)`);
           break;
         case "duplicate":
           this.totals.duplicates++;

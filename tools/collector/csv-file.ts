@@ -68,10 +68,10 @@ export class CsvFile {
     this.#size += bytes.length;
   }
 
-  /** The last seq per device in the newest files (this one, then the latest rotated one). */
-  recover(): Map<string, number> {
+  /** The last seq (and boot) per device in the newest files (this one, then the rotated ones). */
+  recover(): Map<string, { seq: number; boot: number | undefined }> {
     const files = [this.#o.path, ...this.#previous()];
-    const seqs = new Map<string, number>();
+    const seqs = new Map<string, { seq: number; boot: number | undefined }>();
     let budget = this.#o.recoverBytes;
     for (const file of files) {
       if (budget <= 0) break;
@@ -83,7 +83,7 @@ export class CsvFile {
         readSync(fd, buf, 0, n, size - n);
         budget -= n;
         // Older files only fill in devices the newer ones did not mention.
-        for (const [id, seq] of lastSeqs(buf.toString("utf8"), n < size)) if (!seqs.has(id)) seqs.set(id, seq);
+        for (const [id, last] of lastSeqs(buf.toString("utf8"), n < size)) if (!seqs.has(id)) seqs.set(id, last);
       } finally {
         closeSync(fd);
       }

@@ -1,9 +1,10 @@
 // CSV rows: ThingFlow's server.py columns first (timestamp, datetime, sensor_id, value), then
-// what this project adds (device timestamp, sequence number, device id). RFC 4180 quoting.
+// what this project adds (device timestamp, sequence number, device id, boot count). RFC 4180
+// quoting. An empty field is a value the payload did not carry.
 // Pure; the file handling is in csv-file.ts.
 import type { ParsedReading } from "./parse.js";
 
-export const HEADER = "timestamp,datetime,sensor_id,value,device_ts,seq,device_id";
+export const HEADER = "timestamp,datetime,sensor_id,value,device_ts,seq,device_id,boot";
 
 function field(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -13,7 +14,7 @@ function field(s: string): string {
 export function csvRow(r: ParsedReading, timestamp: number): string {
   const datetime = new Date(timestamp * 1000).toISOString();
   const value = r.value === null ? "" : String(r.value);
-  return [String(timestamp), datetime, field(r.sensorId), value, String(r.deviceTs), r.seq === undefined ? "" : String(r.seq), field(r.deviceId)].join(",");
+  return [String(timestamp), datetime, field(r.sensorId), value, String(r.deviceTs), r.seq === undefined ? "" : String(r.seq), field(r.deviceId), r.boot === undefined ? "" : String(r.boot)].join(",");
 }
 
 /** Splits one CSV line into fields (RFC 4180 quoting); undefined for a torn line. */
@@ -50,19 +51,20 @@ export function splitCsv(line: string): string[] | undefined {
 }
 
 /**
- * The last seq written per device, from the tail of a CSV file (whole lines only: the first
- * line of a tail and a torn last line are skipped). Later rows win.
+ * The last seq (and boot) written per device, from the tail of a CSV file (whole lines only:
+ * the first line of a tail and a torn last line are skipped). Later rows win.
  */
-export function lastSeqs(tail: string, skipFirstLine: boolean): Map<string, number> {
+export function lastSeqs(tail: string, skipFirstLine: boolean): Map<string, { seq: number; boot: number | undefined }> {
   const lines = tail.split("\n");
   if (skipFirstLine) lines.shift();
   if (!tail.endsWith("\n")) lines.pop();
-  const seqs = new Map<string, number>();
+  const seqs = new Map<string, { seq: number; boot: number | undefined }>();
   for (const line of lines) {
     const f = splitCsv(line.replace(/\r$/, ""));
     if (f === undefined || f.length < 7 || f[0] === "timestamp") continue;
     const seq = Number(f[5]);
-    if (f[5] !== "" && Number.isSafeInteger(seq) && seq >= 1) seqs.set(f[6]!, seq);
+    const boot = f[7] === undefined || f[7] === "" ? undefined : Number(f[7]);
+    if (f[5] !== "" && Number.isSafeInteger(seq) && seq >= 1) seqs.set(f[6]!, { seq, boot: Number.isSafeInteger(boot) ? boot : undefined });
   }
   return seqs;
 }

@@ -12,6 +12,8 @@ export interface ParsedReading {
   readonly value: number | null;
   /** Readings since the device booted (json only). */
   readonly seq: number | undefined;
+  /** The device's boot count (json, where the board keeps one in flash): (device, boot, seq) names a reading. */
+  readonly boot: number | undefined;
   /** The device: payload `device_id` when present, else the sensor id (the `<id>` of its topics). */
   readonly deviceId: string;
 }
@@ -34,17 +36,18 @@ function fromArray(a: unknown[]): ParseResult {
   if (!isId(id)) return bad("thingflow array: sensor_id must be a non-empty string");
   if (typeof ts !== "number" || !Number.isFinite(ts)) return bad("thingflow array: ts must be a number");
   if (!isValue(value)) return bad("thingflow array: value must be a number or null");
-  return { ok: true, reading: { sensorId: id, deviceTs: ts, value, seq: undefined, deviceId: id } };
+  return { ok: true, reading: { sensorId: id, deviceTs: ts, value, seq: undefined, boot: undefined, deviceId: id } };
 }
 
 function fromObject(o: Record<string, unknown>): ParseResult {
-  const { sensor_id: id, ts, val, seq, device_id: device } = o;
+  const { sensor_id: id, ts, val, seq, boot, device_id: device } = o;
   if (!isId(id)) return bad("json: sensor_id must be a non-empty string");
   if (typeof ts !== "number" || !Number.isFinite(ts)) return bad("json: ts must be a number");
   if (!isValue(val)) return bad("json: val must be a number or null");
   if (seq !== undefined && !(typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 1)) return bad("json: seq must be a whole number from 1");
+  if (boot !== undefined && !(typeof boot === "number" && Number.isSafeInteger(boot) && boot >= 0)) return bad("json: boot must be a whole number from 0");
   if (device !== undefined && !isId(device)) return bad("json: device_id must be a non-empty string");
-  return { ok: true, reading: { sensorId: id, deviceTs: ts, value: val, seq, deviceId: device ?? id } };
+  return { ok: true, reading: { sensorId: id, deviceTs: ts, value: val, seq, boot, deviceId: device ?? id } };
 }
 
 /** Parses one reading payload (UTF-8 text). */

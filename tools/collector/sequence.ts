@@ -1,8 +1,9 @@
 // Per-device bookkeeping of sequence numbers (json readings count from 1 since boot,
 // docs/device-api.md): in order, a gap (readings the collector never saw), a late reading
 // that fills an earlier gap (QoS 1 redelivery can reorder after a reconnect), a duplicate
-// (QoS 1 is at-least-once: a redelivered PUBLISH [MQTT-4.3.2]) and a device restart (the
-// count drops back to 1). Pure: the collector turns each verdict into a log line.
+// (QoS 1 is at-least-once: a redelivered PUBLISH [MQTT-4.3.2]) and a device restart (a new
+// `boot` count, or, from a board without one, the count dropping back to 1). Pure: the
+// collector turns each verdict into a log line.
 
 export type Verdict =
   | { readonly kind: "first" }
@@ -10,7 +11,8 @@ export type Verdict =
   | { readonly kind: "gap"; readonly from: number; readonly to: number }
   | { readonly kind: "late" }
   | { readonly kind: "duplicate" }
-  | { readonly kind: "restart"; readonly after: number };
+  | { readonly kind: "restart"; readonly after: number; readonly boot: number | undefined; readonly missing: number }
+  | { readonly kind: "earlier_boot"; readonly boot: number };
 
 export interface DeviceCounts {
   rows: number;
@@ -24,6 +26,7 @@ export interface DeviceCounts {
 
 interface DeviceTrack {
   last: number;
+  boot: number | undefined;
   /** Seqs reported missing since the last restart (bounded; the oldest are forgotten). */
   readonly holes: Set<number>;
   readonly counts: DeviceCounts;
@@ -38,16 +41,17 @@ export class SequenceTracker {
   #track(device: string): DeviceTrack {
     let t = this.#devices.get(device);
     if (t === undefined) {
-      t = { last: 0, holes: new Set(), counts: { rows: 0, missing: 0, gaps: 0, late: 0, duplicates: 0, restarts: 0 } };
+      t = { last: 0, boot: undefined, holes: new Set(), counts: { rows: 0, missing: 0, gaps: 0, late: 0, duplicates: 0, restarts: 0 } };
       this.#devices.set(device, t);
     }
     return t;
   }
 
   /** Recovered state: `seq` was the last one written for `device` (collector restart). */
-  resume(device: string, seq: number): void {
+  resume(device: string, seq: number, boot?: number): void {
     const t = this.#track(device);
     t.last = seq;
+    t.boot = boot;
   }
 
   /** The last seq accepted for a device, if any. */
@@ -56,10 +60,19 @@ export class SequenceTracker {
     return t === undefined || t.last === 0 ? undefined : t.last;
   }
 
-  /** Classifies `seq` from `device` and updates the counts. Only "duplicate" must be dropped. */
-  observe(device: string, seq: number): Verdict {
+  /** Classifies `seq` (of `boot`, if the device counts boots) from `device` and updates the counts. Only "duplicate" must be dropped. */
+  observe(device: string, seq: number, boot?: number): Verdict {
     const t = this.#track(device);
     const c = t.counts;
+    if (boot !== undefined && t.boot !== undefined && boot !== t.boot && t.last !== 0) {
+      if (boot < t.boot) {
+        // A reading of an earlier boot, redelivered late: written, but no longer checkable.
+        c.rows++;
+        return { kind: "earlier_boot", boot };
+      }
+      return this.#restart(t, seq, boot);
+    }
+    if (boot !== undefined) t.boot = boot;
     if (t.last === 0) {
       t.last = seq;
       c.rows++;
@@ -73,8 +86,7 @@ export class SequenceTracker {
     if (seq > t.last + 1) {
       const from = t.last + 1;
       const to = seq - 1;
-      for (let s = Math.max(from, to - MAX_HOLES + 1); s <= to; s++) t.holes.add(s);
-      while (t.holes.size > MAX_HOLES) t.holes.delete(t.holes.values().next().value!);
+      this.#holes(t, from, to);
       t.last = seq;
       c.gaps++;
       c.missing += to - from + 1;
@@ -87,16 +99,33 @@ export class SequenceTracker {
       c.rows++;
       return { kind: "late" };
     }
-    if (seq === 1) {
-      const after = t.last;
-      t.last = 1;
-      t.holes.clear();
-      c.restarts++;
-      c.rows++;
-      return { kind: "restart", after };
-    }
+    // Same boot count (or none) yet back to 1: a board without flash (boot 0) or a wiped one.
+    if (seq === 1) return this.#restart(t, seq, boot);
     c.duplicates++;
     return { kind: "duplicate" };
+  }
+
+  #restart(t: DeviceTrack, seq: number, boot: number | undefined): Verdict {
+    const c = t.counts;
+    const after = t.last;
+    t.holes.clear();
+    t.boot = boot;
+    t.last = seq;
+    c.restarts++;
+    c.rows++;
+    // Readings of the new boot before this one never arrived.
+    const missing = seq - 1;
+    if (missing > 0) {
+      this.#holes(t, 1, seq - 1);
+      c.gaps++;
+      c.missing += missing;
+    }
+    return { kind: "restart", after, boot, missing };
+  }
+
+  #holes(t: DeviceTrack, from: number, to: number): void {
+    for (let s = Math.max(from, to - MAX_HOLES + 1); s <= to; s++) t.holes.add(s);
+    while (t.holes.size > MAX_HOLES) t.holes.delete(t.holes.values().next().value!);
   }
 
   /** A reading without seq (thingflow format): counted, never judged. */
