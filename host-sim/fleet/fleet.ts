@@ -51,8 +51,10 @@ export class Fleet {
     for (let i = 1; i <= devices; i++) {
       const id = `${idPrefix}${i}`;
       const boardConfig = { ...config, sensor_id: id, mqtt_client_id: clientId === undefined ? id : `${String(clientId)}-${i}` };
-      const boardSim = { sim_lux: String(fleetLux(i, devices)), sim_seed: String(i), ...sim };
+      const boardSim: Record<string, string> = { sim_lux: String(fleetLux(i, devices)), sim_seed: String(i), ...sim };
       if (sim.sim_seed !== undefined) boardSim.sim_seed = String(Number(sim.sim_seed) + i - 1);
+      // Each board has its own flash: sim_flash=<file> becomes <file>-<id>.
+      if (sim.sim_flash !== undefined && sim.sim_flash !== "") boardSim.sim_flash = `${sim.sim_flash}-${id}`;
       const board = new Board({ config: boardConfig, sim: boardSim, trace: (text) => options.trace(id, text), ...(options.clock ? { clock: options.clock(i) } : {}) });
       this.members.push({ id, board, app: undefined });
     }
