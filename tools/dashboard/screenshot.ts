@@ -1,5 +1,6 @@
 // Makes docs/dashboard.png: an embedded broker, a fleet of 4 simulated boards (10 to
-// 10,000 lux, 5 % noise, one reading a second), the dashboard, and headless chromium.
+// 10,000 lux, 5 % noise, one reading a second), the dashboard, and headless chromium; two
+// commands are sent from the page and the boards' acknowledgements show.
 // Run: npm run build && node --import ./build/host-sim/loader/register.js build/tools/dashboard/screenshot.js docs/dashboard.png [seconds]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +27,11 @@ const context = await chromium.launchPersistentContext(profile, {
 const page = context.pages()[0] ?? (await context.newPage());
 await page.goto(`${dashboard.url}?window=${secondsText}&log=1`);
 await new Promise((r) => setTimeout(r, Number(secondsText) * 1000));
+// Two commands, answered by the boards' firmware.
+await page.locator('[data-device="lux-1"] button[data-command="identify"]').click();
+await page.locator('[data-device="lux-2"] select[name="gain"]').selectOption("high");
+await page.locator('[data-device="lux-2"] button[data-command="set_gain"]').click();
+await page.locator('[data-device="lux-2"] .acks li:is(.ok, .fail)').waitFor({ timeout: 5000 });
 await page.screenshot({ path: out, fullPage: true });
 await context.close();
 rmSync(profile, { recursive: true, force: true });

@@ -23,6 +23,7 @@ function device(id) {
   card.querySelector(".id").textContent = id;
   d = { id, color, card, points: [], pending: new Map(), unmatched: [] };
   for (const button of card.querySelectorAll("button[data-command]")) button.addEventListener("click", () => command(d, button.dataset.command));
+  for (const field of card.querySelectorAll("input, select")) field.addEventListener("input", () => { field.dataset.edited = "1"; });
   const list = document.getElementById("devices");
   const after = [...list.children].find((c) => c.dataset.device.localeCompare(id, undefined, { numeric: true }) > 0);
   list.insertBefore(card, after ?? null);
@@ -50,9 +51,19 @@ function fill(dl, value) {
     const dt = document.createElement("dt");
     dt.textContent = k;
     const dd = document.createElement("dd");
-    dd.textContent = typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+    dd.textContent = Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     dl.append(dt, dd);
   }
+}
+
+/** The state, and the command fields set to the device's values until the user edits them. */
+function showState(d, state) {
+  fill(d.card.querySelector(".state"), state);
+  const data = state && typeof state === "object" && state.data && typeof state.data === "object" ? state.data : state;
+  const form = d.card.querySelector(".commands");
+  if (!data || typeof data !== "object") return;
+  if (typeof data.sample_interval === "number" && !form.elements.seconds.dataset.edited) form.elements.seconds.value = String(data.sample_interval);
+  if (typeof data.gain === "string" && !form.elements.gain.dataset.edited) form.elements.gain.value = data.gain;
 }
 
 function addPoint(d, p) {
@@ -158,13 +169,13 @@ on("snapshot", (s) => {
     d.points.length = 0;
     for (const p of v.points) addPoint(d, p);
     if (v.status !== undefined) setStatus(d, v.status);
-    if (v.state !== undefined) fill(d.card.querySelector(".state"), v.state);
+    if (v.state !== undefined) showState(d, v.state);
     if (v.health !== undefined) fill(d.card.querySelector(".health"), v.health);
   }
 });
 on("reading", (e) => addPoint(device(e.id), e.point));
 on("status", (e) => setStatus(device(e.id), e.status));
-on("state", (e) => fill(device(e.id).card.querySelector(".state"), e.value));
+on("state", (e) => showState(device(e.id), e.value));
 on("health", (e) => fill(device(e.id).card.querySelector(".health"), e.value));
 on("result", (e) => showResult(device(e.id), e.value));
 on("broker", (e) => setBroker(e.connected));
