@@ -1,0 +1,153 @@
+// `engine=xs`: runs the unmodified firmware on Moddable's XS engine (an xsnap-worker child
+// process) on top of the same simulated Board the Node engine uses.
+//
+//   const run = await runOnXs(board);      // bundle, load (preload freeze), call main()
+//   await run.idle();                       // every board event so far delivered to XS
+//   await run.advance(5000);                // VirtualClock boards: step time, XS in lockstep
+//   await run.stop();                       // board power-off for XS: timers, sockets, worker
+//
+// Board events (timer fired, bytes arrived, Wi-Fi message) reach XS one per turn, in order,
+// as callbacks do on the device. An exception that escapes a firmware callback ends the run
+// (the device would abort): it is traced as an <error> line and kept in `failure`.
+import { VirtualClock } from "../clock.js";
+import { XsBridge, type XsBoard, type XsEvent } from "./bridge.js";
+import { bundleForXs, type XsBundle } from "./bundle.js";
+import { XsWorker, type Meter } from "./worker.js";
+
+export type { XsBoard, XsEvent } from "./bridge.js";
+export type { XsBundle } from "./bundle.js";
+export type { Meter } from "./worker.js";
+
+export interface RunOnXsOptions {
+  /** A prebuilt bundle (tests and benches reuse one); default: built now from src/main.ts. */
+  readonly bundle?: XsBundle;
+  /** Freeze module-level firmware objects after load, as Moddable preload does; default true. */
+  readonly preload?: boolean;
+  /** Take the shims' own bytecodes out of the compute meter (native code on the device); default true. */
+  readonly meterFirmwareOnly?: boolean;
+  /** Called after each turn with the event and the engine's meter for it. */
+  readonly onTurn?: (event: XsEvent, meter: Meter) => void;
+  /** Called once if the firmware throws out of a callback (the run stops delivering events). */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export interface XsRun {
+  readonly worker: XsWorker;
+  readonly bundle: XsBundle;
+  /** Module-level values the preload freeze could not freeze (e.g. typed arrays), by name. */
+  readonly preloadProblems: readonly string[];
+  /** Meter of the load turn (all module bodies) and of the main() turn. */
+  readonly loadMeter: Meter;
+  readonly mainMeter: Meter;
+  /** The error that stopped the run, if any. */
+  readonly failure: Error | undefined;
+  /** Resolves once every event queued so far has been handled by XS. */
+  idle(): Promise<void>;
+  /** VirtualClock boards: advances time in steps so XS timers fire in order, each turn done before the next. */
+  advance(milliseconds: number): Promise<void>;
+  /** Sends one event to XS as a turn (benches: "gc"). */
+  command(event: XsEvent): Promise<{ reply: unknown; meter: Meter }>;
+  /** Cancels XS timers, closes its sockets and stations, and ends the worker. */
+  stop(): Promise<void>;
+}
+
+const encode = (event: XsEvent) => Buffer.from(JSON.stringify(event), "utf8");
+
+export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Promise<XsRun> {
+  const bundle = options.bundle ?? (await bundleForXs({ preload: options.preload !== false }));
+  const queue: XsEvent[] = [];
+  let pumping = false;
+  let failure: Error | undefined;
+  let stopped = false;
+  const waiters: (() => void)[] = [];
+
+  const bridge = new XsBridge(board, (event) => {
+    queue.push(event);
+    void pump();
+  });
+  const worker = new XsWorker({
+    name: "luxflow-xs",
+    onQuery: (request) => {
+      const message = JSON.parse(Buffer.from(request).toString("utf8")) as { op: string };
+      let reply: unknown;
+      try {
+        reply = bridge.handle(message);
+      } catch (error) {
+        reply = { error: error instanceof Error ? error.message : String(error) };
+      }
+      return Buffer.from(JSON.stringify(reply ?? null), "utf8");
+    },
+    onStdout: (text) => board.trace(text),
+  });
+
+  function fail(error: Error): void {
+    if (failure !== undefined || stopped) return;
+    failure = error;
+    board.trace(`<error> xs: ${error.message}\n`);
+    options.onFatal?.(error);
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    while (queue.length > 0 && failure === undefined && !stopped) {
+      const event = queue.shift() as XsEvent;
+      try {
+        const { meter } = await worker.command(encode(event));
+        options.onTurn?.(event, meter);
+      } catch (error) {
+        fail(error as Error);
+      }
+    }
+    pumping = false;
+    for (const resolve of waiters.splice(0)) resolve();
+  }
+
+  function idle(): Promise<void> {
+    if (!pumping && queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => waiters.push(resolve));
+  }
+
+  const load = await worker.evaluate(bundle.script);
+  if (options.meterFirmwareOnly === false) await worker.command(encode({ kind: "meter", exclude: false }));
+  const main = await worker.command(encode({ kind: "main" }));
+
+  const run: XsRun = {
+    worker,
+    bundle,
+    preloadProblems: bridge.preloadProblems,
+    loadMeter: load.meter,
+    mainMeter: main.meter,
+    get failure() {
+      return failure;
+    },
+    idle,
+    async advance(milliseconds: number): Promise<void> {
+      const clock = board.clock;
+      if (!(clock instanceof VirtualClock)) throw new Error("advance() needs a board on a VirtualClock");
+      const end = clock.now() + milliseconds;
+      await idle();
+      for (;;) {
+        const due = bridge.nextTimerDue();
+        if (due === undefined || due > end) break;
+        clock.advance(Math.max(0, due - clock.now()));
+        await idle();
+      }
+      clock.advance(end - clock.now());
+      await idle();
+    },
+    async command(event: XsEvent) {
+      const { reply, meter } = await worker.command(encode(event));
+      const text = Buffer.from(reply).toString("utf8");
+      return { reply: text === "" ? undefined : (JSON.parse(text) as unknown), meter };
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      bridge.stop();
+      await idle();
+      stopped = true;
+      await worker.close();
+    },
+  };
+  return run;
+}
