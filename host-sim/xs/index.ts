@@ -62,6 +62,7 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
   const waiters: (() => void)[] = [];
 
   const bridge = new XsBridge(board, (event) => {
+    if (failure !== undefined || stopped) return;
     queue.push(event);
     void pump();
   });
@@ -83,6 +84,7 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
   function fail(error: Error): void {
     if (failure !== undefined || stopped) return;
     failure = error;
+    queue.length = 0;
     board.trace(`<error> xs: ${error.message}\n`);
     options.onFatal?.(error);
   }
