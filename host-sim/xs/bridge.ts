@@ -89,6 +89,8 @@ export class XsBridge {
       case "trace":
         board.trace(String(request.text));
         return null;
+      case "now":
+        return board.clock.now();
       case "config":
         return board.config;
       case "device":

@@ -180,6 +180,11 @@ function traceText(values: readonly unknown[]): string {
   return text;
 }
 
+// The device's clock is the board's clock (real or virtual), as an RTC set by SNTP would be.
+Date.now = function now(): number {
+  return call({ op: "now" }) as number;
+};
+
 // `trace` (xs/includes/xs.d.ts): writes its arguments, converted to strings, no newline added.
 global.trace = function trace(...values: unknown[]): void {
   call({ op: "trace", text: traceText(values) });
