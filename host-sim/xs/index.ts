@@ -25,8 +25,10 @@ export interface RunOnXsOptions {
   readonly preload?: boolean;
   /** Take the shims' own bytecodes out of the compute meter (native code on the device); default true. */
   readonly meterFirmwareOnly?: boolean;
-  /** Called after each turn with the event and the engine's meter for it. */
-  readonly onTurn?: (event: XsEvent, meter: Meter) => void;
+  /** Called after each turn with the event, the engine's meter for it, and the board requests it made by kind. */
+  readonly onTurn?: (event: XsEvent, meter: Meter, requests: Readonly<Record<string, number>>) => void;
+  /** Called after the modules are loaded (and frozen), before main() runs (benches measure here). */
+  readonly beforeMain?: (worker: XsWorker) => Promise<void>;
   /** Called once if the firmware throws out of a callback (the run stops delivering events). */
   readonly onFatal?: (error: Error) => void;
 }
@@ -66,10 +68,12 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
     queue.push(event);
     void pump();
   });
+  let requests: Record<string, number> = {};
   const worker = new XsWorker({
     name: "luxflow-xs",
     onQuery: (request) => {
       const message = JSON.parse(Buffer.from(request).toString("utf8")) as { op: string };
+      requests[message.op] = (requests[message.op] ?? 0) + 1;
       let reply: unknown;
       try {
         reply = bridge.handle(message);
@@ -95,8 +99,9 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
     while (queue.length > 0 && failure === undefined && !stopped) {
       const event = queue.shift() as XsEvent;
       try {
+        requests = {};
         const { meter } = await worker.command(encode(event));
-        options.onTurn?.(event, meter);
+        options.onTurn?.(event, meter, requests);
       } catch (error) {
         fail(error as Error);
       }
@@ -112,6 +117,7 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
 
   const load = await worker.evaluate(bundle.script);
   if (options.meterFirmwareOnly === false) await worker.command(encode({ kind: "meter", exclude: false }));
+  await options.beforeMain?.(worker);
   const main = await worker.command(encode({ kind: "main" }));
 
   const run: XsRun = {
