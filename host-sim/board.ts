@@ -1,0 +1,113 @@
+// The simulated board: the platform surface a Moddable ESP32 gives the firmware, built
+// from host parts. Its clock (real or virtual), an I2C bus with the TSL2591 chip model at
+// 0x29, real TCP sockets, a Wi-Fi access point, the frozen `mc/config`, and the `device`
+// provider. The firmware runs unmodified on top (src/main.ts through host-sim/platform/,
+// or src/app.ts directly with `board.platform()` for in-process and fleet use).
+import { lookup } from "node:dns";
+import type { AppPlatform } from "../src/app.js";
+import type { ByteSocket, ByteSocketOptions, Resolver } from "../src/platform.js";
+import { RealClock, type BoardClock } from "./clock.js";
+import { I2CBus } from "./io/i2c.js";
+import { smbusClass } from "./io/smbus.js";
+import type { Tsl2591Model } from "./chips/tsl2591.js";
+import { HostTcpSocket } from "./net/tcp.js";
+import { sensorSimFromKeys } from "./scene.js";
+import { SimAccessPoint } from "./wifi.js";
+import { traceLogger } from "../src/log.js";
+
+export interface BoardOptions {
+  /** The board's `mc/config`: manifest config with key=value arguments merged over it. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Simulator keys (`sim_…`): light scene, sensor faults, Wi-Fi. */
+  readonly sim?: Readonly<Record<string, string>>;
+  readonly clock?: BoardClock;
+  /** Where the firmware's `trace` output goes; default stderr. */
+  readonly trace?: (text: string) => void;
+}
+
+/** The board's Wi-Fi network when the simulator is not told otherwise. */
+export const SIM_WIFI_DEFAULTS = Object.freeze({ ssid: "luxflow-sim", password: "" });
+
+export class Board {
+  readonly clock: BoardClock;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly i2c = new I2CBus();
+  readonly wifi: SimAccessPoint;
+  readonly sensor: Tsl2591Model;
+  readonly trace: (text: string) => void;
+  readonly io: { readonly SMBus: ReturnType<typeof smbusClass> };
+  /** The ECMA-419 `device` global, as the esp32/nodemcu provider shapes it. */
+  readonly device: Readonly<{ I2C: { default: { io: unknown; data: number; clock: number } }; io: { SMBus: unknown }; pin: { led: number; button: number } }>;
+  readonly #sockets = new Set<HostTcpSocket>();
+
+  constructor(options: BoardOptions) {
+    this.clock = options.clock ?? new RealClock();
+    this.config = Object.freeze({ ...options.config });
+    this.trace = options.trace ?? ((text) => process.stderr.write(text));
+    const sim = options.sim ?? {};
+    this.wifi = new SimAccessPoint({
+      ssid: sim.sim_wifi_ssid ?? SIM_WIFI_DEFAULTS.ssid,
+      password: sim.sim_wifi_password ?? SIM_WIFI_DEFAULTS.password,
+      clock: this.clock,
+    });
+    this.sensor = sensorSimFromKeys(sim, this.clock, this.clock).attach(this.i2c);
+    const SMBus = smbusClass(this.i2c);
+    this.io = Object.freeze({ SMBus });
+    this.device = Object.freeze({
+      I2C: Object.freeze({ default: Object.freeze({ io: SMBus, data: 21, clock: 22 }) }),
+      io: Object.freeze({ SMBus }),
+      pin: Object.freeze({ led: 2, button: 0 }),
+    });
+  }
+
+  /** `new TCP(options)` on this board: a real loopback-or-LAN socket. */
+  openTcp(options: ByteSocketOptions): ByteSocket {
+    const socket = new HostTcpSocket(options, (closed) => this.#sockets.delete(closed));
+    this.#sockets.add(socket);
+    return socket;
+  }
+
+  /** `Net.resolve`: IPv4 only, as ECMA-419 TCP on the device needs. */
+  readonly resolve: Resolver = (host, callback) => {
+    lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
+  };
+
+  /** The platform seam for running src/app.ts in-process on this board. */
+  platform(): AppPlatform {
+    return {
+      config: this.config,
+      timers: this.clock,
+      clock: this.clock,
+      log: traceLogger(this.trace),
+      wifi: this.wifiModule(),
+      address: () => (this.wifi.joined ? "127.0.0.1" : undefined),
+      resolve: this.resolve,
+      socket: (options) => this.openTcp(options),
+      i2c: { io: this.io.SMBus as AppPlatform["i2c"]["io"], data: 21, clock: 22 },
+    };
+  }
+
+  /** A class shaped like Moddable's `wifi` module, bound to this board's access point. */
+  wifiModule(): AppPlatform["wifi"] {
+    const ap = this.wifi;
+    return class WiFi {
+      readonly #station: { close(): void };
+      constructor(options: { ssid: string; password?: string }, callback: (message: string) => void) {
+        this.#station = ap.station(options, callback);
+      }
+      close(): void {
+        this.#station.close();
+      }
+      static connect(options?: { ssid: string; password?: string }): void {
+        ap.connect(options);
+      }
+    };
+  }
+
+  /** Power off: close every socket and cancel every timer the board owns. */
+  shutdown(): void {
+    for (const socket of this.#sockets) socket.close();
+    this.#sockets.clear();
+    if (this.clock instanceof RealClock) this.clock.clearAll();
+  }
+}

@@ -1,0 +1,122 @@
+// Real brokers for tests, on 127.0.0.1, that a test can kill and restart on the same port:
+// aedes in-process (its in-memory persistence is kept across restarts, so persistent sessions
+// survive) and mosquitto as a child process (its persistence file survives restarts).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aedes } from "aedes";
+import { createRequire } from "node:module";
+
+/** aedes-persistence is CommonJS: its module value is the memory-persistence factory. */
+const memory = createRequire(import.meta.url)("aedes-persistence") as () => unknown;
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const a = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (a === null || typeof a === "string") throw new Error("no port");
+  return a.port;
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+export async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host: "127.0.0.1", port }, () => { s.destroy(); resolve(true); });
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export interface TestBroker {
+  readonly port: number;
+  readonly name: string;
+  /** Stops the broker (connections drop); restart() brings it back on the same port. */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startAedes(port = 0): Promise<TestBroker> {
+  const chosen = port || (await freePort());
+  let broker: Aedes | undefined;
+  let server: Server | undefined;
+  const sockets = new Set<import("node:net").Socket>();
+  const persistence: unknown = memory();
+  const up = async () => {
+    broker = await Aedes.createBroker({ persistence });
+    const s = createServer(broker.handle);
+    s.on("connection", (c) => { sockets.add(c); c.on("close", () => sockets.delete(c)); });
+    server = s;
+    await new Promise<void>((resolve, reject) => { s.once("error", reject); s.listen(chosen, "127.0.0.1", () => resolve()); });
+  };
+  const down = async () => {
+    const s = server;
+    const b = broker;
+    server = undefined;
+    broker = undefined;
+    if (s) {
+      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+      for (const c of sockets) c.destroy();
+      await closed;
+    }
+    if (b) await new Promise<void>((resolve) => b.close(() => resolve()));
+  };
+  await up();
+  return { port: chosen, name: "aedes", kill: down, restart: up, close: down };
+}
+
+/** The mosquitto binary, or undefined. Under CI=true a missing binary is an error, not a skip. */
+export function mosquittoPath(): string | undefined {
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]) if (existsSync(p)) return p;
+  const which = spawnSync("sh", ["-c", "command -v mosquitto"], { encoding: "utf8" });
+  const found = which.stdout.trim();
+  if (found) return found;
+  if (process.env.CI === "true") throw new Error("mosquitto is not installed, and CI=true forbids skipping its tests (apt-get install mosquitto)");
+  return undefined;
+}
+
+export async function startMosquitto(port = 0): Promise<TestBroker> {
+  const bin = mosquittoPath();
+  if (bin === undefined) throw new Error("mosquitto is not installed");
+  const chosen = port || (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "luxflow-mosquitto-"));
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(conf, [
+    `listener ${chosen} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`,
+    "max_queued_messages 0", "max_inflight_messages 0", "log_type none", "",
+  ].join("\n"));
+  let child: ChildProcess | undefined;
+  const up = async () => {
+    const c = spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+    child = c;
+    let stderr = "";
+    c.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
+    try {
+      await waitForPort(chosen);
+    } catch (e) {
+      c.kill("SIGKILL");
+      throw new Error(`mosquitto did not start on ${chosen}: ${stderr.trim() || (e as Error).message}`);
+    }
+  };
+  const down = async () => {
+    const c = child;
+    child = undefined;
+    if (c === undefined || c.exitCode !== null) return;
+    // SIGTERM: mosquitto writes its persistence file (sessions, queued messages) and exits.
+    await new Promise<void>((resolve) => { c.once("exit", () => resolve()); c.kill("SIGTERM"); });
+  };
+  await up();
+  return {
+    port: chosen, name: "mosquitto", kill: down, restart: up,
+    close: async () => { await down(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}

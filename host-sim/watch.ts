@@ -1,0 +1,32 @@
+// Prints every message on a topic as a subscriber sees it, one `topic payload` line each,
+// like `mosquitto_sub -v` — what `npm start` shows.
+import { connect, type MqttClient } from "mqtt";
+
+export interface Watcher {
+  readonly client: MqttClient;
+  close(): Promise<void>;
+}
+
+export function watchTopic(
+  host: string,
+  port: number,
+  topic: string,
+  onLine: (topic: string, payload: string) => void,
+  onProblem: (message: string) => void,
+): Watcher {
+  const client = connect({ host, port, protocolVersion: 4, clientId: `luxflow-watch-${process.pid}`, reconnectPeriod: 1000 });
+  let reported = false;
+  client.on("connect", () => {
+    reported = false;
+    client.subscribe(topic, { qos: 1 });
+  });
+  client.on("error", (error) => {
+    if (!reported) onProblem(`watcher: ${error.message}`);
+    reported = true;
+  });
+  client.on("message", (received, payload) => onLine(received, payload.toString("utf8")));
+  return {
+    client,
+    close: () => new Promise<void>((resolve) => client.end(true, {}, () => resolve())),
+  };
+}

@@ -1,0 +1,144 @@
+// The firmware's configuration keys: one table, read by the device at boot (from
+// `mc/config`, where `mcconfig key=value` values arrive as strings) and by the host
+// simulator's command line, so a key is spelled and validated the same everywhere.
+// A bad value is a ConfigError naming the key, the rule and the value given.
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Raw = unknown;
+
+/** One key: its name in mcconfig/manifest/simulator, default, one-line help, and parser. */
+export interface KeySpec {
+  readonly key: string;
+  /** Printed in help and README; undefined = no default (optional or required). */
+  readonly default?: string | number | boolean;
+  readonly required?: boolean;
+  readonly help: string;
+  parse(value: Raw, key: string): unknown;
+}
+
+function fail(key: string, rule: string, value: Raw): never {
+  const shown = typeof value === "string" ? `"${value}"` : String(value);
+  throw new ConfigError(`config: ${key} ${rule} (got ${shown})`);
+}
+
+function integer(min: number, max: number) {
+  return (value: Raw, key: string): number => {
+    const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) fail(key, `must be a whole number from ${min} to ${max}`, value);
+    return n;
+  };
+}
+
+function decimal(min: number, max: number, unit: string) {
+  return (value: Raw, key: string): number => {
+    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+    if (!Number.isFinite(n) || n < min || n > max) fail(key, `must be a number of ${unit} from ${min} to ${max}`, value);
+    return n;
+  };
+}
+
+function text(minLength: number, maxLength: number, check?: (s: string) => string | undefined) {
+  return (value: Raw, key: string): string => {
+    if (typeof value !== "string" && typeof value !== "number") fail(key, "must be text", value);
+    const s = String(value);
+    if (s.length < minLength || s.length > maxLength) {
+      fail(key, minLength > 0 ? `must be ${minLength} to ${maxLength} characters` : `must be at most ${maxLength} characters`, value);
+    }
+    const problem = check?.(s);
+    if (problem !== undefined) fail(key, problem, value);
+    return s;
+  };
+}
+
+function choice<T extends string>(...options: T[]) {
+  return (value: Raw, key: string): T => {
+    const s = String(value) as T;
+    if (!options.includes(s)) fail(key, `must be one of ${options.join(", ")}`, value);
+    return s;
+  };
+}
+
+// A topic name a device publishes to: no wildcards [MQTT-3.3.2-2], no NUL [MQTT-4.7.3-2].
+const topicName = (s: string): string | undefined =>
+  /[+#\u0000]/.test(s) ? "must not contain the wildcards + or # or a NUL character" : undefined;
+
+// A host: a dotted IPv4 address or a DNS name (RFC 1123 labels).
+const hostName = (s: string): string | undefined =>
+  /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/.test(s) ? undefined : "must be an IPv4 address or a host name";
+
+const printable = (s: string): string | undefined =>
+  /[\u0000-\u001f"\\]/.test(s) ? "must not contain control characters, quotes or backslashes" : undefined;
+
+export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
+  { key: "sensor_id", default: "lux-1", help: "Sensor name, first element of every reading", parse: text(1, 64, printable) },
+  { key: "mqtt_host", required: true, help: "MQTT broker: IPv4 address or host name (resolved on the device)", parse: text(1, 253, hostName) },
+  { key: "mqtt_port", default: 1883, help: "MQTT broker TCP port", parse: integer(1, 65535) },
+  { key: "mqtt_topic", default: "sensor-data", help: "Topic the readings are published to", parse: text(1, 256, topicName) },
+  { key: "mqtt_client_id", help: "MQTT client id (default: sensor_id); must be unique per broker", parse: text(1, 64, printable) },
+  { key: "mqtt_keepalive", default: 60, help: "MQTT keepalive in seconds (0 = off)", parse: integer(0, 65535) },
+  { key: "sample_interval", default: 5, help: "Seconds between readings (0.1 to 86400)", parse: decimal(0.1, 86400, "seconds") },
+  { key: "ssid", help: "Wi-Fi network to join (none: use the board's existing network)", parse: text(0, 32) },
+  { key: "password", help: "Wi-Fi password", parse: text(0, 64) },
+  { key: "i2c_data", help: "I2C SDA pin (default: the board's I2C.default)", parse: integer(0, 48) },
+  { key: "i2c_clock", help: "I2C SCL pin (default: the board's I2C.default)", parse: integer(0, 48) },
+  { key: "i2c_hz", default: 100000, help: "I2C bus speed in Hz (the TSL2591 allows up to 400000)", parse: integer(10000, 400000) },
+] satisfies KeySpec[]);
+
+/** Keys the Moddable SDK's own manifests put in `mc/config` (e.g. manifest_net.json's sntp). */
+export const PLATFORM_KEYS: readonly string[] = Object.freeze(["sntp"]);
+
+export interface Config {
+  readonly sensorId: string;
+  readonly mqttHost: string;
+  readonly mqttPort: number;
+  readonly mqttTopic: string;
+  readonly mqttClientId: string;
+  readonly mqttKeepalive: number;
+  /** Milliseconds. */
+  readonly sampleInterval: number;
+  readonly ssid: string;
+  readonly password: string;
+  readonly i2cData: number | undefined;
+  readonly i2cClock: number | undefined;
+  readonly i2cHz: number;
+}
+
+function specFor(key: string): KeySpec | undefined {
+  return CONFIG_KEYS.find((spec) => spec.key === key);
+}
+
+/** Keys present in `raw` that neither the firmware nor the platform knows. */
+export function unknownKeys(raw: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(raw).filter((key) => specFor(key) === undefined && !PLATFORM_KEYS.includes(key));
+}
+
+/** Parses and validates every key; throws ConfigError naming the first bad one. */
+export function parseConfig(raw: Readonly<Record<string, unknown>>): Config {
+  const values: Record<string, unknown> = {};
+  for (const spec of CONFIG_KEYS) {
+    const given = raw[spec.key];
+    const present = given !== undefined && given !== "";
+    if (!present && spec.required) {
+      throw new ConfigError(`config: ${spec.key} is required (${spec.help}); pass ${spec.key}=… to mcconfig`);
+    }
+    values[spec.key] = present ? spec.parse(given, spec.key) : spec.default;
+  }
+  const sensorId = values.sensor_id as string;
+  return Object.freeze({
+    sensorId,
+    mqttHost: values.mqtt_host as string,
+    mqttPort: values.mqtt_port as number,
+    mqttTopic: values.mqtt_topic as string,
+    mqttClientId: (values.mqtt_client_id as string | undefined) ?? sensorId,
+    mqttKeepalive: values.mqtt_keepalive as number,
+    sampleInterval: Math.round((values.sample_interval as number) * 1000),
+    ssid: (values.ssid as string | undefined) ?? "",
+    password: (values.password as string | undefined) ?? "",
+    i2cData: values.i2c_data as number | undefined,
+    i2cClock: values.i2c_clock as number | undefined,
+    i2cHz: values.i2c_hz as number,
+  });
+}

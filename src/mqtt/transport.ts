@@ -1,0 +1,122 @@
+// One TCP connection in ECMA-419 terms: the first onWritable means connected; write() takes
+// at most the free space it last reported (and throws when full), so outgoing bytes are split
+// to fit and the rest waits for the next onWritable. One outbound path for every packet.
+import type { ByteSocket, SocketFactory } from "../platform.js";
+
+export interface TransportEvents {
+  onOpen(): void;
+  onData(chunk: Uint8Array): void;
+  /** Socket failed or the peer closed it. Called at most once, never after close(). */
+  onClose(reason: string): void;
+  /** The backlog drained: more may be sent. */
+  onDrain(): void;
+}
+
+export class Transport {
+  #socket: ByteSocket | undefined;
+  #open = false;
+  #closed = false;
+  #space = 0;
+  #backlog: Uint8Array[] = [];
+  #backlogBytes = 0;
+  readonly #events: TransportEvents;
+
+  constructor(factory: SocketFactory, address: string, port: number, events: TransportEvents) {
+    this.#events = events;
+    try {
+      this.#socket = factory({
+        address, port,
+        onReadable: () => this.#readable(),
+        onWritable: (count) => this.#writable(count),
+        onError: (message) => this.#error(message ?? "connection closed"),
+      });
+    } catch (e) {
+      this.#socket = undefined;
+      throw e;
+    }
+  }
+
+  get open(): boolean {
+    return this.#open && !this.#closed;
+  }
+
+  /** Bytes waiting for the socket to take them. */
+  get backlog(): number {
+    return this.#backlogBytes;
+  }
+
+  /** Sends (or queues) bytes. Returns false once the socket is closed. */
+  send(bytes: Uint8Array): boolean {
+    if (this.#closed || this.#socket === undefined) return false;
+    if (this.#backlogBytes === 0 && this.#open) {
+      const rest = this.#write(bytes);
+      if (rest === undefined) return !this.#closed;
+      bytes = rest;
+    }
+    this.#backlog.push(bytes);
+    this.#backlogBytes += bytes.length;
+    return true;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#backlog = [];
+    this.#backlogBytes = 0;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    try {
+      socket?.close();
+    } catch {
+      // Already closed by the peer: nothing left to release.
+    }
+  }
+
+  /** Writes what fits; returns the unwritten tail, or undefined when all was taken. */
+  #write(bytes: Uint8Array): Uint8Array | undefined {
+    if (this.#space <= 0) return bytes;
+    const n = Math.min(this.#space, bytes.length);
+    const piece = n === bytes.length ? bytes : bytes.subarray(0, n);
+    try {
+      this.#space = this.#socket!.write(piece);
+    } catch {
+      this.#space = 0; // "would block": wait for onWritable
+      return bytes;
+    }
+    return n === bytes.length ? undefined : bytes.subarray(n);
+  }
+
+  #writable(count: number): void {
+    if (this.#closed) return;
+    this.#space = count;
+    if (!this.#open) {
+      this.#open = true;
+      this.#events.onOpen();
+      if (this.#closed) return;
+    }
+    while (this.#backlog.length > 0 && this.#space > 0) {
+      const head = this.#backlog[0]!;
+      const rest = this.#write(head);
+      if (rest === head) break;
+      this.#backlogBytes -= head.length - (rest?.length ?? 0);
+      if (rest === undefined) this.#backlog.shift();
+      else this.#backlog[0] = rest;
+    }
+    if (this.#backlogBytes === 0) this.#events.onDrain();
+  }
+
+  #readable(): void {
+    while (!this.#closed && this.#socket !== undefined) {
+      const data = this.#socket.read();
+      if (data === undefined || data.byteLength === 0) return;
+      this.#events.onData(new Uint8Array(data));
+    }
+  }
+
+  #error(message: string): void {
+    if (this.#closed) return;
+    const wasOpen = this.#open;
+    this.close();
+    this.#events.onClose(wasOpen ? `connection lost: ${message}` : `cannot connect: ${message}`);
+  }
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { CONFIG_KEYS, ConfigError, parseConfig, unknownKeys } from "../../src/config.js";
+
+const manifest = JSON.parse(readFileSync(new URL("../../../manifest.json", import.meta.url), "utf8")) as {
+  config: Record<string, unknown>;
+  platforms: Record<string, { config?: Record<string, unknown> }>;
+};
+
+test("defaults are the issue's: lux-1, 1883, sensor-data, 5 s", () => {
+  const config = parseConfig({ mqtt_host: "10.0.0.5" });
+  assert.equal(config.sensorId, "lux-1");
+  assert.equal(config.mqttPort, 1883);
+  assert.equal(config.mqttTopic, "sensor-data");
+  assert.equal(config.sampleInterval, 5000);
+  assert.equal(config.mqttClientId, "lux-1");
+  assert.equal(config.ssid, "");
+});
+
+test("mcconfig values arrive as strings and parse like the manifest's numbers", () => {
+  const fromCli = parseConfig({ mqtt_host: "broker.local", mqtt_port: "8883", sample_interval: "0.5", sensor_id: "lux-2" });
+  assert.equal(fromCli.mqttPort, 8883);
+  assert.equal(fromCli.sampleInterval, 500);
+  assert.equal(fromCli.sensorId, "lux-2");
+  assert.equal(fromCli.mqttClientId, "lux-2");
+  assert.equal(parseConfig({ mqtt_host: "h", mqtt_port: 8883 }).mqttPort, 8883);
+});
+
+test("a missing mqtt_host names the key", () => {
+  assert.throws(() => parseConfig({ ...manifest.config }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /^config: mqtt_host is required/);
+    return true;
+  });
+});
+
+const bad: [string, unknown, RegExp][] = [
+  ["mqtt_port", "0", /mqtt_port must be a whole number from 1 to 65535 \(got "0"\)/],
+  ["mqtt_port", "18x3", /mqtt_port must be a whole number/],
+  ["mqtt_port", 70000, /mqtt_port .* \(got 70000\)/],
+  ["sample_interval", "fast", /sample_interval must be a number of seconds from 0.1 to 86400/],
+  ["sample_interval", "0", /sample_interval/],
+  ["mqtt_topic", "sensors/#", /mqtt_topic must not contain the wildcards/],
+  ["mqtt_topic", "a+b", /mqtt_topic must not contain the wildcards/],
+  ["mqtt_host", "not a host", /mqtt_host must be an IPv4 address or a host name/],
+  ["sensor_id", 'say "hi"', /sensor_id must not contain control characters, quotes/],
+  ["ssid", "x".repeat(33), /ssid must be at most 32 characters/],
+  ["i2c_hz", "1000000", /i2c_hz must be a whole number from 10000 to 400000/],
+];
+for (const [key, value, message] of bad) {
+  test(`a bad ${key} (${String(value).slice(0, 12)}) is a ConfigError naming it`, () => {
+    assert.throws(() => parseConfig({ mqtt_host: "127.0.0.1", [key]: value }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, message);
+      return true;
+    });
+  });
+}
+
+test("unknown keys are found, the SDK's own keys are not", () => {
+  assert.deepEqual(unknownKeys({ mqtt_host: "h", sntp: "pool.ntp.org", mqtt_hots: "x" }), ["mqtt_hots"]);
+});
+
+test("the manifest's config uses the firmware's keys and defaults", () => {
+  const known = new Set(CONFIG_KEYS.map((spec) => spec.key));
+  const platformConfigs = Object.values(manifest.platforms).map((platform) => platform.config ?? {});
+  for (const config of [manifest.config, ...platformConfigs]) {
+    for (const [key, value] of Object.entries(config)) {
+      assert.ok(known.has(key), `manifest config key ${key} is not a firmware key`);
+      const spec = CONFIG_KEYS.find((s) => s.key === key);
+      if (spec?.default !== undefined && config === manifest.config) assert.equal(value, spec.default, `default of ${key}`);
+      if (value !== "") spec?.parse(value, key);
+    }
+  }
+});

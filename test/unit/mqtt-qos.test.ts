@@ -1,0 +1,182 @@
+// Store-and-forward, QoS 1/2 flows, in-flight window, DUP resend, subscriptions and
+// misbehaving-broker packets, against the scripted fake socket on virtual time.
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { describe, it } from "node:test";
+import { VirtualClock } from "../../host-sim/clock.js";
+import { MqttConnection, type ConnectionOptions } from "../../src/mqtt/connection.js";
+import type { Packet, PublishPacket } from "../../src/mqtt/packets.js";
+import { fakeNetwork, memoryLog } from "../helpers/mqtt-fake-socket.js";
+
+const text = (s: string): Uint8Array => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
+const str = (b: Uint8Array): string => String.fromCharCode(...b);
+
+function setup(extra: Partial<ConnectionOptions> = {}) {
+  const clock = new VirtualClock(0);
+  const net = fakeNetwork();
+  const log = memoryLog();
+  const got: string[] = [];
+  const reasons: string[] = [];
+  const conn = new MqttConnection({
+    socket: net.factory, resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
+    random: () => 0, host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 30, clean: false,
+    reconnectMin: 100, reconnectMax: 1000,
+    onMessage: (topic, payload, info) => got.push(`${topic} ${str(payload)} q${info.qos}`),
+    onDisconnect: (r) => reasons.push(r),
+    ...extra,
+  });
+  const connect = (sessionPresent = true) => {
+    net.last().open();
+    net.last().feed({ type: 2, sessionPresent, returnCode: 0 });
+  };
+  const publishes = (): PublishPacket[] => net.last().packets().filter((p): p is PublishPacket => p.type === 3);
+  return { clock, net, log, got, reasons, conn, connect, publishes };
+}
+
+describe("MqttConnection store-and-forward and QoS", () => {
+  it("queues while offline and drains in order after connecting", () => {
+    const t = setup();
+    for (let i = 0; i < 5; i++) strictEqual(t.conn.publish("d", text(`${i}`), { qos: 1 }), "queued");
+    t.conn.start();
+    t.connect();
+    deepStrictEqual(t.publishes().map((p) => [str(p.payload), p.id, p.dup]), [["0", 1, false], ["1", 2, false], ["2", 3, false], ["3", 4, false], ["4", 5, false]]);
+    strictEqual(t.conn.stats.queued, 5);
+    for (let id = 1; id <= 5; id++) t.net.last().feed({ type: 4, id });
+    strictEqual(t.conn.stats.queued, 0);
+  });
+
+  it("keeps at most maxInflight unacknowledged and sends the next on PUBACK", () => {
+    const t = setup({ maxInflight: 2 });
+    t.conn.start();
+    t.connect();
+    for (let i = 0; i < 4; i++) t.conn.publish("d", text(`${i}`), { qos: 1 });
+    strictEqual(t.publishes().length, 2);
+    t.net.last().feed({ type: 4, id: 1 });
+    deepStrictEqual(t.publishes().map((p) => str(p.payload)), ["0", "1", "2"]);
+  });
+
+  it("resends unacknowledged publishes with DUP and the same id after a reconnect [MQTT-4.4.0-1]", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    t.conn.publish("d", text("a"), { qos: 1 });
+    t.conn.publish("d", text("b"), { qos: 2 });
+    t.net.last().feed({ type: 5, id: 2 }); // PUBREC for b
+    t.net.last().fail();
+    t.clock.advance(1000);
+    t.connect();
+    const after = t.net.last().packets().slice(1);
+    deepStrictEqual(after.map((p) => [p.type, "id" in p ? p.id : 0, p.type === 3 ? p.dup : undefined]), [[6, 2, undefined], [3, 1, true]]);
+    t.net.last().feed({ type: 4, id: 1 });
+    t.net.last().feed({ type: 7, id: 2 });
+    strictEqual(t.conn.stats.queued, 0);
+  });
+
+  it("drops the oldest when the outbox is full, counts it and says so", () => {
+    const t = setup({ outbox: 200 });
+    for (let i = 0; i < 10; i++) t.conn.publish("d", text(`{"seq":${i}}`), { qos: 1 });
+    ok(t.conn.stats.dropped > 0);
+    strictEqual(t.conn.stats.dropped + t.conn.stats.queued, 10);
+    ok(t.log.lines.some((l) => l.startsWith("outbox full (200 bytes): dropped the oldest message, 1 dropped so far")));
+    t.conn.start();
+    t.connect();
+    const seqs = t.publishes().map((p) => JSON.parse(str(p.payload)).seq as number);
+    deepStrictEqual(seqs, Array.from({ length: t.conn.stats.queued }, (_, i) => 10 - t.conn.stats.queued + i));
+  });
+
+  it("delivers inbound QoS 1 with PUBACK and QoS 2 exactly once with PUBREC/PUBCOMP", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    t.net.last().feed({ type: 3, topic: "cmd", payload: text("x"), qos: 1, retain: false, dup: false, id: 7 });
+    const q2: Packet = { type: 3, topic: "cmd", payload: text("y"), qos: 2, retain: false, dup: false, id: 8 };
+    t.net.last().feed(q2);
+    t.net.last().feed({ ...q2, dup: true });
+    t.net.last().feed({ type: 6, id: 8 });
+    deepStrictEqual(t.got, ["cmd x q1", "cmd y q2"]);
+    deepStrictEqual(t.net.last().packets().slice(1), [{ type: 4, id: 7 }, { type: 5, id: 8 }, { type: 5, id: 8 }, { type: 7, id: 8 }]);
+  });
+
+  it("restores subscriptions on every connection and reports a SUBACK failure", () => {
+    const t = setup();
+    t.conn.subscribe("cmd/#", 1);
+    t.conn.subscribe("cfg", 0);
+    t.conn.start();
+    t.connect();
+    const sub = t.net.last().packets()[1];
+    deepStrictEqual(sub, { type: 8, id: 1, subscriptions: [{ topic: "cmd/#", qos: 1 }, { topic: "cfg", qos: 0 }] });
+    t.net.last().feed({ type: 9, id: 1, granted: [1, 0x80] });
+    ok(t.log.lines.includes('subscription to "cfg" refused by the broker (SUBACK 0x80)'));
+    t.net.last().fail();
+    t.clock.advance(1000);
+    t.connect();
+    strictEqual(t.net.last().packets()[1]!.type, 8);
+  });
+
+  const misbehaving: [string, Uint8Array | Packet, string][] = [
+    ["malformed packet", Uint8Array.of(0x40, 3, 0, 1, 0), "protocol error from the broker: PUBACK remaining length 3 must be 2 (§3.4.1)"],
+    ["unexpected packet type", { type: 8, id: 1, subscriptions: [{ topic: "a", qos: 0 }] }, "protocol error: unexpected SUBSCRIBE from the broker (a client never receives it)"],
+    ["absurd remaining length", Uint8Array.of(0x30, 0xff, 0xff, 0xff, 0x7f), "protocol error from the broker: PUBLISH of 268435460 bytes exceeds the maximum packet size 4096"],
+    ["reserved packet type", Uint8Array.of(0xf0, 0), "protocol error from the broker: reserved packet type 15 [MQTT-2.2.1]"],
+  ];
+  for (const [name, bytes, reason] of misbehaving) {
+    it(`survives a ${name} with one readable line, then reconnects`, () => {
+      const t = setup();
+      t.conn.start();
+      t.connect();
+      t.conn.publish("d", text("kept"), { qos: 1 });
+      t.net.last().feed(bytes);
+      deepStrictEqual(t.reasons, [reason]);
+      ok(!t.conn.connected);
+      t.clock.advance(1000);
+      t.connect();
+      ok(t.conn.connected);
+      deepStrictEqual(t.publishes().map((p) => [str(p.payload), p.dup]), [["kept", true]]);
+    });
+  }
+
+  it("turns every CONNACK refusal into a sentence", () => {
+    const sentences: string[] = [];
+    for (let code = 1; code <= 6; code++) {
+      const t = setup();
+      t.conn.start();
+      t.net.last().open();
+      t.net.last().feed({ type: 2, sessionPresent: false, returnCode: code });
+      sentences.push(t.reasons[0]!);
+    }
+    deepStrictEqual(sentences, [
+      "connection refused: unacceptable protocol version (CONNACK 1)",
+      "connection refused: client identifier rejected (CONNACK 2)",
+      "connection refused: server unavailable (CONNACK 3)",
+      "connection refused: bad user name or password (CONNACK 4)",
+      "connection refused: not authorized (CONNACK 5)",
+      "connection refused: reserved return code (CONNACK 6)",
+    ]);
+  });
+
+  it("gives up on a broker that never sends CONNACK", () => {
+    const t = setup({ connectTimeout: 5000 });
+    t.conn.start();
+    t.net.last().open();
+    t.clock.advance(5000);
+    deepStrictEqual(t.reasons, ["no CONNACK within 5000 ms"]);
+  });
+
+  it("splits writes to the socket's free space and resumes on onWritable", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    const s = t.net.last();
+    s.finite = true;
+    s.writable(10);
+    const before = s.written.reduce((n, w) => n + w.length, 0);
+    strictEqual(t.conn.publish("d", new Uint8Array(25), { qos: 1 }), "sent");
+    strictEqual(s.written.reduce((n, w) => n + w.length, 0) - before, 10);
+    strictEqual(s.space, 0);
+    s.writable(10);
+    s.writable(10);
+    strictEqual(t.publishes().length, 0); // 30 of its 32 bytes written
+    s.writable(10);
+    strictEqual(t.publishes().length, 1);
+    strictEqual(t.publishes()[0]!.payload.length, 25);
+  });
+});
