@@ -1,5 +1,6 @@
 // The XS bench's arithmetic and its Markdown table (docs/bench-xs.md). Pure functions.
 import type { HeapStats } from "../host-sim/xs/measure.js";
+import type { PublishNumbers } from "./xs-publish.js";
 
 export interface Phase { readonly name: string; readonly stats: HeapStats }
 
@@ -63,6 +64,8 @@ export interface Report {
   readonly publish: Stats;
   readonly publishRaw: Stats;
   readonly receive: Stats;
+  readonly otherTimers: Stats;
+  readonly otherTimersPerCycle: number;
   readonly loadCompute: number;
   readonly mainCompute: number;
   readonly phases: readonly Phase[];
@@ -73,6 +76,7 @@ export interface Report {
   readonly modules: number;
   readonly preloadProblems: readonly string[];
   readonly cycleMs: number;
+  readonly client: PublishNumbers;
 }
 
 const n = (value: number) => value.toLocaleString("en");
@@ -92,9 +96,21 @@ export function renderReport(r: Report): string {
     "|---|---|---|---|---|",
     `| sample-and-publish cycle (timer turn: TSL2591 read over I2C, JSON payload, MQTT PUBLISH, socket write) | ${n(r.publish.count)} | ${n(r.publish.min)} | **${n(r.publish.median)}** | ${n(r.publish.max)} |`,
     `| the same with the XS shims' own bytecodes counted (native code on the device) | ${n(r.publishRaw.count)} | ${n(r.publishRaw.min)} | ${n(r.publishRaw.median)} | ${n(r.publishRaw.max)} |`,
+    `| other timer turns between publishes (driver range tracking, keepalive): ${r.otherTimersPerCycle.toFixed(1)} per 1 s cycle | ${n(r.otherTimers.count)} | ${n(r.otherTimers.min)} | ${n(r.otherTimers.median)} | ${n(r.otherTimers.max)} |`,
     `| received packet (socket readable turn: CONNACK, PINGRESP, …) | ${n(r.receive.count)} | ${n(r.receive.min)} | ${n(r.receive.median)} | ${n(r.receive.max)} |`,
     `| loading every module (done at build time by preload on the device) | 1 | | ${n(r.loadCompute)} | |`,
     `| main() | 1 | | ${n(r.mainCompute)} | |`,
+    "",
+    "## The MQTT client alone (docs/targets.md's method: in-XS fake socket, 1,000 operations per turn, empty loop subtracted)",
+    "",
+    "| Per operation | luxflow | Moddable ECMA-419 client | Moddable classic `mqtt` | target |",
+    "|---|---|---|---|---|",
+    `| XS bytecodes per QoS 0 publish (payload already bytes) | **${n(Math.round(r.client.publish0))}** | ~496 | ~516 | ≤ 250 |`,
+    `| + building the JSON payload (thingflowPayload + utf8Encode) | **+${n(Math.round(r.client.payload))}** | +~100 | +~92 | ≤ +100 |`,
+    `| XS bytecodes per QoS 1 publish + PUBACK handling (incl. the rig feeding the PUBACK) | **${n(Math.round(r.client.publish1))}** | ~1,170 | ~1,235 | ≤ 600 |`,
+    `| Connect (construct, CONNECT, parse CONNACK; incl. building the rig's fakes) | **${n(Math.round(r.client.connect))}** | ~2,100 | ~2,000 | ≤ 2,000 |`,
+    `| Garbage per QoS 0 publish | **${r.client.garbageSlotsPerPublish0} slots** | 35 slots + ~176 B | 25 slots + ~160 B | ≤ 8 slots |`,
+    `| Memory held by one connected client, 32-bit board | **${n(Math.round(r.client.clientSlots * BOARD_SLOT_BYTES + r.client.clientChunkBytes))} B** (${Math.round(r.client.clientSlots)} slots × 16 + ${n(Math.round(r.client.clientChunkBytes))} chunk B) | ≈ 2.2 KB | ≈ 0.8 KB | ≤ 1 KB |`,
     "",
     "## Live heap after a full collection",
     "",
