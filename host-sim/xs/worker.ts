@@ -108,13 +108,21 @@ export class XsWorker {
     stdio[1].on("data", (text: string) => options.onStdout?.(text));
     this.#toXs.on("error", () => undefined);
     this.exited = new Promise((resolve) => {
-      this.#child.once("exit", (code, signal) => {
-        this.#exitError = new Error(`xsnap-worker exited (code ${code}, signal ${signal})`);
-        this.#current?.reject(this.#exitError);
+      const end = (error: Error, code: number | null) => {
+        if (this.#exitError !== undefined) return;
+        this.#exitError = error;
+        this.#current?.reject(error);
         this.#current = undefined;
-        for (const { pending } of this.#queue.splice(0)) pending.reject(this.#exitError);
+        for (const { pending } of this.#queue.splice(0)) pending.reject(error);
         resolve(code);
+      };
+      this.#child.once("error", (error: NodeJS.ErrnoException) => {
+        const missing = error.code === "ENOENT";
+        end(new Error(missing
+          ? `xsnap-worker is not built (${xsnapWorkerPath()}): @agoric/xsnap's install script builds it; run npm ci (package.json allowScripts permits it)`
+          : `xsnap-worker: ${error.message}`), null);
       });
+      this.#child.once("exit", (code, signal) => end(new Error(`xsnap-worker exited (code ${code}, signal ${signal})`), code));
     });
   }
 
