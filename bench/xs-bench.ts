@@ -10,7 +10,8 @@
 //    against manifest.json's `creation` budgets;
 //  - the firmware's size as bundled for XS.
 // Usage: npm run bench:xs [-- cycles=10000 reconnects=100 out=docs/bench-xs.md]
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Board } from "../host-sim/board.js";
 import { startEmbeddedBroker } from "../host-sim/broker.js";
 import { VirtualClock } from "../host-sim/clock.js";
@@ -175,5 +176,6 @@ const report = renderReport({
   cycleMs,
   client,
 });
+mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, report);
 process.stdout.write(report);
