@@ -63,7 +63,7 @@ const bench = {
     for (let i = 0; i < n; i++) c.publish("sensor-data", PAYLOAD, { qos: 0 });
   },
   payload(n: number): void {
-    for (let i = 0; i < n; i++) utf8Encode(thingflowPayload({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312 }));
+    for (let i = 0; i < n; i++) utf8Encode(thingflowPayload({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312, seq: i + 1 }));
   },
   publish1(n: number): void {
     const r = held ?? (held = rig());

@@ -4,13 +4,14 @@
 // provider. The firmware runs unmodified on top (src/main.ts through host-sim/platform/,
 // or src/app.ts directly with `board.platform()` for in-process and fleet use).
 import { lookup } from "node:dns";
+import { readFileSync } from "node:fs";
 import type { AppPlatform } from "../src/app.js";
-import type { ByteSocket, ByteSocketOptions, Resolver } from "../src/platform.js";
+import type { ByteSocket, ByteSocketOptions, Resolver, SocketFactory } from "../src/platform.js";
 import { RealClock, type BoardClock } from "./clock.js";
 import { I2CBus } from "./io/i2c.js";
 import { smbusClass } from "./io/smbus.js";
 import type { Tsl2591Model } from "./chips/tsl2591.js";
-import { HostTcpSocket } from "./net/tcp.js";
+import { tcpSocketFactory, tlsSocketFactory, type TlsOptions } from "./net/sockets.js";
 import { sensorSimFromKeys } from "./scene.js";
 import { SimAccessPoint } from "./wifi.js";
 import { traceLogger } from "../src/log.js";
@@ -38,7 +39,8 @@ export class Board {
   readonly io: { readonly SMBus: ReturnType<typeof smbusClass> };
   /** The ECMA-419 `device` global, as the esp32/nodemcu provider shapes it. */
   readonly device: Readonly<{ I2C: { default: { io: unknown; data: number; clock: number } }; io: { SMBus: unknown }; pin: { led: number; button: number } }>;
-  readonly #sockets = new Set<HostTcpSocket>();
+  readonly #sockets = new Set<ByteSocket>();
+  readonly #tcp = tcpSocketFactory();
 
   constructor(options: BoardOptions) {
     this.clock = options.clock ?? new RealClock();
@@ -51,6 +53,7 @@ export class Board {
       clock: this.clock,
     });
     this.sensor = sensorSimFromKeys(sim, this.clock, this.clock).attach(this.i2c);
+    this.#scheduleWifiDrop(sim);
     const SMBus = smbusClass(this.i2c);
     this.io = Object.freeze({ SMBus });
     this.device = Object.freeze({
@@ -60,9 +63,30 @@ export class Board {
     });
   }
 
-  /** `new TCP(options)` on this board: a real loopback-or-LAN socket. */
+  /** `new TCP(options)` on this board: a real host socket. */
   openTcp(options: ByteSocketOptions): ByteSocket {
-    const socket = new HostTcpSocket(options, (closed) => this.#sockets.delete(closed));
+    return this.#track(this.#tcp, options);
+  }
+
+  /** A TLS socket on this board (the simulator's counterpart of Moddable's TLS socket). */
+  openTls(options: ByteSocketOptions, tls: TlsOptions): ByteSocket {
+    return this.#track(tlsSocketFactory(tls), options);
+  }
+
+  /** luxflow's `tls-socket` on this board: TLS to `host`, trusting the PEM/DER file `ca` ("" = Node's roots). */
+  tlsSocket(host: string, ca: string): SocketFactory {
+    const tls: TlsOptions = { servername: host, ...(ca === "" ? {} : { ca: readFileSync(ca) }) };
+    return (options) => this.openTls(options, tls);
+  }
+
+  #track(factory: SocketFactory, options: ByteSocketOptions): ByteSocket {
+    const socket = factory({
+      ...options,
+      onError: (message) => {
+        this.#sockets.delete(socket);
+        options.onError(message);
+      },
+    });
     this.#sockets.add(socket);
     return socket;
   }
@@ -83,6 +107,7 @@ export class Board {
       address: () => (this.wifi.joined ? "127.0.0.1" : undefined),
       resolve: this.resolve,
       socket: (options) => this.openTcp(options),
+      tls: (host, ca) => this.tlsSocket(host, ca),
       i2c: { io: this.io.SMBus as AppPlatform["i2c"]["io"], data: 21, clock: 22 },
     };
   }
@@ -102,6 +127,22 @@ export class Board {
         ap.connect(options);
       }
     };
+  }
+
+  /** sim_wifi_drop_at / sim_wifi_drop_for: the access point goes away for a while. */
+  #scheduleWifiDrop(sim: Readonly<Record<string, string>>): void {
+    const seconds = (key: string, fallback: string | undefined): number | undefined => {
+      const text = sim[key] ?? fallback;
+      if (text === undefined || text === "") return undefined;
+      const n = Number(text);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${key}: expected seconds, a number from 0 up, got "${text}"`);
+      return n;
+    };
+    const at = seconds("sim_wifi_drop_at", undefined);
+    const length = seconds("sim_wifi_drop_for", "10");
+    if (at === undefined || length === undefined) return;
+    this.clock.set(() => this.wifi.drop(), at * 1000);
+    this.clock.set(() => this.wifi.restore(), (at + length) * 1000);
   }
 
   /** Power off: close every socket and cancel every timer the board owns. */

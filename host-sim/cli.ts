@@ -24,6 +24,7 @@ async function embeddedBroker(port: number): Promise<EmbeddedBroker> {
 async function run(invocation: SimInvocation): Promise<void> {
   let broker: EmbeddedBroker | undefined;
   const config = invocation.config;
+  checkFirmwareConfig({ ...config, mqtt_host: invocation.embeddedBroker ? "127.0.0.1" : config.mqtt_host });
   if (invocation.embeddedBroker) {
     broker = await embeddedBroker(invocation.brokerPort);
     config.mqtt_host = broker.host;

@@ -14,6 +14,8 @@ export const SIM_BOARD_KEYS: readonly SimKey[] = Object.freeze([
   { name: "engine", default: "node", description: "JavaScript engine running the firmware: node, or xs (Moddable's engine)" },
   { name: "sim_wifi_ssid", default: "luxflow-sim", description: "SSID of the simulated access point (the board joins it when ssid matches)" },
   { name: "sim_wifi_password", default: "", description: "Password of the simulated access point" },
+  { name: "sim_wifi_drop_at", default: "", description: "Seconds after start when the access point goes away (empty = never)" },
+  { name: "sim_wifi_drop_for", default: "10", description: "Seconds the access point stays away" },
   { name: "sim_broker_port", default: "1883", description: "Port of the embedded broker (used when mqtt_host is not given; 0 = any free port)" },
   { name: "sim_count", default: "0", description: "Stop after this many readings have been seen (0 = run until Ctrl-C)" },
 ]);
@@ -72,7 +74,9 @@ export function parseArgs(args: readonly string[], base: Readonly<Record<string,
     embeddedBroker,
     engine,
     count: wholeNumber(sim, "sim_count", "0", 1e9),
-    brokerPort: wholeNumber(sim, "sim_broker_port", "1883", 65535),
+    brokerPort: sim.sim_broker_port === undefined && args.some((arg) => arg.startsWith("mqtt_port="))
+      ? Number(config.mqtt_port)
+      : wholeNumber(sim, "sim_broker_port", "1883", 65535),
   };
 }
 

@@ -4,10 +4,9 @@
 // the Moddable modules), in the host simulator and under test with virtual time.
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
 import { LightSource, type SensorBus } from "./light.js";
-import { OnceLogger } from "./log.js";
 import { MqttConnection } from "./mqtt/connection.js";
 import { utf8Encode } from "./mqtt/utf8.js";
-import { thingflowPayload, type Reading } from "./payload.js";
+import { formatPayload, type Reading } from "./payload.js";
 import type { Clock, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
 import { Scheduler, type Sink } from "./scheduler.js";
 import { wifiLink, type WiFiModule } from "./wifi-link.js";
@@ -23,6 +22,8 @@ export interface AppPlatform {
   readonly address: () => string | number | undefined;
   readonly resolve: Resolver;
   readonly socket: SocketFactory;
+  /** TLS sockets to `host` trusting `ca` (a CA resource name on a device; "" = built-in roots). */
+  readonly tls: (host: string, ca: string) => SocketFactory;
   /** The SMBus class and the board's default I2C pins, if the board names them. */
   readonly i2c: { readonly io: SensorBus["io"]; readonly data?: number; readonly clock?: number };
 }
@@ -31,7 +32,7 @@ export interface App {
   readonly config: Config;
   readonly light: LightSource;
   readonly connection: MqttConnection;
-  readonly stats: { published: number; dropped: number };
+  readonly stats: { published: number; rejected: number };
   stop(): void;
 }
 
@@ -56,8 +57,9 @@ export function startApp(platform: AppPlatform): App | undefined {
   }
   const light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, clock, timers, log);
 
+  const online = utf8Encode("online");
   const connection = new MqttConnection({
-    socket: platform.socket,
+    socket: config.mqttTls ? platform.tls(config.mqttHost, config.mqttCa) : platform.socket,
     resolve: platform.resolve,
     timers,
     clock,
@@ -66,23 +68,32 @@ export function startApp(platform: AppPlatform): App | undefined {
     port: config.mqttPort,
     clientId: config.mqttClientId,
     keepalive: config.mqttKeepalive,
-    onConnect: () => log.info(`mqtt: connected to ${config.mqttHost}:${config.mqttPort} as ${config.mqttClientId}`),
-    onDisconnect: (reason) => log.warn(`mqtt: ${reason}`),
+    clean: config.mqttClean,
+    ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
+    ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
+    // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
+    // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
+    birth: { topic: config.statusTopic, payload: online, qos: 0, retain: true },
+    will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1, retain: true },
+    reconnectMin: config.mqttReconnectMin,
+    reconnectMax: config.mqttReconnectMax,
+    maxPacketSize: config.mqttMaxPacket,
+    maxInflight: config.mqttInflight,
+    outbox: config.queueBytes,
   });
 
-  const stats = { published: 0, dropped: 0 };
-  const offline = new OnceLogger(log);
+  const stats = { published: 0, rejected: 0 };
   const topic = config.mqttTopic;
   const publisher: Sink<Reading> = {
     onNext(reading) {
-      if (!connection.connected) {
-        stats.dropped++;
-        offline.warn("mqtt: not connected; readings are not being sent");
-        return;
+      try {
+        connection.publish(topic, utf8Encode(formatPayload(config.payloadFormat, reading)), { qos: config.qos });
+        stats.published++;
+      } catch (error) {
+        // An oversized or unsendable reading is an error in one line, never a silent drop.
+        stats.rejected++;
+        log.error(`mqtt: reading ${reading.seq} not sent: ${error instanceof Error ? error.message : String(error)}`);
       }
-      offline.clear();
-      connection.publish(topic, utf8Encode(thingflowPayload(reading)), { qos: 0 });
-      stats.published++;
     },
   };
 

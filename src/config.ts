@@ -61,6 +61,12 @@ function choice<T extends string>(...options: T[]) {
   };
 }
 
+function flag(value: Raw, key: string): boolean {
+  if (value === true || value === 1 || value === "1" || value === "true") return true;
+  if (value === false || value === 0 || value === "0" || value === "false") return false;
+  return fail(key, "must be 1 or 0 (true or false)", value);
+}
+
 // A topic name a device publishes to: no wildcards [MQTT-3.3.2-2], no NUL [MQTT-4.7.3-2].
 const topicName = (s: string): string | undefined =>
   /[+#\u0000]/.test(s) ? "must not contain the wildcards + or # or a NUL character" : undefined;
@@ -78,7 +84,20 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   { key: "mqtt_port", default: 1883, help: "MQTT broker TCP port", parse: integer(1, 65535) },
   { key: "mqtt_topic", default: "sensor-data", help: "Topic the readings are published to", parse: text(1, 256, topicName) },
   { key: "mqtt_client_id", help: "MQTT client id (default: sensor_id); must be unique per broker", parse: text(1, 64, printable) },
-  { key: "mqtt_keepalive", default: 60, help: "MQTT keepalive in seconds (0 = off)", parse: integer(0, 65535) },
+  { key: "mqtt_user", help: "MQTT user name (none: connect anonymously)", parse: text(0, 256) },
+  { key: "mqtt_password", help: "MQTT password (never logged)", parse: text(0, 256) },
+  { key: "mqtt_keepalive", default: 30, help: "MQTT keepalive in seconds; a dead link is noticed within 1.5x (0 = off)", parse: integer(0, 65535) },
+  { key: "mqtt_clean", default: 1, help: "1 = clean session; 0 = persistent session (the broker keeps subscriptions and QoS 1/2 state)", parse: flag },
+  { key: "mqtt_tls", default: 0, help: "1 = MQTT over TLS (mqtts; usually port 8883)", parse: flag },
+  { key: "mqtt_ca", help: "CA certificate for mqtt_tls: a DER resource name on a device, a PEM file in the simulator (default: built-in roots)", parse: text(0, 256) },
+  { key: "mqtt_reconnect_min", default: 1, help: "Shortest wait before reconnecting, seconds (jittered, doubling)", parse: decimal(0.1, 3600, "seconds") },
+  { key: "mqtt_reconnect_max", default: 60, help: "Longest wait before reconnecting, seconds", parse: decimal(0.1, 86400, "seconds") },
+  { key: "mqtt_max_packet", default: 4096, help: "Largest MQTT packet sent or accepted, bytes (a larger one is an error, never a silent drop)", parse: integer(64, 268435455) },
+  { key: "mqtt_inflight", default: 8, help: "QoS 1/2 publishes awaiting acknowledgement at once", parse: integer(1, 65535) },
+  { key: "status_topic", help: "Retained status topic: online while connected, offline (the will) when not (default: <sensor_id>/status)", parse: text(1, 256, topicName) },
+  { key: "qos", default: 1, help: "QoS of the readings: 0, 1 or 2", parse: integer(0, 2) },
+  { key: "payload_format", default: "thingflow", help: "thingflow: [\"id\", ts, lux]; json: {sensor_id, ts, val, seq}", parse: choice("thingflow", "json") },
+  { key: "queue_bytes", default: 4096, help: "Readings held while offline, bytes; when full the oldest go first and are counted", parse: integer(512, 1048576) },
   { key: "sample_interval", default: 5, help: "Seconds between readings (0.1 to 86400)", parse: decimal(0.1, 86400, "seconds") },
   { key: "ssid", help: "Wi-Fi network to join (none: use the board's existing network)", parse: text(0, 32) },
   { key: "password", help: "Wi-Fi password", parse: text(0, 64) },
@@ -96,7 +115,21 @@ export interface Config {
   readonly mqttPort: number;
   readonly mqttTopic: string;
   readonly mqttClientId: string;
+  readonly mqttUser: string;
+  readonly mqttPassword: string;
   readonly mqttKeepalive: number;
+  readonly mqttClean: boolean;
+  readonly mqttTls: boolean;
+  readonly mqttCa: string;
+  /** Milliseconds. */
+  readonly mqttReconnectMin: number;
+  readonly mqttReconnectMax: number;
+  readonly mqttMaxPacket: number;
+  readonly mqttInflight: number;
+  readonly statusTopic: string;
+  readonly qos: 0 | 1 | 2;
+  readonly payloadFormat: "thingflow" | "json";
+  readonly queueBytes: number;
   /** Milliseconds. */
   readonly sampleInterval: number;
   readonly ssid: string;
@@ -127,13 +160,29 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): Config {
     values[spec.key] = present ? spec.parse(given, spec.key) : spec.default;
   }
   const sensorId = values.sensor_id as string;
+  if ((values.mqtt_reconnect_max as number) < (values.mqtt_reconnect_min as number)) {
+    fail("mqtt_reconnect_max", `must not be below mqtt_reconnect_min (${String(values.mqtt_reconnect_min)})`, raw.mqtt_reconnect_max ?? values.mqtt_reconnect_max);
+  }
   return Object.freeze({
     sensorId,
     mqttHost: values.mqtt_host as string,
     mqttPort: values.mqtt_port as number,
     mqttTopic: values.mqtt_topic as string,
     mqttClientId: (values.mqtt_client_id as string | undefined) ?? sensorId,
+    mqttUser: (values.mqtt_user as string | undefined) ?? "",
+    mqttPassword: (values.mqtt_password as string | undefined) ?? "",
     mqttKeepalive: values.mqtt_keepalive as number,
+    mqttClean: flag(values.mqtt_clean, "mqtt_clean"),
+    mqttTls: flag(values.mqtt_tls, "mqtt_tls"),
+    mqttCa: (values.mqtt_ca as string | undefined) ?? "",
+    mqttReconnectMin: Math.round((values.mqtt_reconnect_min as number) * 1000),
+    mqttReconnectMax: Math.round((values.mqtt_reconnect_max as number) * 1000),
+    mqttMaxPacket: values.mqtt_max_packet as number,
+    mqttInflight: values.mqtt_inflight as number,
+    statusTopic: (values.status_topic as string | undefined) ?? `${sensorId}/status`,
+    qos: values.qos as 0 | 1 | 2,
+    payloadFormat: values.payload_format as "thingflow" | "json",
+    queueBytes: values.queue_bytes as number,
     sampleInterval: Math.round((values.sample_interval as number) * 1000),
     ssid: (values.ssid as string | undefined) ?? "",
     password: (values.password as string | undefined) ?? "",

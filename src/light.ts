@@ -40,6 +40,7 @@ export class LightSource implements Source<Reading> {
       sensorId: this.sensorId,
       timestamp: Math.floor(this.clock.now() / 1000),
       value: sample.illuminance,
+      seq: this.stats.readings,
     };
   }
 

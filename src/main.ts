@@ -7,6 +7,7 @@ import WiFi from "wifi";
 import Net from "net";
 import TCP from "embedded:io/socket/tcp";
 import SMBus from "embedded:io/smbus";
+import tlsSocket from "tls-socket";
 import { startApp } from "./app.js";
 import { traceLogger } from "./log.js";
 import type { Timers } from "./platform.js";
@@ -36,6 +37,7 @@ export default function main(): void {
         onWritable: options.onWritable,
         onError: options.onError,
       }),
+    tls: tlsSocket,
     i2c: { io: SMBus, data: bus?.data, clock: bus?.clock },
   });
 }

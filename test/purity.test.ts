@@ -26,6 +26,8 @@ const SDK_MANIFESTS: Readonly<Record<string, readonly string[]>> = {
   "$(MODDABLE)/examples/manifest_base.json": BASE,
   "$(MODDABLE)/examples/manifest_net.json": NET,
   "$(MODULES)/network/wifi/manifest.json": ["wifi"],
+  "$(MODULES)/files/resource/manifest.json": ["Resource"],
+  "$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json": ["embedded:io/socket/tcp/tls"],
 };
 const ALWAYS = ["mc/config"];
 
@@ -37,30 +39,54 @@ const HOST_GLOBALS = [
   "performance", "URL", "URLSearchParams", "atob", "btoa", "AbortController", "crypto",
 ];
 
-interface Manifest { include?: string[]; modules?: Record<string, string | string[]> }
+interface Section { include?: string[]; modules?: Record<string, string | string[]> }
+interface Manifest extends Section { platforms?: Record<string, Section> }
 
 export interface Offence { file: string; line: number; message: string }
 
-interface Allowed { names: Set<string>; wildcards: { prefix: string; dir: string }[]; problems: string[] }
+interface Allowed {
+  /** Module names the device has: SDK modules and the project's named modules. */
+  names: Set<string>;
+  /** Project modules by name → source file, for following imports. */
+  files: Map<string, string>;
+  wildcards: { prefix: string; dir: string }[];
+  problems: string[];
+}
 
-/** What the firmware may import, from manifest.json and the manifests it includes. */
-export function allowedModules(manifestPath: string, out?: Allowed): Allowed {
-  const allowed = out ?? { names: new Set(ALWAYS), wildcards: [], problems: [] };
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  const dir = dirname(manifestPath);
-  for (const [name, path] of Object.entries(manifest.modules ?? {})) {
+function addSection(section: Section, dir: string, manifestPath: string, platform: string | undefined, allowed: Allowed): void {
+  for (const [name, path] of Object.entries(section.modules ?? {})) {
     if (typeof path !== "string" || !path.startsWith("./")) continue;
     if (name.endsWith("*") && path.endsWith("*")) {
       allowed.wildcards.push({ prefix: name.slice(0, -1), dir: join(dir, path.slice(0, -1)) });
     } else if (!name.includes("*")) {
       allowed.names.add(name);
+      allowed.files.set(name, join(dir, `${path}.ts`));
     }
   }
-  for (const include of manifest.include ?? []) {
-    if (include.startsWith("./")) allowedModules(join(dir, include), allowed);
+  for (const include of section.include ?? []) {
+    if (include.startsWith("./")) allowedModules(join(dir, include), platform, allowed);
     else if (SDK_MANIFESTS[include] !== undefined) for (const name of SDK_MANIFESTS[include]) allowed.names.add(name);
     else allowed.problems.push(`${relative(process.cwd(), manifestPath)}: include ${include} is not in the purity check's SDK table`);
   }
+}
+
+/** The platforms a manifest claims (its `platforms` keys but the "..." fallback). */
+export function claimedPlatforms(manifestPath: string): string[] {
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  return Object.keys(manifest.platforms ?? {}).filter((name) => name !== "...");
+}
+
+/**
+ * What the firmware may import on `platform` (undefined: the top-level sections only), from
+ * manifest.json and the manifests it includes, platform sections merged as mcconfig merges them.
+ */
+export function allowedModules(manifestPath: string, platform: string | undefined, out?: Allowed): Allowed {
+  const allowed = out ?? { names: new Set(ALWAYS), files: new Map(), wildcards: [], problems: [] };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  const dir = dirname(manifestPath);
+  addSection(manifest, dir, manifestPath, platform, allowed);
+  const section = platform === undefined ? undefined : manifest.platforms?.[platform];
+  if (section !== undefined) addSection(section, dir, manifestPath, platform, allowed);
   return allowed;
 }
 
@@ -134,28 +160,74 @@ function sourceFiles(dir: string): string[] {
   return files;
 }
 
-/** Checks every source file under the firmware folders; returns the offences. */
+function importsOf(file: string): { specifier: string; line: number }[] {
+  const code = blank(readFileSync(file, "utf8"), false);
+  return [...code.matchAll(IMPORT)].map((match) => ({ specifier: match[2] as string, line: lineOf(code, match.index ?? 0) }));
+}
+
+/**
+ * Checks the firmware: every file under the firmware folders imports only modules some
+ * platform's manifest provides and uses no host globals; then, for each claimed platform,
+ * every file reachable from `main` on that platform imports only what that platform has.
+ */
 export function checkFirmware(root: string, folders: readonly string[] = ["src", "drivers"]): Offence[] {
-  const allowed = allowedModules(join(root, "manifest.json"));
-  const offences: Offence[] = allowed.problems.map((message) => ({ file: "manifest.json", line: 1, message }));
+  const manifestPath = join(root, "manifest.json");
+  const platforms = claimedPlatforms(manifestPath);
+  const perPlatform = new Map((platforms.length > 0 ? platforms : [undefined]).map((p) => [p, allowedModules(manifestPath, p)] as const));
+  const union: Allowed = { names: new Set(), files: new Map(), wildcards: [], problems: [] };
+  for (const allowed of perPlatform.values()) {
+    for (const name of allowed.names) union.names.add(name);
+    for (const [name, file] of allowed.files) union.files.set(name, file);
+    union.wildcards.push(...allowed.wildcards);
+    for (const problem of allowed.problems) if (!union.problems.includes(problem)) union.problems.push(problem);
+  }
+  const offences: Offence[] = union.problems.map((message) => ({ file: "manifest.json", line: 1, message }));
   const firmwareDirs = folders.map((folder) => resolve(root, folder));
   for (const file of folders.flatMap((folder) => sourceFiles(join(root, folder)))) {
-    const source = readFileSync(file, "utf8");
     const name = relative(root, file);
-    const code = blank(source, false);
-    for (const match of code.matchAll(IMPORT)) {
-      const specifier = match[2] as string;
-      const line = lineOf(code, match.index ?? 0);
-      const message = importProblem(specifier, file, firmwareDirs, allowed);
+    for (const { specifier, line } of importsOf(file)) {
+      const message = importProblem(specifier, file, firmwareDirs, union);
       if (message !== undefined) offences.push({ file: name, line, message });
     }
-    const bare = blank(source, true);
+    const bare = blank(readFileSync(file, "utf8"), true);
     const globals = new RegExp(`(?<![.\\w$#])(${HOST_GLOBALS.join("|")})(?![\\w$])(?!\\s*:(?!:))(?!\\?:)`, "g");
     for (const match of bare.matchAll(globals)) {
       offences.push({ file: name, line: lineOf(bare, match.index ?? 0), message: `uses host global ${match[1]}, which a Moddable device does not have` });
     }
   }
+  for (const [platform, allowed] of perPlatform) {
+    if (platform === undefined) continue;
+    const seen = new Set<string>();
+    const queue = [resolveModule("main", allowed)].filter((f): f is string => f !== undefined);
+    while (queue.length > 0) {
+      const file = queue.pop() as string;
+      if (seen.has(file) || !existsSync(file)) continue;
+      seen.add(file);
+      for (const { specifier, line } of importsOf(file)) {
+        if (specifier.startsWith("./") || specifier.startsWith("../")) {
+          queue.push(resolve(dirname(file), specifier).replace(/\.js$/, ".ts"));
+          continue;
+        }
+        const target = resolveModule(specifier, allowed);
+        if (target !== undefined) queue.push(target);
+        else if (!allowed.names.has(specifier) && union.names.has(specifier)) {
+          offences.push({ file: relative(root, file), line, message: `imports "${specifier}", which the manifest does not provide on ${platform}` });
+        }
+      }
+    }
+  }
   return offences;
+}
+
+/** A project module's source file on a platform (named module or wildcard), if it is one. */
+function resolveModule(specifier: string, allowed: Allowed): string | undefined {
+  const named = allowed.files.get(specifier);
+  if (named !== undefined) return named;
+  for (const { prefix, dir } of allowed.wildcards) {
+    const file = join(dir, `${specifier.slice(prefix.length)}.ts`);
+    if (specifier.startsWith(prefix) && existsSync(file)) return file;
+  }
+  return undefined;
 }
 
 function importProblem(specifier: string, file: string, firmwareDirs: readonly string[], allowed: Allowed): string | undefined {
@@ -165,10 +237,7 @@ function importProblem(specifier: string, file: string, firmwareDirs: readonly s
     if (!existsSync(target) && !existsSync(target.replace(/\.ts$/, ".js"))) return `imports ${specifier}, which does not exist`;
     return undefined;
   }
-  if (allowed.names.has(specifier)) return undefined;
-  for (const { prefix, dir } of allowed.wildcards) {
-    if (specifier.startsWith(prefix) && existsSync(join(dir, `${specifier.slice(prefix.length)}.ts`))) return undefined;
-  }
+  if (allowed.names.has(specifier) || resolveModule(specifier, allowed) !== undefined) return undefined;
   return `imports "${specifier}", which no manifest provides to the device`;
 }
 
@@ -176,7 +245,7 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 test("firmware (src/, drivers/) imports only manifest modules and uses no host globals", () => {
   const offences = checkFirmware(projectRoot);
-  assert.ok(existsSync(join(projectRoot, "src")), "src/ exists");
+  assert.ok(sourceFiles(join(projectRoot, "src")).length >= 10, "the check sees the firmware's files");
   assert.deepEqual(offences.map((o) => `${o.file}:${o.line}: ${o.message}`), []);
 });
 
@@ -232,6 +301,29 @@ test("an SDK manifest the check does not know is itself an offence", () => {
     assert.equal(found.length, 2);
     assert.match(found[0] as string, /include \$\(MODULES\)\/network\/mqtt\/manifest\.json is not in the purity check's SDK table/);
     assert.equal(found[1], 'src/main.ts:1: imports "timer", which no manifest provides to the device');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("per platform: a module only one platform's manifest provides, imported on the other, is named with the platform", () => {
+  const root = mkdtempSync(join(tmpdir(), "luxflow-purity-"));
+  try {
+    mkdirSync(join(root, "src"));
+    writeFileSync(join(root, "manifest.json"), JSON.stringify({
+      include: ["$(MODDABLE)/modules/io/manifest.json"],
+      modules: { "*": "./src/*" },
+      platforms: {
+        esp: { modules: { "secure": "./src/secure-esp" } },
+        esp32: { modules: { "secure": "./src/secure-esp32" }, include: ["$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json"] },
+        "...": { error: "unsupported" },
+      },
+    }));
+    writeFileSync(join(root, "src", "main.ts"), 'import secure from "secure";\nexport default function main(): void { secure(); }\n');
+    writeFileSync(join(root, "src", "secure-esp32.ts"), 'import TLS from "embedded:io/socket/tcp/tls";\nexport default function secure(): unknown { return TLS; }\n');
+    writeFileSync(join(root, "src", "secure-esp.ts"), '// copied from the ESP32 file by mistake\nimport TLS from "embedded:io/socket/tcp/tls";\nexport default function secure(): unknown { return TLS; }\n');
+    const found = checkFirmware(root).map((o) => `${o.file}:${o.line}: ${o.message}`);
+    assert.deepEqual(found, ['src/secure-esp.ts:2: imports "embedded:io/socket/tcp/tls", which the manifest does not provide on esp']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -71,7 +71,7 @@ export class BadBroker {
 
   #connected(s: Scenario, send: (p: Packet | Uint8Array) => void, socket: Socket): void {
     if (s === "silent") return;
-    if (s === "garbage") return void send(Uint8Array.from([0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e, 0x31])); // "HTTP/1.1"
+    if (s === "garbage") return void send(Uint8Array.of(0x00, 0x00, 0x00, 0x00));
     if (typeof s === "object") {
       send({ type: 2, sessionPresent: false, returnCode: s.refuse });
       socket.end();

@@ -2,7 +2,7 @@
 // aedes in-process (its in-memory persistence is kept across restarts, so persistent sessions
 // survive) and mosquitto as a child process (its persistence file survives restarts).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,6 +89,8 @@ export async function startMosquitto(port = 0): Promise<TestBroker> {
   if (bin === undefined) throw new Error("mosquitto is not installed");
   const chosen = port || (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "luxflow-mosquitto-"));
+  // Started as root, mosquitto drops to its own user: it must still be able to write its database.
+  chmodSync(dir, 0o777);
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(conf, [
     `listener ${chosen} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`,

@@ -4,26 +4,9 @@
 // or bad hz throws RangeError("invalid hz") as Moddable's _i2c.js does.
 import type { I2CBus } from "./i2c.js";
 
-export interface SMBusOptions {
-  data: number;
-  clock: number;
-  hz: number;
-  address: number;
-}
-
-export interface SimSMBus {
-  readUint8(register: number): number;
-  readUint16(register: number, bigEndian?: boolean): number;
-  readBuffer(register: number, count: number | ArrayBufferLike): ArrayBuffer;
-  writeUint8(register: number, value: number): void;
-  writeUint16(register: number, value: number, bigEndian?: boolean): void;
-  writeBuffer(register: number, buffer: ArrayBufferLike | ArrayBufferView): void;
-  sendByte(command: number): void;
-  receiveByte(): number;
-  read(count: number): ArrayBuffer;
-  write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
-  close(): void;
-}
+/** The simulated class has exactly the shape the firmware is type-checked against. */
+export type SMBusOptions = import("embedded:io/smbus").SMBusOptions;
+export type SimSMBus = import("embedded:io/smbus").default;
 
 function bytesOf(buffer: ArrayBufferLike | ArrayBufferView): Uint8Array {
   if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice();

@@ -22,6 +22,7 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "net": "net.js",
   "embedded:io/smbus": "smbus.js",
   "embedded:io/socket/tcp": "tcp.js",
+  "tls-socket": "tls-socket.js",
 };
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */

@@ -1,7 +1,6 @@
 // ECMA-419 `embedded:io/socket/tcp` on the simulated board: real host sockets.
 import type { ByteSocketOptions } from "../../src/platform.js";
 import { currentBoard } from "../registry.js";
-import type { HostTcpSocket } from "../net/tcp.js";
 
 export default class TCP {
   readonly #socket: ReturnType<ReturnType<typeof currentBoard>["openTcp"]>;
@@ -28,5 +27,3 @@ export default class TCP {
     this.#socket.close();
   }
 }
-
-export type { HostTcpSocket };

@@ -19,6 +19,8 @@ export interface XsBoard {
   readonly wifi: { readonly joined: boolean; readonly ssid: string };
   wifiModule(): unknown;
   openTcp(options: ByteSocketOptions): ByteSocket;
+  /** luxflow's `tls-socket` on this board. */
+  tlsSocket(host: string, ca: string): (options: ByteSocketOptions) => ByteSocket;
   readonly resolve: Resolver;
 }
 
@@ -191,7 +193,9 @@ export class XsBridge {
   #openTcp(request: Request): null {
     const id = request.id as number;
     const event = (what: string, value: unknown) => this.#deliver({ kind: "tcp", id, what, value: value ?? null });
-    const socket = this.#board.openTcp({
+    const tls = request.tls as { host: string; ca: string } | null;
+    const open = tls === null ? (o: ByteSocketOptions) => this.#board.openTcp(o) : this.#board.tlsSocket(tls.host, tls.ca);
+    const socket = open({
       address: request.address as string,
       port: request.port as number,
       onReadable: (count) => event("readable", count),

@@ -21,6 +21,7 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "net": "net.ts",
   "embedded:io/smbus": "smbus.ts",
   "embedded:io/socket/tcp": "tcp.ts",
+  "tls-socket": "tls-socket.ts",
 };
 
 /** Folders whose modules are firmware (preloaded on the device). */

@@ -3,61 +3,21 @@
 // Wi-Fi state (setNetwork) apart from MQTT state, and hands packets to one handler per type
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
-import type { Clock, Logger, Resolver, SocketFactory, TimerHandle, Timers } from "../platform.js";
+import type { Logger, TimerHandle, Timers } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
 import { checkTopicName, encode, encodePublishRaw, publishIdOffset } from "./encode.js";
 import { dispatch, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox } from "./outbox.js";
-import type { PublishPacket, QoS, Will } from "./packets.js";
+import { IPV4, connectFields, type ConnectionOptions, type ConnectionState, type ConnectionStats, type PublishStatus } from "./options.js";
+import type { PublishPacket, QoS } from "./packets.js";
 import { Publisher } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Transport } from "./transport.js";
 import { utf8Encode } from "./utf8.js";
 
-export interface ConnectionOptions {
-  socket: SocketFactory; resolve: Resolver; timers: Timers; clock: Clock; log: Logger;
-  random?: () => number;
-  host: string; port: number;
-  clientId: string; keepalive: number;
-  clean?: boolean; username?: string; password?: string;
-  will?: Will;
-  /** Published (e.g. retained "online") right after every CONNACK, ahead of the outbox. */
-  birth?: Will;
-  reconnectMin?: number; reconnectMax?: number;
-  /** Largest packet sent or accepted, in bytes (default 4096). */
-  maxPacketSize?: number;
-  /** Outbox capacity in bytes (default 4096), or an Outbox to share/inspect. */
-  outbox?: Outbox | number;
-  /** QoS 1/2 publishes awaiting acknowledgement at once (default 8). */
-  maxInflight?: number;
-  /** Milliseconds allowed from starting an attempt to CONNACK (default 10000). */
-  connectTimeout?: number;
-  onConnect?(info: { sessionPresent: boolean }): void;
-  onDisconnect?(reason: string): void;
-  onMessage?(topic: string, payload: Uint8Array, info: { qos: number; retain: boolean }): void;
-}
-
-export type ConnectionState = "idle" | "resolving" | "connecting" | "handshake" | "connected" | "waiting" | "offline" | "stopped";
-
-export interface ConnectionStats {
-  /** Successful connections after the first. */
-  reconnects: number;
-  lastDisconnectReason: string | undefined;
-  /** Connection attempts started (resolve or TCP). */
-  attempts: number;
-  /** Publishes dropped because the outbox was full. */
-  readonly dropped: number;
-  /** Publishes waiting in the outbox (queued or awaiting acknowledgement). */
-  readonly queued: number;
-  readonly queuedBytes: number;
-}
-
-/** "sent": handed to the socket now; "queued": held in the outbox (offline, window full, socket busy). */
-export type PublishStatus = "sent" | "queued";
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus } from "./options.js";
 
 export class MqttConnection {
   readonly stats: ConnectionStats;
@@ -87,7 +47,7 @@ export class MqttConnection {
     this.#max = options.maxPacketSize ?? 4096;
     if (!(this.#max >= 64)) throw new RangeError(`maxPacketSize ${this.#max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
-    encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...this.#credentials() });
+    encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
     this.#backoff = new Backoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000, options.random ?? Math.random);
     const box = options.outbox;
     this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
@@ -183,15 +143,6 @@ export class MqttConnection {
     this.#state = "stopped";
   }
 
-  #credentials(): { username?: string; password?: Uint8Array; will?: Will } {
-    const o = this.#o;
-    const c: { username?: string; password?: Uint8Array; will?: Will } = {};
-    if (o.username !== undefined) c.username = o.username;
-    if (o.password !== undefined) c.password = utf8Encode(o.password);
-    if (o.will !== undefined) c.will = o.will;
-    return c;
-  }
-
   #topicBytes(topic: string): Uint8Array {
     let bytes = this.#topics.get(topic);
     if (bytes === undefined) {
@@ -209,7 +160,7 @@ export class MqttConnection {
     if (total === before) return;
     // One line at 1, 10, 100, ... drops: visible without flooding the log during a long outage.
     if (String(total).replace(/^1(0*)$/, "") === "" || total - before > 1) {
-      this.#log.warn(`outbox full (${this.outbox.capacity} bytes): dropped the oldest message, ${total} dropped so far`);
+      this.#log.warn(`mqtt: outbox full (${this.outbox.capacity} bytes): dropped the oldest message, ${total} dropped so far`);
     }
   }
 
@@ -257,7 +208,7 @@ export class MqttConnection {
   #opened(): void {
     this.#state = "handshake";
     const o = this.#o;
-    this.#send(encode({ type: 1, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive, ...this.#credentials() }));
+    this.#send(encode({ type: 1, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive, ...connectFields(o) }));
   }
 
   #data(chunk: Uint8Array): void {
@@ -283,7 +234,7 @@ export class MqttConnection {
     this.#everConnected = true;
     if (!sessionPresent) this.#ctx.inboundQoS2.clear();
     this.#keepalive.start();
-    this.#log.info(`MQTT connected to ${this.#o.host}:${this.#o.port}${sessionPresent ? " (session resumed)" : ""}`);
+    this.#log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
     const birth = this.#o.birth;
     if (birth) this.#send(encodePublishRaw(this.#topicBytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
@@ -299,7 +250,7 @@ export class MqttConnection {
     this.#teardown(reason);
     const delay = this.#backoff.next();
     this.#state = "waiting";
-    this.#log.warn(`MQTT ${reason}; retrying in ${delay} ms`);
+    this.#log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.#timer = this.#timers().set(() => this.#connect(), delay);
   }
 

@@ -80,6 +80,26 @@ class Reader {
     return s;
   }
 
+  /** The last PUBLISH topic: a device sees the same few topics again and again. */
+  #topicBytes = new Uint8Array(0);
+  #topic = "";
+
+  topic(): string {
+    const n = this.u16("topic name length");
+    if (this.o + n > this.end) fail("topic name runs past the end of the packet (§1.5.3)");
+    const cached = this.#topicBytes;
+    let same = cached.length === n;
+    for (let i = 0; same && i < n; i++) same = cached[i] === this.bytes[this.o + i];
+    if (!same) {
+      const s = utf8Decode(this.bytes, this.o, this.o + n);
+      if (s === undefined) fail("topic name is not valid MQTT UTF-8 [MQTT-1.5.3-1] [MQTT-1.5.3-2]");
+      this.#topicBytes = this.bytes.slice(this.o, this.o + n);
+      this.#topic = s;
+    }
+    this.o += n;
+    return this.#topic;
+  }
+
   done(what: string): void {
     if (this.o !== this.end) fail(`${what} has ${this.end - this.o} unexpected trailing bytes (§2.2.3)`);
   }
@@ -121,7 +141,7 @@ function parsePublish(r: Reader, first: number): Packet {
   if (qos === 3) fail("PUBLISH QoS 3 is not allowed [MQTT-3.3.1-4]");
   const dup = (first & 8) !== 0;
   if (qos === 0 && dup) fail("PUBLISH DUP must be 0 at QoS 0 [MQTT-3.3.1-2]");
-  const topic = r.string("topic name");
+  const topic = r.topic();
   if (topic.length === 0) fail("topic name must not be empty [MQTT-4.7.3-1]");
   if (topic.includes("+") || topic.includes("#")) fail(`topic name "${topic}" contains a wildcard [MQTT-3.3.2-2]`);
   const id = qos > 0 ? r.id("PUBLISH") : 0;

@@ -175,9 +175,17 @@ export function encode(p: Packet): Uint8Array {
       checkTopicName(p.topic);
       if (p.qos > 0) checkId(p.id, "PUBLISH");
       const n = stringLength(p.topic, "topic name");
-      const topic = new Uint8Array(n);
-      utf8Write(p.topic, topic, 0);
-      return encodePublishRaw(topic, p.payload, p.qos, p.retain, p.dup, p.id);
+      const remaining = 2 + n + (p.qos > 0 ? 2 : 0) + p.payload.length;
+      const out = alloc(remaining, "PUBLISH");
+      // DUP must be 0 at QoS 0 [MQTT-3.3.1-2].
+      let o = header(out, 0x30 | (p.qos > 0 && p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0), remaining);
+      o = writeString(p.topic, n, out, o);
+      if (p.qos > 0) {
+        out[o++] = p.id >> 8;
+        out[o++] = p.id & 0xff;
+      }
+      out.set(p.payload, o);
+      return out;
     }
     case 4: case 5: case 6: case 7: case 11:
       checkId(p.id, PACKET_NAMES[p.type]!);

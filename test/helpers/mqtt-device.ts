@@ -1,6 +1,6 @@
 // Helpers for tests that run the firmware's MqttConnection over real loopback TCP.
 import { RealClock } from "../../host-sim/clock.js";
-import { tcpSocketFactory } from "../../host-sim/net/tls.js";
+import { tcpSocketFactory } from "../../host-sim/net/sockets.js";
 import { MqttConnection, type ConnectionOptions } from "../../src/mqtt/connection.js";
 import { memoryLog } from "./mqtt-fake-socket.js";
 

@@ -1,7 +1,6 @@
 // Runs the simulator's command line (`npm start -- …`) as a child process, the way a user
 // does, and collects what it prints.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 
 const register = new URL("../../host-sim/loader/register.js", import.meta.url).pathname;
 const cli = new URL("../../host-sim/cli.js", import.meta.url).pathname;
@@ -59,17 +58,10 @@ export function runSim(args: string[]): SimProcess {
   };
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** The path of a program on PATH, or undefined. */
+export function which(program: string): string | undefined {
+  const found = spawnSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" });
+  return found.status === 0 && found.stdout.trim() !== "" ? found.stdout.trim() : undefined;
 }
 
 /** Parses a `topic ["id", ts, value]` line printed by the simulator or `mosquitto_sub -v`. */

@@ -12,7 +12,7 @@ import { Aedes } from "aedes";
 import { connect as mqttConnect, type MqttClient } from "mqtt";
 import { RealClock } from "../../host-sim/clock.js";
 import { mosquittoPath, startAedes, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
-import { tlsSocketFactory } from "../../host-sim/net/tls.js";
+import { tlsSocketFactory } from "../../host-sim/net/sockets.js";
 import { MqttConnection } from "../../src/mqtt/connection.js";
 import { memoryLog } from "../helpers/mqtt-fake-socket.js";
 import { device, textBytes, waitFor } from "../helpers/mqtt-device.js";

@@ -76,7 +76,7 @@ describe("MqttConnection store-and-forward and QoS", () => {
     for (let i = 0; i < 10; i++) t.conn.publish("d", text(`{"seq":${i}}`), { qos: 1 });
     ok(t.conn.stats.dropped > 0);
     strictEqual(t.conn.stats.dropped + t.conn.stats.queued, 10);
-    ok(t.log.lines.some((l) => l.startsWith("outbox full (200 bytes): dropped the oldest message, 1 dropped so far")));
+    ok(t.log.lines.some((l) => l.startsWith("mqtt: outbox full (200 bytes): dropped the oldest message, 1 dropped so far")));
     t.conn.start();
     t.connect();
     const seqs = t.publishes().map((p) => JSON.parse(str(p.payload)).seq as number);

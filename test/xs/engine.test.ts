@@ -86,6 +86,7 @@ function standInBoard(config: Record<string, unknown>) {
     wifi: { joined: false, ssid: "none" },
     wifiModule: () => { throw new Error("no wifi on this board"); },
     openTcp: () => { throw new Error("no sockets on this board"); },
+    tlsSocket: () => () => { throw new Error("no TLS on this board"); },
     resolve: (_host, callback) => callback(undefined),
   };
   return { board, lines, clock: board.clock as VirtualClock };

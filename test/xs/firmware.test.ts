@@ -9,7 +9,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from "../../host-sim/broker.
 import { manifestConfig, parseArgs } from "../../host-sim/options.js";
 import { bundleForXs, type XsBundle } from "../../host-sim/xs/bundle.js";
 import { runOnXs } from "../../host-sim/xs/index.js";
-import { mosquittoSkip, startMosquitto, type Mosquitto } from "../helpers/mosquitto.js";
+import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 
 const manifestUrl = new URL("../../../manifest.json", import.meta.url);
 const READING = /^\["lux-1", \d+, [\d.]+\]$/;
@@ -93,10 +93,12 @@ describe("the firmware on XS against the embedded broker", () => {
   });
 });
 
-describe("the firmware on XS against mosquitto", { skip: mosquittoSkip() }, () => {
-  let broker: Mosquitto;
+const mosquittoMissing = mosquittoPath() === undefined ? "mosquitto is not installed (apt-get install mosquitto)" : false;
+
+describe("the firmware on XS against mosquitto", { skip: mosquittoMissing }, () => {
+  let broker: TestBroker;
   before(async () => { broker = await startMosquitto(); });
-  after(async () => { await broker?.stop(); });
+  after(async () => { await broker?.close(); });
 
   test("readings reach a mosquitto subscriber; after mosquitto restarts the board reconnects", async () => {
     const device = await boardOn(broker.port, ["sim_lux=250"]);
@@ -104,10 +106,9 @@ describe("the firmware on XS against mosquitto", { skip: mosquittoSkip() }, () =
     try {
       for (const payload of await sub.next(2)) near(payload, 250);
       sub.client.end(true);
-      const port = broker.port;
-      await broker.stop();
-      broker = await startMosquitto(port);
-      sub = await subscribe(port, "sensor-data");
+      await broker.kill();
+      await broker.restart();
+      sub = await subscribe(broker.port, "sensor-data");
       for (const payload of await sub.next(2)) near(payload, 250);
       assert.equal(device.run.failure, undefined);
     } finally {

@@ -42,3 +42,36 @@ declare module "embedded:io/socket/tcp" {
     close(): void;
   }
 }
+
+// Moddable's ECMA-419 TLS socket (examples/io/tcp/tlssocket/tlssocket.js): a TCP socket
+// class in `TCP.io`, the server name in `host`, and `secure` options for ssl/session
+// (e.g. `certificate`, a DER CA certificate).
+declare module "embedded:io/socket/tcp/tls" {
+  import type TCP from "embedded:io/socket/tcp";
+  import type { TCPOptions } from "embedded:io/socket/tcp";
+  export interface TLSSocketOptions extends TCPOptions {
+    TCP: { io: typeof TCP };
+    host: string;
+    secure?: { certificate?: ArrayBufferLike; [option: string]: unknown };
+  }
+  export default class TLSSocket {
+    constructor(options: TLSSocketOptions);
+    read(): ArrayBuffer | undefined;
+    write(buffer: ArrayBufferLike | ArrayBufferView): number;
+    close(): void;
+  }
+}
+
+// Moddable `Resource` (modules/files/resource): read-only data built into the image.
+declare module "Resource" {
+  export default class Resource extends ArrayBuffer {
+    constructor(path: string);
+    static exists(path: string): boolean;
+  }
+}
+
+// luxflow's per-platform TLS module (manifest.json maps it per board).
+declare module "tls-socket" {
+  import type { SocketFactory } from "../../src/platform.js";
+  export default function tlsSocket(host: string, ca: string): SocketFactory;
+}

@@ -7,6 +7,8 @@ interface Options {
   address: string;
   port: number;
   nodelay?: boolean;
+  /** luxflow's `tls-socket` (shims/tls-socket.ts): the board's TLS to this host, trusting `ca`. */
+  tls?: { host: string; ca: string };
   onReadable?(this: TCP, bytes: number): void;
   onWritable?(this: TCP, bytes: number): void;
   onError?(this: TCP, message?: string): void;
@@ -30,7 +32,7 @@ export default class TCP {
     this.#options = options;
     sockets.set(this.#id, this);
     try {
-      call({ op: "tcp.new", id: this.#id, address: options.address, port: options.port, nodelay: options.nodelay ?? false });
+      call({ op: "tcp.new", id: this.#id, address: options.address, port: options.port, nodelay: options.nodelay ?? false, tls: options.tls ?? null });
     } catch (error) {
       sockets.delete(this.#id);
       throw error;

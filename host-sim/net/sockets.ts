@@ -1,14 +1,24 @@
-// Node sockets behind the firmware's ByteSocket contract (src/platform.ts, ECMA-419 TCP
-// semantics): the first onWritable means connected; write() throws "would block" when the
-// send buffer is full and otherwise returns the space left; onError on failure or remote
-// close. tlsSocketFactory is the simulator's `mqtts` transport; a certificate that does not
+// Node sockets behind the firmware's ByteSocket contract (src/platform.ts), with the
+// semantics of Moddable's lwIP ECMA-419 TCP (modules/io/socket/lwip/tcp.c) that firmware
+// depends on: dotted IPv4 only; the first onWritable means connected; write() before that
+// throws "not ready", and throws "would block" when the send buffer cannot take the bytes,
+// otherwise it returns the space left; read() returns every buffered byte or undefined;
+// onError fires once, for a failure or a remote close; callbacks get `this` = the socket.
+// tlsSocketFactory is the simulator's `mqtts` transport; a certificate that does not
 // verify is reported as one clear line naming the cause.
 import { Socket, connect as tcpConnect } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import type { ByteSocket, ByteSocketOptions, SocketFactory } from "../../src/platform.js";
 
-/** Send buffer size reported to the firmware, like lwIP's TCP_SND_BUF on a board (bytes). */
-export const SEND_BUFFER = 16 * 1024;
+/** Send buffer reported to the firmware: lwIP's TCP_SND_BUF in Moddable's ESP32 builds (4 × 1436). */
+export const SEND_BUFFER = 5744;
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function checkAddress(options: ByteSocketOptions): void {
+  // ECMA-419 TCP on Moddable takes no host names: the firmware resolves them first.
+  if (!IPV4.test(options.address)) throw new Error(`invalid address "${options.address}" (dotted IPv4 only)`);
+}
 
 const CERT_CODES = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -29,22 +39,24 @@ class NodeByteSocket implements ByteSocket {
   #inbox: Buffer[] = [];
   #inboxBytes = 0;
   #done = false;
+  #ready = false;
 
   constructor(socket: Socket, options: ByteSocketOptions, connectEvent: "connect" | "secureConnect") {
     this.#socket = socket;
     this.#options = options;
     const where = `${options.address}:${options.port}`;
     socket.once(connectEvent, () => {
-      if (!this.#done) options.onWritable(this.#space());
+      this.#ready = true;
+      if (!this.#done) options.onWritable.call(this, this.#space());
     });
     socket.on("drain", () => {
-      if (!this.#done) options.onWritable(this.#space());
+      if (!this.#done) options.onWritable.call(this, this.#space());
     });
     socket.on("data", (data: Buffer) => {
       if (this.#done) return;
       this.#inbox.push(data);
       this.#inboxBytes += data.length;
-      options.onReadable(this.#inboxBytes);
+      options.onReadable.call(this, this.#inboxBytes);
     });
     socket.on("error", (e: Error) => this.#fail(describe(e, where)));
     socket.on("close", () => this.#fail("closed by the peer"));
@@ -58,7 +70,7 @@ class NodeByteSocket implements ByteSocket {
     if (this.#done) return;
     this.#done = true;
     this.#socket.destroy();
-    this.#options.onError(message);
+    this.#options.onError.call(this, message);
   }
 
   read(): ArrayBuffer | undefined {
@@ -73,6 +85,7 @@ class NodeByteSocket implements ByteSocket {
 
   write(data: Uint8Array): number {
     if (this.#done) throw new Error("socket closed");
+    if (!this.#ready) throw new Error("not ready");
     if (data.length > this.#space()) throw new Error("would block");
     // Copy: the firmware may change a queued packet (DUP bit) after handing it over.
     this.#socket.write(Buffer.from(data));
@@ -89,6 +102,7 @@ class NodeByteSocket implements ByteSocket {
 /** Plain TCP over Node, for tools and tests that run the firmware's client outside the board. */
 export function tcpSocketFactory(): SocketFactory {
   return (options) => {
+    checkAddress(options);
     const socket = tcpConnect({ host: options.address, port: options.port, noDelay: true });
     return new NodeByteSocket(socket, options, "connect");
   };
@@ -104,6 +118,7 @@ export interface TlsOptions {
 /** TLS over Node (`mqtts`): the certificate must verify against `ca`, or the attempt fails with one line. */
 export function tlsSocketFactory(tls: TlsOptions = {}): SocketFactory {
   return (options) => {
+    checkAddress(options);
     const socket: TLSSocket = tlsConnect({
       host: options.address, port: options.port, rejectUnauthorized: true,
       ...(tls.ca !== undefined ? { ca: tls.ca } : {}),

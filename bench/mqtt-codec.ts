@@ -1,0 +1,53 @@
+// Codec benchmark: encode + decode of PUBLISH packets (16-256 byte payloads), ours vs
+// mqtt-packet, measured in the same process; prints ops/s and the ratio (goal: >= 2x).
+// Run: npm run build && node build/bench/mqtt-codec.js
+import mqttPacket from "mqtt-packet";
+import { Decoder, encode, type Packet } from "../src/mqtt/codec.js";
+
+const SIZES = [16, 64, 128, 256];
+const N = 50_000;
+
+function bestOf(rounds: number, fn: () => void): number {
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return best;
+}
+
+export function runCodecBench(): { size: number; ours: number; theirs: number; ratio: number }[] {
+  const rows = [];
+  for (const size of SIZES) {
+    const payload = Uint8Array.from({ length: size }, (_, i) => i & 0xff);
+    const ours: Packet = { type: 3, topic: "sensor-data", payload, qos: 1, retain: false, dup: false, id: 1 };
+    const theirs = { cmd: "publish" as const, topic: "sensor-data", payload: Buffer.from(payload), qos: 1 as const, retain: false, dup: false, messageId: 1 };
+    let sink = 0;
+    const oursMs = bestOf(5, () => {
+      const d = new Decoder();
+      for (let i = 0; i < N; i++) {
+        d.push(encode(ours));
+        const p = d.next();
+        if (p !== undefined && p.type === 3) sink += p.payload.length;
+      }
+    });
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    parser.on("packet", ((p: { payload: Buffer }) => { sink += p.payload.length; }) as never);
+    const theirsMs = bestOf(5, () => {
+      for (let i = 0; i < N; i++) parser.parse(mqttPacket.generate(theirs));
+    });
+    if (sink === 0) throw new Error("benchmark did nothing");
+    const o = (N / oursMs) * 1000;
+    const t = (N / theirsMs) * 1000;
+    rows.push({ size, ours: Math.round(o), theirs: Math.round(t), ratio: o / t });
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`codec: PUBLISH encode+decode, ${N} packets per round, best of 5`);
+  for (const r of runCodecBench()) {
+    console.log(`  payload ${String(r.size).padStart(3)} B: luxflow ${r.ours.toLocaleString("en")} ops/s, mqtt-packet ${r.theirs.toLocaleString("en")} ops/s, ratio ${r.ratio.toFixed(2)}x`);
+  }
+}

@@ -1,0 +1,57 @@
+// MqttConnection's options, state and statistics, and the CONNECT fields they imply.
+import type { Clock, Logger, Resolver, SocketFactory, Timers } from "../platform.js";
+import type { Outbox } from "./outbox.js";
+import type { Will } from "./packets.js";
+import { utf8Encode } from "./utf8.js";
+
+export interface ConnectionOptions {
+  socket: SocketFactory; resolve: Resolver; timers: Timers; clock: Clock; log: Logger;
+  random?: () => number;
+  host: string; port: number;
+  clientId: string; keepalive: number;
+  clean?: boolean; username?: string; password?: string;
+  will?: Will;
+  /** Published (e.g. retained "online") right after every CONNACK, ahead of the outbox. */
+  birth?: Will;
+  reconnectMin?: number; reconnectMax?: number;
+  /** Largest packet sent or accepted, in bytes (default 4096). */
+  maxPacketSize?: number;
+  /** Outbox capacity in bytes (default 4096), or an Outbox to share/inspect. */
+  outbox?: Outbox | number;
+  /** QoS 1/2 publishes awaiting acknowledgement at once (default 8). */
+  maxInflight?: number;
+  /** Milliseconds allowed from starting an attempt to CONNACK (default 10000). */
+  connectTimeout?: number;
+  onConnect?(info: { sessionPresent: boolean }): void;
+  onDisconnect?(reason: string): void;
+  onMessage?(topic: string, payload: Uint8Array, info: { qos: number; retain: boolean }): void;
+}
+
+export type ConnectionState = "idle" | "resolving" | "connecting" | "handshake" | "connected" | "waiting" | "offline" | "stopped";
+
+export interface ConnectionStats {
+  /** Successful connections after the first. */
+  reconnects: number;
+  lastDisconnectReason: string | undefined;
+  /** Connection attempts started (resolve or TCP). */
+  attempts: number;
+  /** Publishes dropped because the outbox was full. */
+  readonly dropped: number;
+  /** Publishes waiting in the outbox (queued or awaiting acknowledgement). */
+  readonly queued: number;
+  readonly queuedBytes: number;
+}
+
+/** "sent": handed to the socket now; "queued": held in the outbox (offline, window full, socket busy). */
+export type PublishStatus = "sent" | "queued";
+
+export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** The optional CONNECT fields (user name, password as UTF-8 bytes, will) from the options. */
+export function connectFields(o: ConnectionOptions): { username?: string; password?: Uint8Array; will?: Will } {
+  const c: { username?: string; password?: Uint8Array; will?: Will } = {};
+  if (o.username !== undefined) c.username = o.username;
+  if (o.password !== undefined) c.password = utf8Encode(o.password);
+  if (o.will !== undefined) c.will = o.will;
+  return c;
+}

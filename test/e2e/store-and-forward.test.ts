@@ -1,0 +1,81 @@
+// Store-and-forward through the whole firmware: the simulated board (the CLI, as a user runs
+// it) publishes json readings at QoS 1 through a fault proxy to mosquitto, while the proxy
+// resets and closes the link ten times, Wi-Fi goes away for a second, and the broker is
+// killed and restarted. A
+// persistent-session subscriber must see every sequence number, in order after
+// de-duplication, and the board must say what happened in its log and never stop.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { connect, type MqttClient } from "mqtt";
+import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
+import { FaultProxy } from "../../host-sim/faults/proxy.js";
+import { runSim } from "../helpers/sim.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+describe("store-and-forward through the firmware", { skip: mosquittoPath() === undefined ? "mosquitto is not installed" : false }, () => {
+  let broker: TestBroker;
+  let proxy: FaultProxy;
+  let subscriber: MqttClient;
+  const seen: number[] = [];
+
+  before(async () => {
+    broker = await startMosquitto();
+    proxy = await FaultProxy.start({ port: broker.port });
+    subscriber = connect({ host: "127.0.0.1", port: broker.port, clientId: `saf-${process.pid}`, clean: false, reconnectPeriod: 100, protocolVersion: 4 });
+    subscriber.on("message", (_topic, payload) => seen.push((JSON.parse(payload.toString()) as { seq: number }).seq));
+    await subscriber.subscribeAsync("sensor-data", { qos: 1 });
+  });
+
+  after(async () => {
+    await subscriber?.endAsync();
+    await proxy?.stop();
+    await broker?.close();
+  });
+
+  test("every reading arrives across 10 link drops, a Wi-Fi loss and a broker restart", async () => {
+    const sim = runSim([
+      "mqtt_host=127.0.0.1", `mqtt_port=${proxy.port}`, "payload_format=json", "qos=1",
+      "sample_interval=0.1", "mqtt_keepalive=2", "mqtt_reconnect_min=0.1", "mqtt_reconnect_max=0.4",
+      "sim_wifi_drop_at=1.5", "sim_wifi_drop_for=1",
+    ]);
+    try {
+      await sim.waitFor("stderr", /mqtt: connected to/);
+      for (let i = 0; i < 10; i++) {
+        await sleep(400);
+        if (i % 2 === 0) proxy.resetAll();
+        else proxy.closeAll();
+        if (i === 5) {
+          await broker.kill();
+          await sleep(700);
+          await broker.restart();
+        }
+      }
+      await sleep(1000);
+      const last = Math.max(...seen);
+      await until(() => new Set(seen).size >= last, `all of seq 1..${last}`, 15_000).catch((error: Error) => {
+        const missing = Array.from({ length: last }, (_, i) => i + 1).filter((n) => !seen.includes(n));
+        throw new Error(`${error.message}; missing ${missing.join(",")}\n${sim.stderr.join("\n")}`);
+      });
+      const firsts: number[] = [];
+      for (const n of seen) if (!firsts.includes(n)) firsts.push(n);
+      assert.deepEqual(firsts.slice(0, last), Array.from({ length: last }, (_, i) => i + 1), "in order after de-duplication, none lost");
+      assert.ok(last >= 40, `readings published: ${last}`);
+      const retries = sim.stderr.filter((line) => /^luxflow warn: mqtt: .*; retrying in \d+\.\d s$/.test(line));
+      assert.ok(retries.length >= 10, `one readable line per drop:\n${sim.stderr.join("\n")}`);
+      assert.ok(sim.stderr.includes('luxflow warn: wifi: lost "luxflow-sim" (lostIP); rejoining'), "the Wi-Fi loss is reported");
+      assert.ok(sim.stderr.filter((l) => l.includes('wifi: connected to "luxflow-sim"')).length >= 2, "and the board rejoined");
+      assert.equal(sim.child.exitCode, null, "the board is still running");
+    } finally {
+      await sim.stop();
+    }
+  });
+});
