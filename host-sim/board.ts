@@ -15,6 +15,8 @@ import { tcpSocketFactory, tlsSocketFactory, type TlsOptions } from "./net/socke
 import { sensorSimFromKeys } from "./scene.js";
 import { SimAccessPoint } from "./wifi.js";
 import { traceLogger } from "../src/log.js";
+import { SimFlash } from "./parts/flash.js";
+import { SimLed } from "./parts/led.js";
 
 export interface BoardOptions {
   /** The board's `mc/config`: manifest config with key=value arguments merged over it. */
@@ -39,6 +41,14 @@ export class Board {
   readonly io: { readonly SMBus: ReturnType<typeof smbusClass> };
   /** The ECMA-419 `device` global, as the esp32/nodemcu provider shapes it. */
   readonly device: Readonly<{ I2C: { default: { io: unknown; data: number; clock: number } }; io: { SMBus: unknown }; pin: { led: number; button: number } }>;
+  /** Moddable `preference`'s flash: survives restart(); with sim_flash=<file>, a new process. */
+  readonly flash: SimFlash;
+  readonly led: SimLed;
+  /** The `System` global's part the firmware uses. */
+  readonly system = Object.freeze({ restart: () => this.restart() });
+  /** Simulated reboots so far. */
+  restarts = 0;
+  readonly #sntp: boolean;
   readonly #sockets = new Set<ByteSocket>();
   readonly #tcp = tcpSocketFactory();
 
@@ -54,6 +64,9 @@ export class Board {
     });
     this.sensor = sensorSimFromKeys(sim, this.clock, this.clock).attach(this.i2c);
     this.#scheduleWifiDrop(sim);
+    this.flash = new SimFlash(sim.sim_flash === undefined || sim.sim_flash === "" ? undefined : sim.sim_flash);
+    this.led = new SimLed(() => this.clock.now(), this.trace);
+    this.#sntp = sim.sim_sntp !== "0";
     const SMBus = smbusClass(this.i2c);
     this.io = Object.freeze({ SMBus });
     this.device = Object.freeze({
@@ -96,6 +109,24 @@ export class Board {
     lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
   };
 
+  /** Moddable `sntp` on this board: the host's time after 20 ms, or a failure with sim_sntp=0. */
+  sntp(_host: string, callback: (seconds: number | undefined) => void): void {
+    this.clock.set(() => callback(this.#sntp ? Math.floor(Date.now() / 1000) : undefined), 20);
+  }
+
+  /**
+   * `System.restart()`: the board goes down (sockets closed, timers cancelled) and boots the
+   * firmware again from main, as a new instance; the flash (preference) is kept.
+   */
+  restart(): void {
+    this.restarts++;
+    this.trace(`sim: restart ${this.restarts}\n`);
+    this.shutdown();
+    this.clock.set(() => {
+      void import("../src/main.js").then((m: { default: () => void }) => m.default());
+    }, 10);
+  }
+
   /** The platform seam for running src/app.ts in-process on this board. */
   platform(): AppPlatform {
     return {
@@ -109,6 +140,10 @@ export class Board {
       socket: (options) => this.openTcp(options),
       tls: (host, ca) => this.tlsSocket(host, ca),
       i2c: { io: this.io.SMBus as AppPlatform["i2c"]["io"], data: 21, clock: 22 },
+      preference: this.flash,
+      sntp: (host, callback) => this.sntp(host, callback),
+      rssi: () => (this.wifi.joined ? -55 : undefined),
+      led: this.led,
     };
   }
 

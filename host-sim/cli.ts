@@ -2,6 +2,7 @@
 // (src/main.ts), against the embedded broker unless mqtt_host is given, and prints every
 // reading as a subscriber sees it (`topic payload`, like `mosquitto_sub -v`) on stdout.
 // The device's own log lines go to stderr.
+import { deviceTopics } from "../src/device.js";
 import { Board } from "./board.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker.js";
 import { checkFirmwareConfig, helpText, manifestConfig, parseArgs, UsageError, type SimInvocation } from "./options.js";
@@ -31,13 +32,14 @@ async function run(invocation: SimInvocation): Promise<void> {
     config.mqtt_port = String(broker.port);
   }
   const checked = checkFirmwareConfig(config);
+  const readings = deviceTopics(checked).readings;
   note(
-    `board ${checked.sensorId} publishing to mqtt://${checked.mqttHost}:${checked.mqttPort} topic ${checked.mqttTopic} ` +
+    `board ${checked.sensorId} publishing to mqtt${checked.mqttTls ? "s" : ""}://${checked.mqttHost}:${checked.mqttPort} topic ${readings} ` +
       `every ${checked.sampleInterval / 1000} s${broker ? " (embedded broker)" : ""}; Ctrl-C stops`,
   );
 
   let seen = 0;
-  const watcher = watchTopic(checked.mqttHost, checked.mqttPort, checked.mqttTopic, (topic, payload) => {
+  const watcher = watchTopic(checked, readings, (topic, payload) => {
     process.stdout.write(`${topic} ${payload}\n`);
     seen++;
     if (invocation.count > 0 && seen >= invocation.count) void stop(0);

@@ -4,6 +4,7 @@
 // with `sim_` (plus `engine`). Anything else is an error that names the key.
 import { readFileSync } from "node:fs";
 import { CONFIG_KEYS, parseConfig, type Config } from "../src/config.js";
+import { profileNamed } from "../src/profiles.js";
 import { SIM_SENSOR_KEYS, type SimKey } from "./scene.js";
 
 export class UsageError extends Error {
@@ -18,6 +19,8 @@ export const SIM_BOARD_KEYS: readonly SimKey[] = Object.freeze([
   { name: "sim_wifi_drop_for", default: "10", description: "Seconds the access point stays away" },
   { name: "sim_broker_port", default: "1883", description: "Port of the embedded broker (used when mqtt_host is not given; 0 = any free port)" },
   { name: "sim_count", default: "0", description: "Stop after this many readings have been seen (0 = run until Ctrl-C)" },
+  { name: "sim_flash", default: "", description: "File holding the board's flash (preference), kept across runs like a power cycle (none: in memory)" },
+  { name: "sim_sntp", default: "1", description: "1 = the simulated network answers SNTP with the host's time; 0 = no time server (timestamps are uptime)" },
 ]);
 
 export function allSimKeys(): readonly SimKey[] {
@@ -63,7 +66,11 @@ export function parseArgs(args: readonly string[], base: Readonly<Record<string,
   }
   const engine = sim.engine ?? "node";
   if (engine !== "node" && engine !== "xs") throw new UsageError(`engine must be node or xs (got "${engine}")`);
-  const embeddedBroker = config.mqtt_host === undefined || config.mqtt_host === "";
+  const profile = profileNamed(String(config.profile ?? "local"));
+  const embeddedBroker = (config.mqtt_host === undefined || config.mqtt_host === "") && profile?.defaults.mqtt_host === undefined;
+  if (embeddedBroker && profile?.defaults.mqtt_tls !== undefined) {
+    throw new UsageError(`profile=${profile.name} uses TLS: give mqtt_host=… (the embedded broker speaks plain MQTT only)`);
+  }
   if (config.ssid === undefined || config.ssid === "") {
     config.ssid = sim.sim_wifi_ssid ?? "luxflow-sim";
     config.password ??= sim.sim_wifi_password ?? "";

@@ -10,6 +10,7 @@ export function installBoard(board: Board): void {
   current = board;
   const globals = globalThis as Record<string, unknown>;
   globals.device = board.device;
+  globals.System = board.system;
   globals.trace = (...values: unknown[]) => board.trace(values.map(String).join(""));
 }
 

@@ -1,6 +1,9 @@
 // Prints every message on a topic as a subscriber sees it, one `topic payload` line each,
-// like `mosquitto_sub -v` — what `npm start` shows.
+// like `mosquitto_sub -v` — what `npm start` shows. It reaches the broker the way the board
+// does (TLS, CA, user and password from the same configuration).
+import { readFileSync } from "node:fs";
 import { connect, type MqttClient } from "mqtt";
+import type { Config } from "../src/config.js";
 
 export interface Watcher {
   readonly client: MqttClient;
@@ -8,13 +11,22 @@ export interface Watcher {
 }
 
 export function watchTopic(
-  host: string,
-  port: number,
+  config: Config,
   topic: string,
   onLine: (topic: string, payload: string) => void,
   onProblem: (message: string) => void,
 ): Watcher {
-  const client = connect({ host, port, protocolVersion: 4, clientId: `luxflow-watch-${process.pid}`, reconnectPeriod: 1000 });
+  const client = connect({
+    host: config.mqttHost,
+    port: config.mqttPort,
+    protocol: config.mqttTls ? "mqtts" : "mqtt",
+    ...(config.mqttTls && config.mqttCa !== "" ? { ca: readFileSync(config.mqttCa) } : {}),
+    ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
+    ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
+    protocolVersion: 4,
+    clientId: `luxflow-watch-${process.pid}`,
+    reconnectPeriod: 1000,
+  });
   let reported = false;
   client.on("connect", () => {
     reported = false;

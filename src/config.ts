@@ -1,7 +1,9 @@
 // The firmware's configuration keys: one table, read by the device at boot (from
 // `mc/config`, where `mcconfig key=value` values arrive as strings) and by the host
 // simulator's command line, so a key is spelled and validated the same everywhere.
-// A bad value is a ConfigError naming the key, the rule and the value given.
+// A bad value is a ConfigError naming the key, the rule and the value given (never the value
+// of a secret key). `profile=` (src/profiles.ts) supplies defaults and required keys.
+import { PROFILES, profileNamed } from "./profiles.js";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -15,12 +17,14 @@ export interface KeySpec {
   /** Printed in help and README; undefined = no default (optional or required). */
   readonly default?: string | number | boolean;
   readonly required?: boolean;
+  /** A password or key: its value is never shown in an error, a log line or the state. */
+  readonly secret?: boolean;
   readonly help: string;
   parse(value: Raw, key: string): unknown;
 }
 
 function fail(key: string, rule: string, value: Raw): never {
-  const shown = typeof value === "string" ? `"${value}"` : String(value);
+  const shown = specFor(key)?.secret === true ? "a secret, not shown" : typeof value === "string" ? `"${value}"` : String(value);
   throw new ConfigError(`config: ${key} ${rule} (got ${shown})`);
 }
 
@@ -79,13 +83,14 @@ const printable = (s: string): string | undefined =>
   /[\u0000-\u001f"\\]/.test(s) ? "must not contain control characters, quotes or backslashes" : undefined;
 
 export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
+  { key: "profile", default: "local", help: `Connection profile: ${PROFILES.map((p) => p.name).join(", ")} (defaults and required keys for the broker)`, parse: choice(...PROFILES.map((p) => p.name)) },
   { key: "sensor_id", default: "lux-1", help: "Sensor name, first element of every reading", parse: text(1, 64, printable) },
   { key: "mqtt_host", required: true, help: "MQTT broker: IPv4 address or host name (resolved on the device)", parse: text(1, 253, hostName) },
   { key: "mqtt_port", default: 1883, help: "MQTT broker TCP port", parse: integer(1, 65535) },
   { key: "mqtt_topic", default: "sensor-data", help: "Topic the readings are published to", parse: text(1, 256, topicName) },
   { key: "mqtt_client_id", help: "MQTT client id (default: sensor_id); must be unique per broker", parse: text(1, 64, printable) },
   { key: "mqtt_user", help: "MQTT user name (none: connect anonymously)", parse: text(0, 256) },
-  { key: "mqtt_password", help: "MQTT password (never logged)", parse: text(0, 256) },
+  { key: "mqtt_password", secret: true, help: "MQTT password (never logged); keep it in secrets.json", parse: text(0, 256) },
   { key: "mqtt_keepalive", default: 30, help: "MQTT keepalive in seconds; a dead link is noticed within 1.5x (0 = off)", parse: integer(0, 65535) },
   { key: "mqtt_clean", default: 1, help: "1 = clean session; 0 = persistent session (the broker keeps subscriptions and QoS 1/2 state)", parse: flag },
   { key: "mqtt_tls", default: 0, help: "1 = MQTT over TLS (mqtts; usually port 8883)", parse: flag },
@@ -96,20 +101,30 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   { key: "mqtt_inflight", default: 8, help: "QoS 1/2 publishes awaiting acknowledgement at once", parse: integer(1, 65535) },
   { key: "status_topic", help: "Retained status topic: online while connected, offline (the will) when not (default: <sensor_id>/status)", parse: text(1, 256, topicName) },
   { key: "qos", default: 1, help: "QoS of the readings: 0, 1 or 2", parse: integer(0, 2) },
-  { key: "payload_format", default: "thingflow", help: "thingflow: [\"id\", ts, lux]; json: {sensor_id, ts, val, seq}", parse: choice("thingflow", "json") },
+  { key: "payload_format", default: "thingflow", help: "thingflow: [\"id\", ts, lux]; json: {sensor_id, ts, val, seq, raw counts, …}; losant: {data, time} on losant/<client id>/state", parse: choice("thingflow", "json", "losant") },
   { key: "queue_bytes", default: 4096, help: "Readings held while offline, bytes; when full the oldest go first and are counted", parse: integer(512, 1048576) },
+  { key: "queue_persist", default: 0, help: "1 = readings taken while offline are also kept in flash (preference) and sent after a reboot", parse: flag },
+  { key: "queue_persist_max", default: 32, help: "Most offline readings kept in flash (the oldest go first)", parse: integer(1, 256) },
+  { key: "health_interval", default: 60, help: "Seconds between health reports on <sensor_id>/health (0 = off)", parse: decimal(0, 86400, "seconds") },
+  { key: "sntp", default: "pool.ntp.org", help: "Network time server (\"\" = none: timestamps are seconds since boot)", parse: text(0, 253, (s) => (s === "" ? undefined : hostName(s))) },
+  { key: "ha_discovery", default: 0, help: "1 = publish Home Assistant MQTT discovery (retained) for lux and health values", parse: flag },
+  { key: "ha_prefix", default: "homeassistant", help: "Home Assistant discovery prefix", parse: text(1, 64, topicName) },
   { key: "sample_interval", default: 5, help: "Seconds between readings (0.1 to 86400)", parse: decimal(0.1, 86400, "seconds") },
+  { key: "gain", default: "medium", help: "TSL2591 gain: low, medium, high, max (the first range auto-range tries)", parse: choice("low", "medium", "high", "max") },
+  { key: "integration", default: 100, help: "TSL2591 integration time, ms: 100 to 600 in steps of 100", parse: (v: Raw, k: string) => { const n = integer(100, 600)(v, k); if (n % 100 !== 0) fail(k, "must be 100, 200, 300, 400, 500 or 600", v); return n; } },
+  { key: "auto_range", default: 1, help: "1 = step gain and integration time to keep the sensor in range; 0 = fixed gain and integration", parse: flag },
   { key: "ssid", help: "Wi-Fi network to join (none: use the board's existing network)", parse: text(0, 32) },
-  { key: "password", help: "Wi-Fi password", parse: text(0, 64) },
+  { key: "password", secret: true, help: "Wi-Fi password (never logged); keep it in secrets.json", parse: text(0, 64) },
   { key: "i2c_data", help: "I2C SDA pin (default: the board's I2C.default)", parse: integer(0, 48) },
   { key: "i2c_clock", help: "I2C SCL pin (default: the board's I2C.default)", parse: integer(0, 48) },
   { key: "i2c_hz", default: 100000, help: "I2C bus speed in Hz (the TSL2591 allows up to 400000)", parse: integer(10000, 400000) },
 ] satisfies KeySpec[]);
 
-/** Keys the Moddable SDK's own manifests put in `mc/config` (e.g. manifest_net.json's sntp). */
-export const PLATFORM_KEYS: readonly string[] = Object.freeze(["sntp"]);
+/** Keys the Moddable SDK's own manifests may put in `mc/config` (board and display setup). */
+export const PLATFORM_KEYS: readonly string[] = Object.freeze(["led", "button", "screen", "touch", "rotation", "driver"]);
 
 export interface Config {
+  readonly profile: string;
   readonly sensorId: string;
   readonly mqttHost: string;
   readonly mqttPort: number;
@@ -128,10 +143,20 @@ export interface Config {
   readonly mqttInflight: number;
   readonly statusTopic: string;
   readonly qos: 0 | 1 | 2;
-  readonly payloadFormat: "thingflow" | "json";
+  readonly payloadFormat: "thingflow" | "json" | "losant";
   readonly queueBytes: number;
+  readonly queuePersist: boolean;
+  readonly queuePersistMax: number;
+  /** Milliseconds; 0 = off. */
+  readonly healthInterval: number;
+  readonly sntp: string;
+  readonly haDiscovery: boolean;
+  readonly haPrefix: string;
   /** Milliseconds. */
   readonly sampleInterval: number;
+  readonly gain: "low" | "medium" | "high" | "max";
+  readonly integration: number;
+  readonly autoRange: boolean;
   readonly ssid: string;
   readonly password: string;
   readonly i2cData: number | undefined;
@@ -149,21 +174,30 @@ export function unknownKeys(raw: Readonly<Record<string, unknown>>): string[] {
 }
 
 /** Parses and validates every key; throws ConfigError naming the first bad one. */
-export function parseConfig(raw: Readonly<Record<string, unknown>>): Config {
+export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
+  const profileName = given.profile === undefined || given.profile === "" ? "local" : String(given.profile);
+  const profile = profileNamed(specFor("profile")!.parse(profileName, "profile") as string)!;
+  const raw: Record<string, unknown> = { ...profile.defaults };
+  for (const [key, value] of Object.entries(given)) if (value !== undefined && value !== "") raw[key] = value;
   const values: Record<string, unknown> = {};
   for (const spec of CONFIG_KEYS) {
-    const given = raw[spec.key];
-    const present = given !== undefined && given !== "";
+    const value = raw[spec.key];
+    const present = value !== undefined && value !== "";
+    const needed = profile.requires[spec.key];
+    if (!present && needed !== undefined) {
+      throw new ConfigError(`config: ${spec.key} is required by profile=${profile.name} (${needed}); pass ${spec.key}=… to mcconfig or put it in secrets.json`);
+    }
     if (!present && spec.required) {
       throw new ConfigError(`config: ${spec.key} is required (${spec.help}); pass ${spec.key}=… to mcconfig`);
     }
-    values[spec.key] = present ? spec.parse(given, spec.key) : spec.default;
+    values[spec.key] = present ? spec.parse(value, spec.key) : spec.default;
   }
   const sensorId = values.sensor_id as string;
   if ((values.mqtt_reconnect_max as number) < (values.mqtt_reconnect_min as number)) {
     fail("mqtt_reconnect_max", `must not be below mqtt_reconnect_min (${String(values.mqtt_reconnect_min)})`, raw.mqtt_reconnect_max ?? values.mqtt_reconnect_max);
   }
   return Object.freeze({
+    profile: profile.name,
     sensorId,
     mqttHost: values.mqtt_host as string,
     mqttPort: values.mqtt_port as number,
@@ -181,9 +215,18 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): Config {
     mqttInflight: values.mqtt_inflight as number,
     statusTopic: (values.status_topic as string | undefined) ?? `${sensorId}/status`,
     qos: values.qos as 0 | 1 | 2,
-    payloadFormat: values.payload_format as "thingflow" | "json",
+    payloadFormat: values.payload_format as "thingflow" | "json" | "losant",
     queueBytes: values.queue_bytes as number,
+    queuePersist: flag(values.queue_persist, "queue_persist"),
+    queuePersistMax: values.queue_persist_max as number,
+    healthInterval: Math.round((values.health_interval as number) * 1000),
+    sntp: values.sntp as string,
+    haDiscovery: flag(values.ha_discovery, "ha_discovery"),
+    haPrefix: values.ha_prefix as string,
     sampleInterval: Math.round((values.sample_interval as number) * 1000),
+    gain: values.gain as "low" | "medium" | "high" | "max",
+    integration: values.integration as number,
+    autoRange: flag(values.auto_range, "auto_range"),
     ssid: (values.ssid as string | undefined) ?? "",
     password: (values.password as string | undefined) ?? "",
     i2cData: values.i2c_data as number | undefined,

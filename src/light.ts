@@ -1,29 +1,55 @@
 // The light sensor as a scheduler source: opens the TSL2591 driver (retrying while the chip
-// is absent), turns each sample into a Reading, and never invents a value: no chip or no
-// new measurement means no reading; a saturated chip means a reading whose value is null.
+// is absent), turns each sample into a Reading (lux, raw counts, gain, integration time,
+// saturated flag, timestamp and its source), and never invents a value: no chip or no new
+// measurement means no reading; a saturated chip means a reading whose value is null.
+// Gain, integration time and auto-range can change at run time (commands); a bad value is a
+// RangeError from the driver and changes nothing.
 import TSL2591 from "embedded:sensor/AmbientLight/TSL2591";
-import type { TSL2591Options } from "embedded:sensor/AmbientLight/TSL2591";
+import type { TSL2591Configuration, TSL2591Options } from "embedded:sensor/AmbientLight/TSL2591";
 import { OnceLogger } from "./log.js";
 import type { Reading } from "./payload.js";
-import type { Clock, Logger, Timers } from "./platform.js";
+import type { Logger, Timers } from "./platform.js";
 import { describe, type Source } from "./scheduler.js";
+import type { Stamp } from "./timesync.js";
 
 export type SensorBus = TSL2591Options["sensor"];
+export type SensorSettings = Pick<TSL2591Configuration, "gain" | "integration" | "autoRange">;
 
 export class LightSource implements Source<Reading> {
   #sensor: TSL2591 | undefined;
+  #settings: SensorSettings;
   readonly #problems: OnceLogger;
-  /** Readings produced, and sample periods with no reading because the chip was unavailable. */
-  readonly stats = { readings: 0, unavailable: 0 };
+  /** Readings produced, sample periods with no chip, failed opens, bus errors of closed drivers. */
+  readonly stats = { readings: 0, unavailable: 0, openFailures: 0, pastErrors: 0 };
 
   constructor(
     private readonly bus: SensorBus,
     private readonly sensorId: string,
-    private readonly clock: Clock,
+    private readonly stamp: () => Stamp,
     private readonly timers: Timers,
     log: Logger,
+    settings: SensorSettings,
+    /** Counted into every reading (see Reading.boot). */
+    private readonly boot = 0,
   ) {
     this.#problems = new OnceLogger(log);
+    this.#settings = settings;
+  }
+
+  /** I2C errors: failed bus operations seen by the driver plus failed attempts to open it. */
+  get errors(): number {
+    return this.stats.pastErrors + this.stats.openFailures + (this.#sensor?.errors ?? 0);
+  }
+
+  get settings(): SensorSettings {
+    return this.#settings;
+  }
+
+  /** Changes gain / integration time / auto-range; throws RangeError (changing nothing) on a bad value. */
+  configure(change: Partial<SensorSettings>): void {
+    const next = { ...this.#settings, ...change };
+    this.#sensor?.configure(next);
+    this.#settings = next;
   }
 
   sample(): Reading | undefined {
@@ -36,15 +62,27 @@ export class LightSource implements Source<Reading> {
     if (sample === undefined) return undefined;
     this.#problems.clear("sensor: tsl2591 answering again");
     this.stats.readings++;
+    const stamp = this.stamp();
     return {
       sensorId: this.sensorId,
-      timestamp: Math.floor(this.clock.now() / 1000),
+      timestamp: Math.floor(stamp.ms / 1000),
+      timeSource: stamp.source,
       value: sample.illuminance,
       seq: this.stats.readings,
+      boot: this.boot,
+      raw: {
+        full: sample.full,
+        ir: sample.ir,
+        gain: sample.gain,
+        integration: sample.integration,
+        saturated: sample.saturated,
+        calibration: Math.round(sample.calibration * 1000) / 1000,
+      },
     };
   }
 
   close(): void {
+    if (this.#sensor !== undefined) this.stats.pastErrors += this.#sensor.errors;
     this.#sensor?.close();
     this.#sensor = undefined;
   }
@@ -55,10 +93,12 @@ export class LightSource implements Source<Reading> {
         sensor: this.bus,
         timers: this.timers,
         onError: (message: string) => this.#problems.warn(`sensor: ${message}`),
+        ...this.#settings,
       });
       this.#problems.clear("sensor: tsl2591 found");
       return this.#sensor;
     } catch (error) {
+      this.stats.openFailures++;
       this.#problems.warn(`sensor: ${describe(error)}; retrying every sample`);
       return undefined;
     }

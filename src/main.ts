@@ -7,10 +7,15 @@ import WiFi from "wifi";
 import Net from "net";
 import TCP from "embedded:io/socket/tcp";
 import SMBus from "embedded:io/smbus";
+import Digital from "embedded:io/digital";
+import Preference from "preference";
+import SNTP from "sntp";
+import Instrumentation from "instrumentation";
+import Time from "time";
 import tlsSocket from "tls-socket";
-import { startApp } from "./app.js";
+import { startApp, type App } from "./app.js";
 import { traceLogger } from "./log.js";
-import type { Timers } from "./platform.js";
+import type { Led, Timers } from "./platform.js";
 
 const timers: Timers = Object.freeze({
   set: (callback: () => void, milliseconds: number) => Timer.set(() => callback(), milliseconds),
@@ -18,13 +23,28 @@ const timers: Timers = Object.freeze({
   clear: (handle: object | undefined) => Timer.clear(handle),
 });
 
+function heapInUse(): number | undefined {
+  const slots = Instrumentation.get(Instrumentation.map("XS Slot Heap Used"));
+  const chunks = Instrumentation.get(Instrumentation.map("XS Chunk Heap Used"));
+  return slots === undefined || chunks === undefined ? undefined : slots + chunks;
+}
+
+function boardLed(): Led | undefined {
+  const pin = device.pin?.led;
+  if (pin === undefined) return undefined;
+  const io = new Digital({ pin, mode: Digital.Output });
+  return { write: (on) => io.write(on ? 1 : 0) };
+}
+
 export default function main(): void {
   const bus = device.I2C.default;
-  startApp({
+  const log = traceLogger((text) => trace(text));
+  const app: { current?: App | undefined } = {};
+  app.current = startApp({
     config,
     timers,
-    clock: { now: () => Date.now() },
-    log: traceLogger((text) => trace(text)),
+    clock: { now: () => Time.ticks },
+    log,
     wifi: WiFi,
     address: () => Net.get("IP"),
     resolve: (host, callback) => Net.resolve(host, (_name, address) => callback(address)),
@@ -39,5 +59,22 @@ export default function main(): void {
       }),
     tls: tlsSocket,
     i2c: { io: SMBus, data: bus?.data, clock: bus?.clock },
+    preference: Preference,
+    sntp: (host, callback) => {
+      new SNTP({ host }, (message, value) => {
+        if (message === 1 && typeof value === "number") callback(value);
+        else if (message === -1) callback(undefined);
+      });
+    },
+    heap: heapInUse,
+    rssi: () => {
+      const rssi = Net.get("RSSI");
+      return typeof rssi === "number" ? rssi : undefined;
+    },
+    led: boardLed(),
+    restart: () => {
+      app.current?.stop();
+      System.restart();
+    },
   });
 }

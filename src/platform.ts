@@ -57,3 +57,39 @@ export interface NetworkLink {
   start(onChange: (up: boolean) => void): void;
   stop(): void;
 }
+
+/** A preference value as Moddable `preference` stores it. */
+export type PreferenceValue = boolean | number | string | ArrayBuffer;
+
+/**
+ * Moddable `preference` (documentation/files/files.md): small values in flash that survive a
+ * reboot. ESP8266: names ≤ 32 characters, values ≤ 63 bytes; ESP32 (NVS): domain and key
+ * names ≤ 15 characters, values ≤ 4000 bytes. Every set() wears flash: write on change only.
+ */
+export interface PreferenceStore {
+  get(domain: string, key: string): PreferenceValue | undefined;
+  set(domain: string, key: string, value: PreferenceValue): void;
+  delete(domain: string, key: string): void;
+  keys(domain: string): string[];
+}
+
+/** Asks `host` for network time (Moddable `sntp`): Unix seconds, or undefined on failure. */
+export type NetworkTime = (host: string, callback: (seconds: number | undefined) => void) => void;
+
+/** The board's LED (ECMA-419 Digital on `device.pin.led`). */
+export interface Led {
+  write(on: boolean): void;
+}
+
+/** Optional board features; where one is missing the firmware says so and does without. */
+export interface BoardExtras {
+  readonly preference?: PreferenceStore;
+  readonly sntp?: NetworkTime;
+  /** Bytes of JS heap in use (Moddable `instrumentation`), where the build has it. */
+  readonly heap?: () => number | undefined;
+  /** Wi-Fi signal in dBm (Moddable `Net.get("RSSI")`). */
+  readonly rssi?: () => number | undefined;
+  readonly led?: Led;
+  /** Reboots the board (Moddable `System.restart()`). */
+  readonly restart?: () => void;
+}

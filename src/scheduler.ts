@@ -2,7 +2,8 @@
 // into these sinks". Driven by injected timers (Moddable `timer` on the device), never a
 // busy loop. Deadlines are computed from the start time, so ticks do not drift; when the
 // board falls behind by whole intervals the missed ticks are skipped and counted, not
-// bunched up.
+// bunched up. Like ThingFlow's, a new schedule whose interval is a multiple or a divisor of
+// a running one's starts on that one's grid, so harmonic samples fall on the same ticks.
 import type { Clock, Logger, TimerHandle, Timers } from "./platform.js";
 
 /** A sensor as ThingFlow's output thing: sample() returns an event, or undefined for none. */
@@ -19,12 +20,17 @@ export interface Schedule {
   readonly intervalMs: number;
   readonly ticks: number;
   readonly skipped: number;
+  /** Failed samples (the source threw), reported in the log. */
+  readonly failures: number;
+  /** A new interval from now on: the next sample is one new interval away. */
+  setInterval(intervalMs: number): void;
   cancel(): void;
 }
 
 class PeriodicTask<T> implements Schedule {
   ticks = 0;
   skipped = 0;
+  failures = 0;
   #timer: TimerHandle | undefined;
   #next: number;
   #cancelled = false;
@@ -34,11 +40,32 @@ class PeriodicTask<T> implements Schedule {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly source: Source<T>,
-    readonly intervalMs: number,
+    public intervalMs: number,
     private readonly sinks: readonly Sink<T>[],
+    /** A time on the grid of a harmonic schedule, or undefined to start now. */
+    anchor: number | undefined,
   ) {
-    this.#next = clock.now();
-    this.#arm(0);
+    const now = clock.now();
+    this.#next = anchor === undefined ? now : anchor + Math.ceil((now - anchor) / intervalMs) * intervalMs;
+    this.#arm(this.#next - now);
+  }
+
+  get active(): boolean {
+    return !this.#cancelled;
+  }
+
+  /** The time of the next tick, which is on this schedule's grid. */
+  get next(): number {
+    return this.#next;
+  }
+
+  setInterval(intervalMs: number): void {
+    if (!(intervalMs > 0)) throw new RangeError(`scheduler: interval must be positive (got ${intervalMs})`);
+    if (this.#cancelled) return;
+    this.timers.clear(this.#timer);
+    this.intervalMs = intervalMs;
+    this.#next = this.clock.now() + intervalMs;
+    this.#arm(intervalMs);
   }
 
   cancel(): void {
@@ -72,6 +99,7 @@ class PeriodicTask<T> implements Schedule {
     try {
       event = this.source.sample();
     } catch (error) {
+      this.failures++;
       this.log.error(`scheduler: sensor failed: ${describe(error)}`);
       return;
     }
@@ -87,7 +115,7 @@ class PeriodicTask<T> implements Schedule {
 }
 
 export class Scheduler {
-  readonly #tasks = new Set<Schedule>();
+  readonly #tasks = new Set<PeriodicTask<unknown>>();
 
   constructor(
     private readonly timers: Timers,
@@ -95,11 +123,24 @@ export class Scheduler {
     private readonly log: Logger,
   ) {}
 
-  /** Samples `source` now and then every `intervalMs`, passing each event to every sink. */
+  /**
+   * Samples `source` every `intervalMs`, passing each event to every sink: at once, or, when a
+   * running schedule's interval is a multiple or divisor of this one, at the next tick of
+   * that schedule's grid (ThingFlow's harmonic alignment).
+   */
   schedulePeriodic<T>(source: Source<T>, intervalMs: number, ...sinks: Sink<T>[]): Schedule {
     if (!(intervalMs > 0)) throw new RangeError(`scheduler: interval must be positive (got ${intervalMs})`);
-    const task = new PeriodicTask(this.timers, this.clock, this.log, source, intervalMs, sinks);
-    this.#tasks.add(task);
+    let anchor: number | undefined;
+    for (const other of this.#tasks) {
+      if (!other.active) continue;
+      const [small, large] = other.intervalMs < intervalMs ? [other.intervalMs, intervalMs] : [intervalMs, other.intervalMs];
+      if (large % small === 0) {
+        anchor = other.next;
+        break;
+      }
+    }
+    const task = new PeriodicTask<T>(this.timers, this.clock, this.log, source, intervalMs, sinks, anchor);
+    this.#tasks.add(task as PeriodicTask<unknown>);
     return task;
   }
 

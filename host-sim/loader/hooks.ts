@@ -23,6 +23,11 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "embedded:io/smbus": "smbus.js",
   "embedded:io/socket/tcp": "tcp.js",
   "tls-socket": "tls-socket.js",
+  "preference": "preference.js",
+  "sntp": "sntp.js",
+  "instrumentation": "instrumentation.js",
+  "time": "time.js",
+  "embedded:io/digital": "digital.js",
 };
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */

@@ -46,6 +46,9 @@ describe("store-and-forward through the firmware", { skip: mosquittoPath() === u
       "mqtt_host=127.0.0.1", `mqtt_port=${proxy.port}`, "payload_format=json", "qos=1",
       "sample_interval=0.1", "mqtt_keepalive=2", "mqtt_reconnect_min=0.1", "mqtt_reconnect_max=0.4",
       "sim_wifi_drop_at=1.5", "sim_wifi_drop_for=1",
+      // Room for the whole run: this test is about faults, not about the bounded queue's
+      // drop-oldest rule (test/unit/mqtt-qos.test.ts covers that).
+      "queue_bytes=65536",
     ]);
     try {
       await sim.waitFor("stderr", /mqtt: connected to/);
@@ -67,8 +70,9 @@ describe("store-and-forward through the firmware", { skip: mosquittoPath() === u
       });
       const firsts: number[] = [];
       for (const n of seen) if (!firsts.includes(n)) firsts.push(n);
-      assert.deepEqual(firsts.slice(0, last), Array.from({ length: last }, (_, i) => i + 1), "in order after de-duplication, none lost");
+      assert.deepEqual(firsts.slice(0, last), Array.from({ length: last }, (_, i) => i + 1), `in order after de-duplication, none lost: ${firsts.join(",")}\n${sim.stderr.join("\n")}`);
       assert.ok(last >= 40, `readings published: ${last}`);
+      assert.ok(!sim.stderr.some((line) => line.includes("outbox full")), "nothing dropped for lack of room");
       const retries = sim.stderr.filter((line) => /^luxflow warn: mqtt: .*; retrying in \d+\.\d s$/.test(line));
       assert.ok(retries.length >= 10, `one readable line per drop:\n${sim.stderr.join("\n")}`);
       assert.ok(sim.stderr.includes('luxflow warn: wifi: lost "luxflow-sim" (lostIP); rejoining'), "the Wi-Fi loss is reported");

@@ -93,3 +93,33 @@ test("stop() cancels every schedule and a non-positive interval is a RangeError"
   assert.equal(clock.pending, 0);
   assert.throws(() => scheduler.schedulePeriodic(counter(clock), 0, { onNext: () => {} }), RangeError);
 });
+
+test("harmonic intervals are aligned to a running schedule's grid; others start at once", () => {
+  const clock = new VirtualClock(0);
+  const scheduler = new Scheduler(clock, clock, recordingLog());
+  const fast = counter(clock);
+  scheduler.schedulePeriodic(fast, 2000, { onNext: () => {} });
+  clock.advance(500);
+  const slow = counter(clock);
+  scheduler.schedulePeriodic(slow, 4000, { onNext: () => {} });
+  const odd = counter(clock);
+  scheduler.schedulePeriodic(odd, 3000, { onNext: () => {} });
+  clock.advance(9500);
+  assert.deepEqual(fast.calls, [0, 2000, 4000, 6000, 8000, 10000]);
+  assert.deepEqual(slow.calls, [2000, 6000, 10000], "the 4 s schedule ticks with every other 2 s tick");
+  assert.deepEqual(odd.calls, [500, 3500, 6500, 9500], "3 s is not harmonic with 2 s: it starts when scheduled");
+});
+
+test("setInterval changes the cadence from now on; failures are counted", () => {
+  const clock = new VirtualClock(0);
+  const scheduler = new Scheduler(clock, clock, recordingLog());
+  let n = 0;
+  const calls: number[] = [];
+  const task = scheduler.schedulePeriodic({ sample: () => { calls.push(clock.now()); if (++n === 2) throw new Error("x"); return n; } }, 1000, { onNext: () => {} });
+  clock.advance(1500);
+  task.setInterval(200);
+  clock.advance(700);
+  assert.deepEqual(calls, [0, 1000, 1700, 1900, 2100]);
+  assert.equal(task.failures, 1);
+  assert.throws(() => task.setInterval(0), RangeError);
+});

@@ -1,0 +1,220 @@
+// ThingFlow's dataflow model in TypeScript: an output thing emits events to the input
+// things connected to it (onNext, onError, onCompleted); an operator is both. Sensors are
+// output things (src/scheduler.ts samples them); sinks are input things (the Output tracer,
+// the MQTT writer in src/writer.ts). After onError or onCompleted a stream carries nothing
+// more, as in ThingFlow. A downstream thing that throws is reported through `onFault` and
+// disconnected from nothing else: its siblings still get the event.
+import type { Clock } from "./platform.js";
+
+export interface InputThing<T> {
+  onNext(event: T): void;
+  onError?(error: unknown): void;
+  onCompleted?(): void;
+}
+
+export class OutputThing<T> {
+  #inputs: InputThing<T>[] = [];
+  #done = false;
+  /** Called when a connected input thing throws; the default rethrows after the others ran. */
+  onFault: ((error: unknown) => void) | undefined;
+
+  /** Connects `input` downstream; returns a function that disconnects it. */
+  connect<U extends InputThing<T>>(input: U): U & { disconnect(): void } {
+    this.#inputs.push(input);
+    const inputs = () => this.#inputs;
+    return Object.assign(input, {
+      disconnect: () => {
+        const list = inputs();
+        const i = list.indexOf(input);
+        if (i >= 0) list.splice(i, 1);
+      },
+    });
+  }
+
+  get connections(): number {
+    return this.#inputs.length;
+  }
+
+  get completed(): boolean {
+    return this.#done;
+  }
+
+  protected dispatchNext(event: T): void {
+    if (this.#done) return;
+    this.#each((input) => input.onNext(event));
+  }
+
+  protected dispatchError(error: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#each((input) => input.onError?.(error));
+  }
+
+  protected dispatchCompleted(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#each((input) => input.onCompleted?.());
+  }
+
+  #each(call: (input: InputThing<T>) => void): void {
+    let failure: { error: unknown } | undefined;
+    for (const input of [...this.#inputs]) {
+      try {
+        call(input);
+      } catch (error) {
+        if (this.onFault !== undefined) this.onFault(error);
+        else failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+}
+
+/**
+ * ThingFlow's SensorAsOutputThing: a sensor (anything with sample()) as an output thing. The
+ * scheduler calls sample() on its interval; each event goes to the connected things.
+ */
+export class SensorThing<T> extends OutputThing<T> {
+  constructor(private readonly sensor: { sample(): T | undefined }) {
+    super();
+  }
+
+  /** Samples the sensor and passes the event on; returns nothing for the scheduler to forward. */
+  sample(): undefined {
+    const event = this.sensor.sample();
+    if (event !== undefined) this.dispatchNext(event);
+    return undefined;
+  }
+}
+
+/** An operator: an input thing upstream and an output thing downstream. */
+export class Operator<I, O> extends OutputThing<O> implements InputThing<I> {
+  /** `flush` runs before completion is passed on (e.g. batch emits its partial batch). */
+  constructor(
+    private readonly step: (event: I, emit: (out: O) => void) => void,
+    private readonly flush?: (emit: (out: O) => void) => void,
+  ) {
+    super();
+  }
+
+  onNext(event: I): void {
+    this.step(event, (out) => this.dispatchNext(out));
+  }
+
+  onError(error: unknown): void {
+    this.dispatchError(error);
+  }
+
+  onCompleted(): void {
+    this.flush?.((out) => this.dispatchNext(out));
+    this.dispatchCompleted();
+  }
+
+  /** Passes events in from code that is not an output thing (a sensor tick, a test). */
+  push(event: I): void {
+    this.onNext(event);
+  }
+}
+
+export const map = <I, O>(fn: (event: I) => O) => new Operator<I, O>((event, emit) => emit(fn(event)));
+
+export const filter = <T>(keep: (event: T) => boolean) => new Operator<T, T>((event, emit) => {
+  if (keep(event)) emit(event);
+});
+
+/** The mean of the last `window` numbers (fewer until the window fills). */
+export function movingAverage(window: number): Operator<number, number> {
+  if (!Number.isInteger(window) || window < 1) throw new RangeError(`movingAverage: window must be a whole number ≥ 1 (got ${window})`);
+  const values: number[] = [];
+  let sum = 0;
+  return new Operator<number, number>((value, emit) => {
+    values.push(value);
+    sum += value;
+    if (values.length > window) sum -= values.shift()!;
+    emit(sum / values.length);
+  });
+}
+
+/**
+ * Report on change: passes an event when its value differs from the last one passed by more
+ * than `deadband` (absolute), or when `maxSilenceMs` has passed since then (a heartbeat, so a
+ * steady value still shows the device alive). `value` picks the number out of an event;
+ * null (no value, e.g. saturated) differs from any number.
+ */
+export function onChange<T>(deadband: number, value: (event: T) => number | null, clock?: Clock, maxSilenceMs = 0): Operator<T, T> {
+  if (!(deadband >= 0)) throw new RangeError(`onChange: deadband must be ≥ 0 (got ${deadband})`);
+  let last: number | null | undefined;
+  let lastAt = 0;
+  return new Operator<T, T>((event, emit) => {
+    const v = value(event);
+    const now = clock?.now() ?? 0;
+    const changed = last === undefined || (v === null) !== (last === null) || (v !== null && last !== null && Math.abs(v - last) > deadband);
+    const stale = clock !== undefined && maxSilenceMs > 0 && now - lastAt >= maxSilenceMs;
+    if (!changed && !stale) return;
+    last = v;
+    lastAt = now;
+    emit(event);
+  });
+}
+
+/** At most one event per `intervalMs`: the first in each interval passes, the rest are dropped. */
+export function throttle<T>(intervalMs: number, clock: Clock): Operator<T, T> {
+  if (!(intervalMs > 0)) throw new RangeError(`throttle: interval must be positive (got ${intervalMs})`);
+  let next = -Infinity;
+  return new Operator<T, T>((event, emit) => {
+    const now = clock.now();
+    if (now < next) return;
+    next = now + intervalMs;
+    emit(event);
+  });
+}
+
+/** Groups events into arrays of `size`; onCompleted flushes a partial batch first. */
+export function batch<T>(size: number): Operator<T, T[]> {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch: size must be a whole number ≥ 1 (got ${size})`);
+  let pending: T[] = [];
+  const take = (): T[] => {
+    const full = pending;
+    pending = [];
+    return full;
+  };
+  return new Operator<T, T[]>(
+    (event, emit) => {
+      pending.push(event);
+      if (pending.length >= size) emit(take());
+    },
+    (emit) => {
+      if (pending.length > 0) emit(take());
+    },
+  );
+}
+
+/** Chains things: `pipe(source, a, b, sink)` connects source→a→b→sink and returns the last. */
+// `any`: a chain mixes event types; each link is type-checked where it is built.
+export function pipe(source: OutputThing<any>, ...things: InputThing<any>[]): InputThing<any> {
+  let upstream = source;
+  let last: InputThing<unknown> = source as unknown as InputThing<unknown>;
+  for (const thing of things) {
+    upstream.connect(thing);
+    last = thing;
+    if (thing instanceof OutputThing) upstream = thing;
+  }
+  return last;
+}
+
+/** ThingFlow's Output: traces every event (and the end of the stream) as one line each. */
+export class Output<T> implements InputThing<T> {
+  constructor(private readonly print: (line: string) => void, private readonly format: (event: T) => string = (e) => JSON.stringify(e)) {}
+
+  onNext(event: T): void {
+    this.print(this.format(event));
+  }
+
+  onError(error: unknown): void {
+    this.print(`error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  onCompleted(): void {
+    this.print("completed");
+  }
+}

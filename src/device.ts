@@ -1,0 +1,188 @@
+// The device as its users see it over MQTT (docs/device-api.md): topics, the retained state
+// with its configuration version, the built-in commands and their acknowledgements, and
+// device events like the Losant client's (connect, reconnect, close, command).
+import { booleanField, choiceField, CommandError, Commands, ackPayload, numberField, type Command } from "./commands.js";
+import type { Config } from "./config.js";
+import type { LightSource } from "./light.js";
+import type { Led, Logger, TimerHandle, Timers } from "./platform.js";
+import type { Schedule } from "./scheduler.js";
+import { GAINS, type RuntimeSettings, type Settings } from "./settings.js";
+import type { DeviceTime } from "./timesync.js";
+
+export interface Topics {
+  readonly readings: string;
+  readonly state: string;
+  readonly command: string;
+  readonly result: string;
+  readonly health: string;
+  readonly status: string;
+}
+
+export function deviceTopics(config: Config): Topics {
+  const id = config.sensorId;
+  const losant = config.payloadFormat === "losant";
+  const device = config.mqttClientId;
+  return Object.freeze({
+    readings: losant ? `losant/${device}/state` : config.mqttTopic,
+    state: losant ? `losant/${device}/state` : `${id}/state`,
+    command: losant ? `losant/${device}/command` : `${id}/command`,
+    result: `${id}/result`,
+    health: `${id}/health`,
+    status: config.statusTopic,
+  });
+}
+
+export type DeviceEvent = "connect" | "reconnect" | "close" | "command";
+type Listener = (detail?: unknown) => void;
+
+/** Device events: connect (first connection), reconnect (later ones), close (with the reason), command. */
+export class DeviceEvents {
+  readonly #listeners = new Map<DeviceEvent, Listener[]>();
+
+  on(event: DeviceEvent, listener: Listener): void {
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener);
+    this.#listeners.set(event, list);
+  }
+
+  emit(event: DeviceEvent, detail?: unknown): void {
+    for (const listener of this.#listeners.get(event) ?? []) listener(detail);
+  }
+}
+
+export interface DeviceParts {
+  readonly config: Config;
+  readonly topics: Topics;
+  readonly settings: Settings;
+  readonly light: LightSource;
+  readonly time: DeviceTime;
+  readonly timers: Timers;
+  readonly log: Logger;
+  readonly led?: Led | undefined;
+  readonly restart?: (() => void) | undefined;
+  /** The schedule of the light source (its interval changes by command). */
+  readings(): Schedule | undefined;
+  publish(topic: string, text: string, retain: boolean): void;
+}
+
+export class Device {
+  readonly commands = new Commands();
+  readonly events = new DeviceEvents();
+  #blink: TimerHandle | undefined;
+
+  constructor(private readonly parts: DeviceParts) {
+    this.#builtIns();
+  }
+
+  /** The state as published on the state topic (never a secret). */
+  state(): Record<string, unknown> {
+    const { config, settings, time, light } = this.parts;
+    const s = settings.values;
+    return {
+      sensor_id: config.sensorId,
+      config_version: settings.version,
+      boot: settings.boot,
+      persistent: settings.persistent,
+      sample_interval: s.interval / 1000,
+      gain: light.settings.gain,
+      integration_ms: light.settings.integration,
+      auto_range: light.settings.autoRange,
+      payload_format: config.payloadFormat,
+      health_interval: config.healthInterval / 1000,
+      profile: config.profile,
+      time_source: time.now().source,
+      uptime: Math.floor(time.uptime() / 1000),
+      commands: this.commands.names,
+    };
+  }
+
+  publishState(): void {
+    const state = this.state();
+    const losant = this.parts.config.payloadFormat === "losant";
+    // Losant's broker keeps no retained messages; its state topic takes {"data": …}.
+    this.parts.publish(this.parts.topics.state, JSON.stringify(losant ? { data: state } : state), !losant);
+  }
+
+  /** A message on the command topic: run it, acknowledge it on the result topic. */
+  command(text: string | undefined): void {
+    const ack = this.commands.handle(text, (command: Command) => this.events.emit("command", command));
+    this.parts.log[ack.ok ? "info" : "warn"](`command ${ack.name ?? "?"}: ${ack.ok ? "ok" : "refused"}: ${ack.message}`);
+    this.parts.publish(this.parts.topics.result, ackPayload(ack), false);
+  }
+
+  stop(): void {
+    this.parts.timers.clear(this.#blink);
+  }
+
+  #change(change: Partial<RuntimeSettings>, message: string): string {
+    this.parts.settings.update(change);
+    this.publishState();
+    return message;
+  }
+
+  #builtIns(): void {
+    const p = this.parts;
+    const c = this.commands;
+    c.register("set_interval", (payload) => {
+      const seconds = numberField(payload, "seconds", 0.1, 86400);
+      const ms = Math.round(seconds * 1000);
+      p.readings()?.setInterval(ms);
+      return this.#change({ interval: ms }, `sample interval ${seconds} s`);
+    });
+    c.register("set_gain", (payload) => {
+      const gain = choiceField(payload, "gain", GAINS);
+      p.light.configure({ gain });
+      return this.#change({ gain }, `gain ${gain}${p.light.settings.autoRange ? " (auto-range is on: it starts from there)" : ""}`);
+    });
+    c.register("set_integration", (payload) => {
+      const ms = numberField(payload, "ms", 100, 600, 100);
+      p.light.configure({ integration: ms });
+      return this.#change({ integration: ms }, `integration time ${ms} ms`);
+    });
+    c.register("set_auto_range", (payload) => {
+      const on = booleanField(payload, "on");
+      p.light.configure({ autoRange: on });
+      return this.#change({ autoRange: on }, `auto-range ${on ? "on" : "off"}`);
+    });
+    c.register("reset_settings", () => {
+      p.settings.reset();
+      const s = p.settings.values;
+      p.light.configure({ gain: s.gain, integration: s.integration, autoRange: s.autoRange });
+      p.readings()?.setInterval(s.interval);
+      this.publishState();
+      return "settings from commands forgotten; the built-in config applies";
+    });
+    c.register("report_state", () => {
+      this.publishState();
+      return `state published to ${p.topics.state}`;
+    });
+    c.register("identify", (payload) => {
+      const led = p.led;
+      if (led === undefined) throw new CommandError("this board has no LED to blink");
+      const seconds = payload.seconds === undefined ? 5 : numberField(payload, "seconds", 1, 60);
+      this.#identify(led, seconds);
+      return `blinking the LED for ${seconds} s`;
+    });
+    c.register("restart", () => {
+      const restart = p.restart;
+      if (restart === undefined) throw new CommandError("this board cannot restart itself");
+      // Leave time for the acknowledgement to go out before the board goes down.
+      p.timers.set(() => restart(), 500);
+      return "restarting in 0.5 s";
+    });
+  }
+
+  #identify(led: Led, seconds: number): void {
+    const timers = this.parts.timers;
+    timers.clear(this.#blink);
+    let toggles = seconds * 4;
+    let on = false;
+    const step = () => {
+      on = !on && toggles > 1;
+      led.write(on);
+      toggles--;
+      this.#blink = toggles > 0 ? timers.set(step, 250) : undefined;
+    };
+    step();
+  }
+}

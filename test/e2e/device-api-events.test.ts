@@ -1,0 +1,58 @@
+// The firmware's device events (connect, close, reconnect, command) and boot checks, with the
+// app running in-process on a simulated board against a real aedes broker on loopback.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { connect } from "mqtt";
+import { startApp } from "../../src/app.js";
+import { Board } from "../../host-sim/board.js";
+import { startAedes } from "../../host-sim/faults/brokers.js";
+
+const until = async (check: () => boolean, what: string, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+test("device events: connect, command, close, reconnect, as the Losant client has them", async () => {
+  const broker = await startAedes();
+  const lines: string[] = [];
+  const board = new Board({
+    config: { mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", mqtt_reconnect_min: "0.1", mqtt_reconnect_max: "0.3" },
+    trace: (t) => lines.push(t),
+  });
+  const app = startApp(board.platform());
+  assert.ok(app !== undefined, lines.join(""));
+  const events: string[] = [];
+  app.device.events.on("connect", () => events.push("connect"));
+  app.device.events.on("reconnect", () => events.push("reconnect"));
+  app.device.events.on("close", (reason) => events.push(`close: ${String(reason)}`));
+  app.device.events.on("command", (c) => events.push(`command ${(c as { name: string }).name}`));
+  try {
+    await until(() => events.includes("connect"), "connect");
+    await until(() => app.connection.connected && app.connection.outbox.length === 0, "the command subscription");
+    const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
+    await new Promise<void>((resolve) => client.once("connect", () => resolve()));
+    await new Promise<void>((resolve) => client.publish("lux-1/command", '{"name":"report_state"}', { qos: 1 }, () => resolve()));
+    client.end(true);
+    await until(() => events.includes("command report_state"), "the command event");
+    await broker.kill();
+    await until(() => events.some((e) => e.startsWith("close: ")), "close");
+    await broker.restart();
+    await until(() => events.includes("reconnect"), "reconnect");
+    assert.deepEqual(events.filter((e) => !e.startsWith("close")), ["connect", "command report_state", "reconnect"]);
+  } finally {
+    app.stop();
+    board.shutdown();
+    await broker.close();
+  }
+});
+
+test("an unknown key fails the boot with a line naming it; the board stays idle", () => {
+  const lines: string[] = [];
+  const board = new Board({ config: { mqtt_host: "127.0.0.1", mqtt_hots: "x" }, trace: (t) => lines.push(t) });
+  assert.equal(startApp(board.platform()), undefined);
+  assert.match(lines.join(""), /luxflow error: config: unknown key mqtt_hots \(a typo\?/);
+  board.shutdown();
+});
