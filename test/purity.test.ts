@@ -27,6 +27,10 @@ const SDK_MANIFESTS: Readonly<Record<string, readonly string[]>> = {
   "$(MODDABLE)/examples/manifest_net.json": NET,
   "$(MODULES)/network/wifi/manifest.json": ["wifi"],
   "$(MODULES)/files/resource/manifest.json": ["Resource"],
+  "$(MODULES)/files/preference/manifest.json": ["preference"],
+  "$(MODULES)/network/sntp/manifest.json": ["sntp"],
+  "$(MODULES)/base/instrumentation/manifest.json": ["instrumentation"],
+  "$(MODULES)/base/time/manifest.json": ["time"],
   "$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json": ["embedded:io/socket/tcp/tls"],
 };
 const ALWAYS = ["mc/config"];
@@ -192,6 +196,7 @@ export function checkFirmware(root: string, folders: readonly string[] = ["src",
     const bare = blank(readFileSync(file, "utf8"), true);
     const globals = new RegExp(`(?<![.\\w$#])(${HOST_GLOBALS.join("|")})(?![\\w$])(?!\\s*:(?!:))(?!\\?:)`, "g");
     for (const match of bare.matchAll(globals)) {
+      if (isMethodDeclaration(bare, (match.index ?? 0) + (match[1] as string).length)) continue;
       offences.push({ file: name, line: lineOf(bare, match.index ?? 0), message: `uses host global ${match[1]}, which a Moddable device does not have` });
     }
   }
@@ -217,6 +222,20 @@ export function checkFirmware(root: string, folders: readonly string[] = ["src",
     }
   }
   return offences;
+}
+
+/** `name(params) {` or `name(params): T` in a class or interface: a member named like a global, not a use. */
+function isMethodDeclaration(code: string, afterName: number): boolean {
+  let i = afterName;
+  while (code[i] === " ") i++;
+  if (code[i] !== "(") return false;
+  let depth = 0;
+  for (; i < code.length; i++) {
+    if (code[i] === "(") depth++;
+    else if (code[i] === ")" && --depth === 0) break;
+  }
+  const rest = code.slice(i + 1).trimStart();
+  return rest.startsWith("{") || rest.startsWith(":");
 }
 
 /** A project module's source file on a platform (named module or wildcard), if it is one. */
@@ -276,6 +295,7 @@ test("the purity check names file and line of each kind of offence", () => {
       "const env = process.env;",
       "export { Timer, X, ok, note, readFileSync, mqtt, Board, bytes, options, env };",
       'export const text = `joined from "${note}" /${ok}/`;',
+      "export class Task { setInterval(ms: number): void { void ms; } }",
     ].join("\n"));
     const found = checkFirmware(root).map((o) => `${o.file}:${o.line}: ${o.message}`);
     assert.deepEqual(found, [

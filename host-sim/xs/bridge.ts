@@ -19,6 +19,14 @@ export interface XsBoard {
   readonly wifi: { readonly joined: boolean; readonly ssid: string };
   wifiModule(): unknown;
   openTcp(options: ByteSocketOptions): ByteSocket;
+  readonly flash: {
+    get(domain: string, key: string): unknown;
+    set(domain: string, key: string, value: never): void;
+    delete(domain: string, key: string): void;
+    keys(domain: string): string[];
+  };
+  readonly led: { write(on: boolean): void };
+  sntp(host: string, callback: (seconds: number | undefined) => void): void;
   /** luxflow's `tls-socket` on this board. */
   tlsSocket(host: string, ca: string): (options: ByteSocketOptions) => ByteSocket;
   readonly resolve: Resolver;
@@ -67,6 +75,8 @@ export class XsBridge {
   readonly #sockets = new Map<number, ByteSocket>();
   readonly #stations = new Map<number, { close(): void }>();
   #stopped = false;
+  /** System.restart() from XS; the runner replaces it to reboot the firmware. */
+  onRestart: () => void = () => undefined;
   /** Problems the preload freeze reported (module-level values XS could not freeze). */
   readonly preloadProblems: string[] = [];
 
@@ -158,6 +168,31 @@ export class XsBridge {
         if (request.method === "close") this.#smbus.delete(request.id as number);
         return encodeResult(result);
       }
+      case "preference.get": {
+        const value = board.flash.get(String(request.domain), String(request.key));
+        return value instanceof ArrayBuffer ? { data: bytesOf(value) } : value ?? null;
+      }
+      case "preference.set": {
+        const value = decodeArg(request.value);
+        board.flash.set(String(request.domain), String(request.key), value as never);
+        return null;
+      }
+      case "preference.delete":
+        board.flash.delete(String(request.domain), String(request.key));
+        return null;
+      case "preference.keys":
+        return board.flash.keys(String(request.domain));
+      case "sntp": {
+        const id = request.id as number;
+        board.sntp(String(request.host), (seconds) => this.#deliver({ kind: "sntp", id, seconds: seconds ?? null }));
+        return null;
+      }
+      case "digital.write":
+        if (request.pin === board.device.pin?.led) board.led.write(request.value !== 0);
+        return null;
+      case "system.restart":
+        this.onRestart();
+        return null;
       case "tcp.new":
         return this.#openTcp(request);
       case "tcp.read":

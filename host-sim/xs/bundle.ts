@@ -22,6 +22,11 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "embedded:io/smbus": "smbus.ts",
   "embedded:io/socket/tcp": "tcp.ts",
   "tls-socket": "tls-socket.ts",
+  "preference": "preference.ts",
+  "sntp": "sntp.ts",
+  "instrumentation": "instrumentation.ts",
+  "time": "time.ts",
+  "embedded:io/digital": "digital.ts",
 };
 
 /** Folders whose modules are firmware (preloaded on the device). */

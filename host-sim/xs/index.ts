@@ -55,35 +55,20 @@ export interface XsRun {
 
 const encode = (event: XsEvent) => Buffer.from(JSON.stringify(event), "utf8");
 
-export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Promise<XsRun> {
+/** What restart() needs of the board besides the bridge's needs (host-sim/board.ts has them). */
+interface RestartableBoard extends XsBoard {
+  restarts?: number;
+  shutdown?(): void;
+}
+
+export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions = {}): Promise<XsRun> {
   const bundle = options.bundle ?? (await bundleForXs({ preload: options.preload !== false }));
   const queue: XsEvent[] = [];
   let pumping = false;
   let failure: Error | undefined;
   let stopped = false;
   const waiters: (() => void)[] = [];
-
-  const bridge = new XsBridge(board, (event) => {
-    if (failure !== undefined || stopped) return;
-    queue.push(event);
-    void pump();
-  });
   let requests: Record<string, number> = {};
-  const worker = new XsWorker({
-    name: "luxflow-xs",
-    onQuery: (request) => {
-      const message = JSON.parse(Buffer.from(request).toString("utf8")) as { op: string };
-      requests[message.op] = (requests[message.op] ?? 0) + 1;
-      let reply: unknown;
-      try {
-        reply = bridge.handle(message);
-      } catch (error) {
-        reply = { error: error instanceof Error ? error.message : String(error) };
-      }
-      return Buffer.from(JSON.stringify(reply ?? null), "utf8");
-    },
-    onStdout: (text) => board.trace(text),
-  });
 
   function fail(error: Error): void {
     if (failure !== undefined || stopped) return;
@@ -93,17 +78,74 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
     options.onFatal?.(error);
   }
 
+  /** One power-on of the board: a fresh XS machine and bridge, modules loaded, main() run. */
+  async function boot(): Promise<{ worker: XsWorker; bridge: XsBridge; load: Meter; main: Meter }> {
+    const bridge: XsBridge = new XsBridge(board, (event) => {
+      if (failure !== undefined || stopped || current?.bridge !== bridge) return;
+      queue.push(event);
+      void pump();
+    });
+    bridge.onRestart = () => restart(bridge);
+    const worker = new XsWorker({
+      name: "luxflow-xs",
+      onQuery: (request) => {
+        const message = JSON.parse(Buffer.from(request).toString("utf8")) as { op: string };
+        requests[message.op] = (requests[message.op] ?? 0) + 1;
+        let reply: unknown;
+        try {
+          reply = bridge.handle(message);
+        } catch (error) {
+          reply = { error: error instanceof Error ? error.message : String(error) };
+        }
+        return Buffer.from(JSON.stringify(reply ?? null), "utf8");
+      },
+      onStdout: (text) => board.trace(text),
+    });
+    current = { worker, bridge };
+    last = current;
+    const load = await worker.evaluate(bundle.script);
+    if (options.meterFirmwareOnly === false) await worker.command(encode({ kind: "meter", exclude: false }));
+    await options.beforeMain?.(worker);
+    const main = await worker.command(encode({ kind: "main" }));
+    return { worker, bridge, load: load.meter, main: main.meter };
+  }
+
+  let current: { worker: XsWorker; bridge: XsBridge } | undefined;
+  let last: { worker: XsWorker; bridge: XsBridge } | undefined;
+
+  /** System.restart(): the board goes down (RAM lost, flash kept) and boots main again, like Board.restart. */
+  function restart(from: XsBridge): void {
+    if (current?.bridge !== from || stopped) return;
+    const old = current;
+    board.restarts = (board.restarts ?? 0) + 1;
+    board.trace(`sim: restart ${board.restarts}\n`);
+    old.bridge.stop();
+    current = undefined;
+    queue.length = 0;
+    board.clock.set(() => {
+      void old.worker.terminate().then(async () => {
+        if (stopped) return;
+        try {
+          await boot();
+        } catch (error) {
+          fail(error as Error);
+        }
+      });
+    }, 10);
+  }
+
   async function pump(): Promise<void> {
     if (pumping) return;
     pumping = true;
-    while (queue.length > 0 && failure === undefined && !stopped) {
+    while (queue.length > 0 && failure === undefined && !stopped && current !== undefined) {
       const event = queue.shift() as XsEvent;
+      const { worker } = current;
       try {
         requests = {};
         const { meter } = await worker.command(encode(event));
         options.onTurn?.(event, meter, requests);
       } catch (error) {
-        fail(error as Error);
+        if (current?.worker === worker) fail(error as Error);
       }
     }
     pumping = false;
@@ -115,17 +157,19 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
     return new Promise((resolve) => waiters.push(resolve));
   }
 
-  const load = await worker.evaluate(bundle.script);
-  if (options.meterFirmwareOnly === false) await worker.command(encode({ kind: "meter", exclude: false }));
-  await options.beforeMain?.(worker);
-  const main = await worker.command(encode({ kind: "main" }));
+  const first = await boot();
+  const live = () => current ?? last ?? first;
 
   const run: XsRun = {
-    worker,
+    get worker() {
+      return live().worker;
+    },
     bundle,
-    preloadProblems: bridge.preloadProblems,
-    loadMeter: load.meter,
-    mainMeter: main.meter,
+    get preloadProblems() {
+      return live().bridge.preloadProblems;
+    },
+    loadMeter: first.load,
+    mainMeter: first.main,
     get failure() {
       return failure;
     },
@@ -136,7 +180,7 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
       const end = clock.now() + milliseconds;
       await idle();
       for (;;) {
-        const due = bridge.nextTimerDue();
+        const due = live().bridge.nextTimerDue();
         if (due === undefined || due > end) break;
         clock.advance(Math.max(0, due - clock.now()));
         await idle();
@@ -145,16 +189,16 @@ export async function runOnXs(board: XsBoard, options: RunOnXsOptions = {}): Pro
       await idle();
     },
     async command(event: XsEvent) {
-      const { reply, meter } = await worker.command(encode(event));
+      const { reply, meter } = await live().worker.command(encode(event));
       const text = Buffer.from(reply).toString("utf8");
       return { reply: text === "" ? undefined : (JSON.parse(text) as unknown), meter };
     },
     async stop(): Promise<void> {
       if (stopped) return;
-      bridge.stop();
+      live().bridge.stop();
       await idle();
       stopped = true;
-      await worker.close();
+      await live().worker.close();
     },
   };
   return run;

@@ -87,6 +87,9 @@ function standInBoard(config: Record<string, unknown>) {
     wifiModule: () => { throw new Error("no wifi on this board"); },
     openTcp: () => { throw new Error("no sockets on this board"); },
     tlsSocket: () => () => { throw new Error("no TLS on this board"); },
+    flash: { get: () => undefined, set: () => undefined, delete: () => undefined, keys: () => [] },
+    led: { write: () => undefined },
+    sntp: (_host, callback) => callback(undefined),
     resolve: (_host, callback) => callback(undefined),
   };
   return { board, lines, clock: board.clock as VirtualClock };

@@ -185,6 +185,13 @@ Date.now = function now(): number {
   return call({ op: "now" }) as number;
 };
 
+// `System` (modules/io/system): restart() powers the board down and boots main again.
+global.System = Object.freeze({
+  restart(): void {
+    call({ op: "system.restart" });
+  },
+});
+
 // `trace` (xs/includes/xs.d.ts): writes its arguments, converted to strings, no newline added.
 global.trace = function trace(...values: unknown[]): void {
   call({ op: "trace", text: traceText(values) });
