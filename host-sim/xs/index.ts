@@ -195,9 +195,12 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
     },
     async stop(): Promise<void> {
       if (stopped) return;
+      // Power-off: nothing more runs. A turn already in the engine finishes; what it does
+      // against the stopped board is not a firmware failure.
+      stopped = true;
+      queue.length = 0;
       live().bridge.stop();
       await idle();
-      stopped = true;
       await live().worker.close();
     },
   };
