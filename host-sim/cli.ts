@@ -6,7 +6,7 @@ import { deviceTopics } from "../src/device.js";
 import { Board } from "./board.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker.js";
 import { checkFirmwareConfig, helpText, manifestConfig, parseArgs, UsageError, type SimInvocation } from "./options.js";
-import { installBoard } from "./registry.js";
+import { startFirmware, type RunningFirmware } from "./xs/engines.js";
 import { watchTopic } from "./watch.js";
 
 const note = (message: string) => process.stderr.write(`sim: ${message}\n`);
@@ -51,12 +51,12 @@ async function run(invocation: SimInvocation): Promise<void> {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  installBoard(board);
-
+  let firmware: RunningFirmware | undefined;
   let stopping = false;
   async function stop(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
+    await firmware?.stop();
     board.shutdown();
     await watcher.close();
     await broker?.close();
@@ -65,9 +65,7 @@ async function run(invocation: SimInvocation): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
-  if (invocation.engine === "xs") throw new UsageError("engine=xs is not available in this build");
-  const { default: main } = (await import("../src/main.js")) as { default: () => void };
-  main();
+  firmware = await startFirmware(invocation.engine, board, { onFatal: () => void stop(1) });
 }
 
 const args = process.argv.slice(2);

@@ -7,8 +7,9 @@ import { after, before, describe, test } from "node:test";
 import { connect } from "mqtt";
 import { freePort, mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { parseReadingLine, runSim, which } from "../helpers/sim.js";
+import { enginesUnderTest } from "../../host-sim/xs/engines.js";
 
-const ENGINES = ["node"] as const;
+const ENGINES = enginesUnderTest();
 
 const MOSQUITTO_SUB = which("mosquitto_sub");
 const mosquittoMissing =

@@ -1,0 +1,197 @@
+// The XS engine path on its own: the xsnap-worker protocol, the device-shaped global object,
+// the preload freeze, timers in lockstep with a virtual clock, the I2C bus through the
+// bridge, and a firmware exception ending the run. A small stand-in firmware (written to a
+// temporary project) and a one-chip board keep each behaviour visible; the real firmware
+// runs on XS in test/xs/firmware.test.ts.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { VirtualClock } from "../../host-sim/clock.js";
+import { I2CBus } from "../../host-sim/io/i2c.js";
+import type { XsBoard } from "../../host-sim/xs/bridge.js";
+import { bundleForXs } from "../../host-sim/xs/bundle.js";
+import { runOnXs } from "../../host-sim/xs/index.js";
+import { XsWorker } from "../../host-sim/xs/worker.js";
+
+const FIRMWARE = `
+import Timer from "timer";
+import config from "mc/config";
+import SMBus from "embedded:io/smbus";
+const counters = { ticks: 0 };
+const history: number[] = [];
+export default function main(): void {
+  const g = globalThis as Record<string, unknown>;
+  const hostOnly = ["TextEncoder", "TextDecoder", "print", "setImmediate", "gc", "harden", "performance", "issueCommand", "Base64", "global"]
+    .filter((name) => name in g);
+  trace("host-only globals: [" + hostOnly.join(",") + "] config.id=" + String(config.id) + " frozen=" + Object.isFrozen(config) + "\\n");
+  const bus = new SMBus({ ...(device.I2C.default as object), address: 0x29, hz: 100000 } as never);
+  trace("chip id 0x" + bus.readUint8(0x12).toString(16) + "\\n");
+  let local = 0;
+  Timer.repeat(() => {
+    local++;
+    trace("tick " + local + "\\n");
+    if (config.mutate === "object") counters.ticks++;
+    if (config.mutate === "array") history.push(local);
+    if (config.mutate === "throw" && local === 2) throw new Error("boom in a timer callback");
+  }, 1000);
+  Timer.set(() => trace("once\\n"), 1500);
+}
+`;
+
+let root: string;
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), "luxflow-xs-"));
+  mkdirSync(join(root, "src"));
+  writeFileSync(join(root, "manifest.json"), JSON.stringify({ modules: { "*": "./src/*" } }));
+  writeFileSync(join(root, "src", "main.ts"), FIRMWARE);
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A board with a clock, one register-file chip at 0x29 and trace capture; nothing else. */
+function standInBoard(config: Record<string, unknown>) {
+  const lines: string[] = [];
+  const i2c = new I2CBus();
+  let register = 0;
+  i2c.attach(0x29, {
+    write: (bytes) => { register = bytes[0] ?? 0; return true; },
+    read: (count) => new Uint8Array(count).fill(register === 0x12 ? 0x50 : 0),
+  });
+  class SMBus {
+    readonly #address: number;
+    constructor(options: { address: number }) { this.#address = options.address; }
+    readUint8(reg: number): number {
+      if (!i2c.write(this.#address, Uint8Array.of(reg))) throw new Error("write failed");
+      const bytes = i2c.read(this.#address, 1);
+      if (bytes === undefined) throw new Error("read failed");
+      return bytes[0] as number;
+    }
+    close(): void {}
+  }
+  let text = "";
+  const board: XsBoard = {
+    clock: new VirtualClock(0),
+    config: Object.freeze(config),
+    trace: (chunk) => {
+      text += chunk;
+      const parts = text.split("\n");
+      text = parts.pop() ?? "";
+      lines.push(...parts);
+    },
+    io: { SMBus },
+    device: { I2C: { default: { data: 21, clock: 22 } }, pin: { led: 2 } },
+    wifi: { joined: false, ssid: "none" },
+    wifiModule: () => { throw new Error("no wifi on this board"); },
+    openTcp: () => { throw new Error("no sockets on this board"); },
+    tlsSocket: () => () => { throw new Error("no TLS on this board"); },
+    flash: { get: () => undefined, set: () => undefined, delete: () => undefined, keys: () => [] },
+    led: { write: () => undefined },
+    sntp: (_host, callback) => callback(undefined),
+    resolve: (_host, callback) => callback(undefined),
+  };
+  return { board, lines, clock: board.clock as VirtualClock };
+}
+
+test("xsnap-worker: a turn's reply and meter, a synchronous query to Node, an exception as a rejected turn", async () => {
+  const queries: string[] = [];
+  const worker = new XsWorker({
+    onQuery: (bytes) => {
+      queries.push(Buffer.from(bytes).toString());
+      return Buffer.from("pong");
+    },
+  });
+  try {
+    await worker.evaluate(`globalThis.handleCommand = (b) => {
+      const answer = new TextDecoder().decode(issueCommand(new TextEncoder().encode("ping").buffer));
+      return new TextEncoder().encode(answer + ":" + new TextDecoder().decode(b)).buffer;
+    };`);
+    const turn = await worker.command(Buffer.from("hello"));
+    assert.equal(Buffer.from(turn.reply).toString(), "pong:hello");
+    assert.deepEqual(queries, ["ping"]);
+    assert.ok(turn.meter.compute > 0, "the turn is metered");
+    const loop = await worker.evaluate("for (let i = 0; i < 1000; i++) {}");
+    const empty = await worker.evaluate("0");
+    assert.ok(loop.meter.compute > empty.meter.compute + 1000, `a 1000-step loop costs more bytecodes (${loop.meter.compute} vs ${empty.meter.compute})`);
+    await assert.rejects(worker.evaluate("throw new Error('bad')"), /XS: Error: bad/);
+    assert.equal(Buffer.from((await worker.command(Buffer.from("after"))).reply).toString(), "pong:after", "the worker survives");
+  } finally {
+    await worker.close();
+  }
+});
+
+test("XS sees a device's globals: trace, device and a frozen mc/config; none of xsnap's host extras", async () => {
+  const { board, lines } = standInBoard({ id: "lux-9" });
+  const run = await runOnXs(board, { bundle: await bundleForXs({ root }) });
+  try {
+    assert.equal(lines[0], "host-only globals: [] config.id=lux-9 frozen=true");
+    assert.equal(lines[1], "chip id 0x50", "SMBus reached the chip through the board's I2C bus");
+  } finally {
+    await run.stop();
+  }
+});
+
+test("timers fire on the board's virtual clock in order, each turn finished before the next", async () => {
+  const { board, lines, clock } = standInBoard({});
+  const run = await runOnXs(board, { bundle: await bundleForXs({ root }) });
+  try {
+    await run.advance(3000);
+    assert.deepEqual(lines.slice(2), ["tick 1", "once", "tick 2", "tick 3"]);
+    assert.equal(clock.now(), 3000);
+    await run.stop();
+    assert.equal(clock.pending, 0, "stop() cancels the XS side's timers");
+  } finally {
+    await run.stop();
+  }
+});
+
+test("preload: mutating a module-level object at run time throws on XS, as in flash", async () => {
+  for (const mutate of ["object", "array"]) {
+    const { board, lines } = standInBoard({ mutate });
+    const run = await runOnXs(board, { bundle: await bundleForXs({ root }) });
+    try {
+      await run.advance(1000);
+      assert.ok(run.failure, `mutating the module-level ${mutate} failed the run`);
+      assert.match(run.failure.message, /TypeError/);
+      assert.match(lines.at(-1) ?? "", /^<error> xs: .*TypeError/);
+    } finally {
+      await run.stop();
+    }
+  }
+});
+
+test("without the preload freeze the same mutation succeeds (the freeze is what catches it)", async () => {
+  const { board, lines } = standInBoard({ mutate: "object" });
+  const run = await runOnXs(board, { bundle: await bundleForXs({ root, preload: false }) });
+  try {
+    await run.advance(2000);
+    assert.equal(run.failure, undefined);
+    assert.deepEqual(lines.slice(2), ["tick 1", "once", "tick 2"]);
+  } finally {
+    await run.stop();
+  }
+});
+
+test("an exception escaping a firmware callback stops the run and is reported", async () => {
+  const { board, lines } = standInBoard({ mutate: "throw" });
+  const fatal: Error[] = [];
+  const run = await runOnXs(board, { bundle: await bundleForXs({ root }), onFatal: (error) => fatal.push(error) });
+  try {
+    await run.advance(5000);
+    assert.equal(fatal.length, 1);
+    assert.match(fatal[0]?.message ?? "", /boom in a timer callback/);
+    assert.deepEqual(lines.filter((line) => line.startsWith("tick")), ["tick 1", "tick 2"], "no turn runs after the failure");
+  } finally {
+    await run.stop();
+  }
+});
+
+test("the bundle names the firmware's modules and the module-level bindings preload freezes", async () => {
+  const bundle = await bundleForXs({ root });
+  assert.deepEqual(bundle.modules, ["src/main.ts"]);
+  assert.deepEqual(bundle.roots.filter((name) => !name.startsWith("main")), ["counters", "history"]);
+  assert.ok(bundle.firmwareBytes > 0 && bundle.firmwareBytes < bundle.bytes);
+  await assert.rejects(bundleForXs({ root, entry: "src/missing.ts" }));
+});
