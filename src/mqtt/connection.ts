@@ -3,13 +3,13 @@
 // Wi-Fi state (setNetwork) apart from MQTT state, and hands packets to one handler per type
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
-import type { Logger, TimerHandle, Timers } from "../platform.js";
+import type { Clock, Logger, TimerHandle, Timers } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
-import { checkTopicName, encode, encodePublishRaw, publishIdOffset } from "./encode.js";
+import { checkTopicName, encode, encodePublishHead, encodePublishRaw, publishIdOffset } from "./encode.js";
 import { dispatch, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
-import { Outbox } from "./outbox.js";
+import { Outbox, dropWarning } from "./outbox.js";
 import { IPV4, connectFields, type ConnectionOptions, type ConnectionState, type ConnectionStats, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { Publisher } from "./publisher.js";
@@ -24,6 +24,7 @@ export class MqttConnection {
   readonly outbox: Outbox;
   readonly #o: ConnectionOptions;
   readonly #log: Logger;
+  readonly #clock: Clock;
   readonly #max: number;
   readonly #backoff: Backoff;
   readonly #publisher: Publisher;
@@ -31,6 +32,12 @@ export class MqttConnection {
   readonly #keepalive: Keepalive;
   readonly #ctx: HandlerContext;
   readonly #topics = new Map<string, Uint8Array>();
+  /** The last QoS 0 PUBLISH head, and what it was built for. */
+  #head: Uint8Array = new Uint8Array(0);
+  #headTotal = 0;
+  #headTopic = "";
+  #headLength = -1;
+  #headRetain = false;
   #state: ConnectionState = "idle";
   #transport: Transport | undefined;
   #decoder: Decoder;
@@ -44,6 +51,7 @@ export class MqttConnection {
   constructor(options: ConnectionOptions) {
     this.#o = options;
     this.#log = options.log;
+    this.#clock = options.clock;
     this.#max = options.maxPacketSize ?? 4096;
     if (!(this.#max >= 64)) throw new RangeError(`maxPacketSize ${this.#max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
@@ -103,13 +111,26 @@ export class MqttConnection {
    * Throws RangeError for a topic MQTT forbids or a packet above maxPacketSize.
    */
   publish(topic: string, payload: Uint8Array, options?: { qos?: QoS; retain?: boolean }): PublishStatus {
-    const qos = options?.qos ?? 0;
+    let qos: QoS = 0;
+    let retain = false;
+    if (options !== undefined) {
+      qos = options.qos ?? 0;
+      retain = options.retain ?? false;
+    }
+    if (qos === 0 && this.#state === "connected" && this.outbox.length === 0) {
+      // The common case: the cached head (header + topic) then the payload, written as they are.
+      // A typed array's length is an accessor call on XS: read each once.
+      const length = payload.length;
+      if (topic !== this.#headTopic || length !== this.#headLength || retain !== this.#headRetain) this.#publishHead(topic, length, retain);
+      if (this.#transport!.sendPair(this.#head, payload, this.#headTotal)) {
+        this.#keepalive.lastSent = this.#clock.now();
+        return "sent";
+      }
+    }
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
     const topicBytes = this.#topicBytes(topic);
-    const packet = encodePublishRaw(topicBytes, payload, qos, options?.retain ?? false, false, 0);
-    if (packet.length > this.#max) {
-      throw new RangeError(`publish to "${topic}" is ${packet.length} bytes, above the maximum packet size ${this.#max} (mqtt_max_packet)`);
-    }
+    const packet = encodePublishRaw(topicBytes, payload, qos, retain, false, 0);
+    if (packet.length > this.#max) this.#tooLarge(topic, packet.length);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
       this.#send(packet);
       return "sent";
@@ -143,6 +164,22 @@ export class MqttConnection {
     this.#state = "stopped";
   }
 
+  #tooLarge(topic: string, bytes: number): never {
+    throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.#max} (mqtt_max_packet)`);
+  }
+
+  /** Builds and keeps the QoS 0 PUBLISH head for this topic, payload length and retain flag (size checked here). */
+  #publishHead(topic: string, length: number, retain: boolean): void {
+    const head = encodePublishHead(this.#topicBytes(topic), length, retain);
+    const total = head.length + length;
+    if (total > this.#max) this.#tooLarge(topic, total);
+    this.#head = head;
+    this.#headTotal = total;
+    this.#headTopic = topic;
+    this.#headLength = length;
+    this.#headRetain = retain;
+  }
+
   #topicBytes(topic: string): Uint8Array {
     let bytes = this.#topics.get(topic);
     if (bytes === undefined) {
@@ -156,12 +193,9 @@ export class MqttConnection {
   }
 
   #noteDrops(before: number): void {
-    const total = this.outbox.dropped;
-    if (total === before) return;
-    // One line at 1, 10, 100, ... drops: visible without flooding the log during a long outage.
-    if (String(total).replace(/^1(0*)$/, "") === "" || total - before > 1) {
-      this.#log.warn(`mqtt: outbox full (${this.outbox.capacity} bytes): dropped the oldest message, ${total} dropped so far`);
-    }
+    if (this.outbox.dropped === before) return;
+    const line = dropWarning(this.outbox, before);
+    if (line !== undefined) this.#log.warn(line);
   }
 
   #send(bytes: Uint8Array): boolean {

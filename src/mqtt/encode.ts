@@ -90,6 +90,24 @@ export function encodePublishRaw(topic: Uint8Array, payload: Uint8Array, qos: Qo
   return out;
 }
 
+/**
+ * The head of a QoS 0 PUBLISH (fixed header, topic length, topic) for a payload of
+ * `payloadLength` bytes: the packet is this followed by the payload, so a client that keeps it
+ * per topic can write the payload straight to the socket after it.
+ */
+export function encodePublishHead(topic: Uint8Array, payloadLength: number, retain: boolean): Uint8Array {
+  const remaining = 2 + topic.length + payloadLength;
+  if (remaining > MAX_REMAINING_LENGTH) {
+    throw new RangeError(`PUBLISH needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
+  }
+  const out = new Uint8Array(1 + lengthOfLength(remaining) + 2 + topic.length);
+  const o = header(out, 0x30 | (retain ? 1 : 0), remaining);
+  out[o] = topic.length >> 8;
+  out[o + 1] = topic.length & 0xff;
+  out.set(topic, o + 2);
+  return out;
+}
+
 /** Offset of the Packet Identifier inside a QoS 1/2 PUBLISH made by encodePublishRaw. */
 export function publishIdOffset(topicLength: number, payloadLength: number): number {
   const remaining = 2 + topicLength + 2 + payloadLength;

@@ -12,7 +12,8 @@ export class Keepalive {
   readonly #ping: () => void;
   readonly #dead: (reason: string) => void;
   #timer: TimerHandle | undefined;
-  #lastSent = 0;
+  /** When a packet was last sent (the connection writes it directly on its publish path). */
+  lastSent = 0;
   #lastReceived = 0;
   #pingSent = -1;
 
@@ -29,7 +30,7 @@ export class Keepalive {
     this.stop();
     if (this.#ms === 0) return;
     const now = this.#clock.now();
-    this.#lastSent = now;
+    this.lastSent = now;
     this.#lastReceived = now;
     this.#pingSent = -1;
     this.#arm(this.#ms);
@@ -41,7 +42,7 @@ export class Keepalive {
   }
 
   sent(): void {
-    this.#lastSent = this.#clock.now();
+    this.lastSent = this.#clock.now();
   }
 
   received(): void {
@@ -65,7 +66,7 @@ export class Keepalive {
       this.#arm(due - now);
       return;
     }
-    const due = Math.min(this.#lastSent, this.#lastReceived) + this.#ms;
+    const due = Math.min(this.lastSent, this.#lastReceived) + this.#ms;
     if (now >= due) {
       this.#pingSent = now;
       this.#ping();

@@ -27,6 +27,8 @@ export class Outbox {
   #head = 0;
   #bytes = 0;
   #dropped = 0;
+  /** Entries held (queued or awaiting acknowledgement); a field, not a getter: it is read per publish. */
+  length = 0;
   /** Called with each entry dropped to make room (the connection forgets its packet id). */
   onDrop: ((entry: OutboxEntry) => void) | undefined;
 
@@ -34,10 +36,6 @@ export class Outbox {
   constructor(capacity: number) {
     if (!(capacity > 0)) throw new RangeError(`outbox capacity ${capacity} must be a positive number of bytes`);
     this.capacity = capacity;
-  }
-
-  get length(): number {
-    return this.#entries.length - this.#head;
   }
 
   get bytes(): number {
@@ -68,6 +66,7 @@ export class Outbox {
     }
     const entry: OutboxEntry = { packet, qos, idOffset, id: 0, state: 0 };
     this.#entries.push(entry);
+    this.length++;
     this.#bytes += size;
     return entry;
   }
@@ -81,6 +80,7 @@ export class Outbox {
     const i = this.#entries.indexOf(entry, this.#head);
     if (i < 0) return;
     this.#entries.splice(i, 1);
+    this.length--;
     this.#bytes -= entry.packet.length + ENTRY_OVERHEAD;
   }
 
@@ -89,6 +89,7 @@ export class Outbox {
     this.#entries = [];
     this.#head = 0;
     this.#bytes = 0;
+    this.length = 0;
   }
 
   #shift(): OutboxEntry | undefined {
@@ -96,6 +97,7 @@ export class Outbox {
     if (entry === undefined) return undefined;
     this.#entries[this.#head] = undefined as unknown as OutboxEntry;
     this.#head++;
+    this.length--;
     this.#bytes -= entry.packet.length + ENTRY_OVERHEAD;
     if (this.#head === this.#entries.length) {
       this.#entries = [];
@@ -106,4 +108,12 @@ export class Outbox {
     }
     return entry;
   }
+}
+
+/** The warning for drops since `before`, at 1, 10, 100, ... drops: visible without flooding the log during a long outage. */
+export function dropWarning(outbox: Outbox, before: number): string | undefined {
+  const total = outbox.dropped;
+  if (total === before) return undefined;
+  if (String(total).replace(/^1(0*)$/, "") !== "" && total - before <= 1) return undefined;
+  return `mqtt: outbox full (${outbox.capacity} bytes): dropped the oldest message, ${total} dropped so far`;
 }

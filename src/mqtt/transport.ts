@@ -58,9 +58,35 @@ export class Transport {
     return true;
   }
 
+  /**
+   * Writes one packet given as two pieces (a cached head and the caller's payload) when the
+   * socket can take all of it now, so nothing is copied or kept. False, with nothing written,
+   * when it cannot: the caller then sends a whole packet through send().
+   */
+  sendPair(head: Uint8Array, body: Uint8Array, total: number): boolean {
+    // #space is 0 before the first onWritable and after close(): this test covers both.
+    if (this.#backlogBytes !== 0 || this.#space < total) return false;
+    const socket = this.#socket!;
+    let headSent = false;
+    try { // one handler for both writes: a try block costs XS more than a call
+      this.#space = socket.write(head);
+      headSent = true;
+      this.#space = socket.write(body);
+      return true;
+    } catch {
+      this.#space = 0; // "would block": wait for onWritable
+    }
+    if (!headSent) return false;
+    // The head is on the wire, so the body follows it (a copy: the caller's bytes may change).
+    this.#backlog.push(body.slice());
+    this.#backlogBytes += total - head.length;
+    return true;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#space = 0;
     this.#backlog = [];
     this.#backlogBytes = 0;
     const socket = this.#socket;

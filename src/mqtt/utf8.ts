@@ -48,8 +48,14 @@ export function utf8Write(text: string, into: Uint8Array, offset: number): numbe
   return o;
 }
 
-/** UTF-8 bytes of `text`; throws RangeError on a string MQTT forbids. */
+/**
+ * UTF-8 bytes of `text`; throws RangeError on a string MQTT forbids. The engine converts
+ * natively (ArrayBuffer.fromString); one byte per character means plain ASCII, which needs no
+ * check but U+0000 [MQTT-1.5.3-2]. Anything else is encoded and checked here.
+ */
 export function utf8Encode(text: string): Uint8Array {
+  const bytes = new Uint8Array(ArrayBuffer.fromString(text));
+  if (bytes.length === text.length && !text.includes("\u0000")) return bytes;
   const out = new Uint8Array(utf8Length(text));
   utf8Write(text, out, 0);
   return out;

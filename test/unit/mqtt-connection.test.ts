@@ -44,6 +44,39 @@ describe("MqttConnection", () => {
     ]);
   });
 
+  it("QoS 0 fast path: the cached head follows topic, payload length and retain, and the payload is not kept", () => {
+    const t = setup({ maxPacketSize: 64 });
+    t.conn.start();
+    t.connect();
+    const payload = text("[12]");
+    strictEqual(t.conn.publish("a/b", payload), "sent");
+    payload[1] = 0x39; // the caller reuses its buffer: what was sent must not change
+    strictEqual(t.conn.publish("a/b", text("[123]"), { qos: 0, retain: true }), "sent");
+    strictEqual(t.conn.publish("c", text("[123]")), "sent");
+    strictEqual(t.conn.publish("a/b", text("[4]")), "sent");
+    throws(() => t.conn.publish("a/b", new Uint8Array(60)), /above the maximum packet size 64/);
+    deepStrictEqual(t.net.last().packets().slice(1), [
+      { type: 3, topic: "a/b", payload: text("[12]"), qos: 0, retain: false, dup: false, id: 0 },
+      { type: 3, topic: "a/b", payload: text("[123]"), qos: 0, retain: true, dup: false, id: 0 },
+      { type: 3, topic: "c", payload: text("[123]"), qos: 0, retain: false, dup: false, id: 0 },
+      { type: 3, topic: "a/b", payload: text("[4]"), qos: 0, retain: false, dup: false, id: 0 },
+    ]);
+  });
+
+  it("QoS 0 with too little send space: the part that fits is written, the rest waits, order kept", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    const socket = t.net.last();
+    socket.finite = true;
+    socket.writable(8); // less than one PUBLISH
+    strictEqual(t.conn.publish("a/b", text("[1]")), "sent"); // 8 bytes written, the rest in the transport
+    strictEqual(t.conn.publish("a/b", text("[2]")), "sent"); // queued behind it in the transport
+    strictEqual(socket.written.length, 2); // CONNECT, then the first 8 bytes
+    socket.writable(1 << 16);
+    deepStrictEqual(socket.packets().slice(1).map((p) => p.type === 3 ? [...p.payload] : p.type), [[...text("[1]")], [...text("[2]")]]);
+  });
+
   it("resolves a host name first, and fails readably when it cannot", () => {
     const names: string[] = [];
     const t = setup({ host: "broker.local", resolve: (h, cb) => { names.push(h); cb(undefined); } });

@@ -38,6 +38,16 @@ for (const name of ["issueCommand", "resetMeter", "currentMeterLimit", "gc", "ha
 
 const encoder = new host.TextEncoder();
 const decoder = new host.TextDecoder();
+
+// ArrayBuffer.fromString (Moddable's xs/includes/xs.d.ts): native on a device, missing from
+// xsnap's XS (built with mxCESU8, which leaves it out). xsnap's native TextEncoder stands in,
+// so the firmware's call costs about what the device's native call does.
+Object.defineProperty(ArrayBuffer, "fromString", {
+  value: function fromString(text: string): ArrayBuffer {
+    return encoder.encode(text).buffer as ArrayBuffer;
+  },
+  writable: true, configurable: true,
+});
 let excludeShims = true;
 
 function meter(): number {
