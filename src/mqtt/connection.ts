@@ -6,41 +6,38 @@
 import type { Clock, Logger, TimerHandle, Timers } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
-import { checkTopicName, encode, encodePublishHead, encodePublishRaw, publishIdOffset } from "./encode.js";
-import { dispatch, type HandlerContext } from "./handlers.js";
+import { encode, encodePublishRaw } from "./encode.js";
+import { dispatch, quickPacket, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
-import { Outbox, dropWarning } from "./outbox.js";
-import { IPV4, connectFields, type ConnectionOptions, type ConnectionState, type ConnectionStats, type PublishStatus } from "./options.js";
+import { Outbox } from "./outbox.js";
+import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { Publisher } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
+import { Topics } from "./topics.js";
 import { Transport } from "./transport.js";
-import { utf8Encode } from "./utf8.js";
 
 export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus } from "./options.js";
 
 export class MqttConnection {
-  readonly stats: ConnectionStats;
+  readonly stats: Stats;
   readonly outbox: Outbox;
   readonly #o: ConnectionOptions;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #max: number;
+  /** CONNECT, encoded once: the options do not change between connections. */
+  readonly #connectPacket: Uint8Array;
   readonly #backoff: Backoff;
   readonly #publisher: Publisher;
   readonly #subs: Subscriptions;
   readonly #keepalive: Keepalive;
-  readonly #ctx: HandlerContext;
-  readonly #topics = new Map<string, Uint8Array>();
-  /** The last QoS 0 PUBLISH head, and what it was built for. */
-  #head: Uint8Array = new Uint8Array(0);
-  #headTotal = 0;
-  #headTopic = "";
-  #headLength = -1;
-  #headRetain = false;
+  readonly #topics: Topics;
+  /** Made on the first packet the quick path does not handle (see quickPacket). */
+  #ctx: HandlerContext | undefined;
+  #decoder: Decoder | undefined;
   #state: ConnectionState = "idle";
   #transport: Transport | undefined;
-  #decoder: Decoder;
   #timer: TimerHandle | undefined;
   #attempt = 0;
   #started = false;
@@ -55,23 +52,17 @@ export class MqttConnection {
     this.#max = options.maxPacketSize ?? 4096;
     if (!(this.#max >= 64)) throw new RangeError(`maxPacketSize ${this.#max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
-    encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
+    // Encoding CONNECT here also checks the options' client id, will and credentials.
+    this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
     this.#backoff = new Backoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000, options.random ?? Math.random);
     const box = options.outbox;
     this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8);
     this.#subs = new Subscriptions(this.#log);
-    this.#decoder = new Decoder(this.#max);
+    this.#topics = new Topics(this.#max);
     this.#keepalive = new Keepalive(options.timers, options.clock, options.keepalive,
       () => this.#send(encode({ type: 12 })), (reason) => this.#lost(reason));
-    const outbox = this.outbox;
-    this.stats = {
-      reconnects: 0, lastDisconnectReason: undefined, attempts: 0,
-      get dropped() { return outbox.dropped; },
-      get queued() { return outbox.length; },
-      get queuedBytes() { return outbox.bytes; },
-    };
-    this.#ctx = this.#context();
+    this.stats = new Stats(this.outbox);
   }
 
   get connected(): boolean {
@@ -121,25 +112,23 @@ export class MqttConnection {
       // The common case: the cached head (header + topic) then the payload, written as they are.
       // A typed array's length is an accessor call on XS: read each once.
       const length = payload.length;
-      if (topic !== this.#headTopic || length !== this.#headLength || retain !== this.#headRetain) this.#publishHead(topic, length, retain);
-      if (this.#transport!.sendPair(this.#head, payload, this.#headTotal)) {
+      const t = this.#topics;
+      if (topic !== t.headTopic || length !== t.headLength || retain !== t.headRetain) t.makeHead(topic, length, retain);
+      if (this.#transport!.sendPair(t.head!, payload, t.headTotal)) {
         this.#keepalive.lastSent = this.#clock.now();
         return "sent";
       }
     }
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
-    const topicBytes = this.#topicBytes(topic);
-    const packet = encodePublishRaw(topicBytes, payload, qos, retain, false, 0);
-    if (packet.length > this.#max) this.#tooLarge(topic, packet.length);
+    const packet = encodePublishRaw(this.#topics.bytes(topic), payload, qos, retain, false, 0);
+    const size = packet.length;
+    if (size > this.#max) this.#topics.tooLarge(topic, size);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
       this.#send(packet);
       return "sent";
     }
-    const before = this.outbox.dropped;
-    const entry = this.outbox.push(packet, qos, qos > 0 ? publishIdOffset(topicBytes.length, payload.length) : -1);
-    this.#noteDrops(before);
-    this.#publisher.pump();
-    return entry.state === 0 ? "queued" : "sent";
+    // The Packet Identifier sits just before the payload at QoS 1/2 (§3.3.2).
+    return this.#publisher.enqueue(packet, qos, qos > 0 ? size - payload.length - 2 : -1, this.#log);
   }
 
   /** Subscribes now if connected, and again after every reconnect. */
@@ -157,45 +146,11 @@ export class MqttConnection {
     if (this.#state === "stopped") return;
     if (this.#state === "connected") {
       const will = this.#o.will;
-      if (will?.retain) this.#send(encodePublishRaw(this.#topicBytes(will.topic), will.payload, 0, true, false, 0));
+      if (will?.retain) this.#send(encodePublishRaw(this.#topics.bytes(will.topic), will.payload, 0, true, false, 0));
       this.#send(encode({ type: 14 })); // then close the network connection [MQTT-3.14.4-1]
     }
     this.#teardown("stopped by the application");
     this.#state = "stopped";
-  }
-
-  #tooLarge(topic: string, bytes: number): never {
-    throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.#max} (mqtt_max_packet)`);
-  }
-
-  /** Builds and keeps the QoS 0 PUBLISH head for this topic, payload length and retain flag (size checked here). */
-  #publishHead(topic: string, length: number, retain: boolean): void {
-    const head = encodePublishHead(this.#topicBytes(topic), length, retain);
-    const total = head.length + length;
-    if (total > this.#max) this.#tooLarge(topic, total);
-    this.#head = head;
-    this.#headTotal = total;
-    this.#headTopic = topic;
-    this.#headLength = length;
-    this.#headRetain = retain;
-  }
-
-  #topicBytes(topic: string): Uint8Array {
-    let bytes = this.#topics.get(topic);
-    if (bytes === undefined) {
-      checkTopicName(topic);
-      bytes = utf8Encode(topic);
-      if (bytes.length > 0xffff) throw new RangeError(`topic name of ${bytes.length} bytes exceeds 65535 [MQTT-1.5.3]`);
-      if (this.#topics.size >= 8) this.#topics.clear();
-      this.#topics.set(topic, bytes);
-    }
-    return bytes;
-  }
-
-  #noteDrops(before: number): void {
-    if (this.outbox.dropped === before) return;
-    const line = dropWarning(this.outbox, before);
-    if (line !== undefined) this.#log.warn(line);
   }
 
   #send(bytes: Uint8Array): boolean {
@@ -226,7 +181,7 @@ export class MqttConnection {
 
   #open(address: string): void {
     this.#state = "connecting";
-    this.#decoder.reset();
+    this.#decoder?.reset();
     try {
       this.#transport = new Transport(this.#o.socket, address, this.#o.port, {
         onOpen: () => this.#opened(),
@@ -241,22 +196,38 @@ export class MqttConnection {
 
   #opened(): void {
     this.#state = "handshake";
-    const o = this.#o;
-    this.#send(encode({ type: 1, clientId: o.clientId, clean: o.clean ?? true, keepalive: o.keepalive, ...connectFields(o) }));
+    this.#send(this.#connectPacket);
   }
 
   #data(chunk: Uint8Array): void {
     this.#keepalive.received();
-    this.#decoder.push(chunk);
+    let decoder = this.#decoder;
+    if ((decoder === undefined || decoder.buffered === 0) && this.#quick(quickPacket(chunk, this.#state === "connected"))) return;
+    decoder ??= this.#decoder = new Decoder(this.#max);
+    decoder.push(chunk);
+    const ctx = (this.#ctx ??= this.#context());
     try {
-      for (let p = this.#decoder.next(); p !== undefined; p = this.#decoder.next()) {
-        dispatch(this.#ctx, p);
+      for (let p = decoder.next(); p !== undefined; p = decoder.next()) {
+        dispatch(ctx, p);
         if (this.#transport === undefined) return;
       }
     } catch (e) {
       if (!(e instanceof MqttProtocolError)) throw e;
       this.#lost(`protocol error from the broker: ${e.message}`);
     }
+  }
+
+  /** Acts on a quickPacket() code; false (-1) leaves the chunk to the decoder. */
+  #quick(code: number): boolean {
+    if (code < 0) return false;
+    const id = code & 0xffff;
+    switch (code >> 16) {
+      case 2: this.#accepted(id === 1); break;
+      case 4: this.#publisher.puback(id); break;
+      case 5: this.#send(this.#publisher.pubrec(id)); break; // PUBREL [MQTT-4.3.3-1]
+      case 7: this.#publisher.pubcomp(id); break;
+    }
+    return true;
   }
 
   #accepted(sessionPresent: boolean): void {
@@ -266,11 +237,11 @@ export class MqttConnection {
     this.#connectedAt = this.#o.clock.now();
     if (this.#everConnected) this.stats.reconnects++;
     this.#everConnected = true;
-    if (!sessionPresent) this.#ctx.inboundQoS2.clear();
+    if (!sessionPresent && this.#ctx !== undefined) this.#ctx.inboundQoS2 = undefined;
     this.#keepalive.start();
     this.#log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
     const birth = this.#o.birth;
-    if (birth) this.#send(encodePublishRaw(this.#topicBytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
+    if (birth) this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
     this.#publisher.online((bytes) => this.#send(bytes));
     this.#o.onConnect?.({ sessionPresent });
@@ -313,7 +284,7 @@ export class MqttConnection {
     return {
       log: this.#log,
       publisher: this.#publisher,
-      inboundQoS2: new Set<number>(),
+      inboundQoS2: undefined,
       get established() { return self.#state === "connected"; },
       send: (bytes) => this.#send(bytes),
       fail: (reason) => this.#lost(reason),

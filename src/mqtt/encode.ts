@@ -12,6 +12,10 @@ export function lengthOfLength(n: number): number {
 /** Writes the fixed header; returns the offset of the variable header. */
 function header(out: Uint8Array, first: number, remaining: number): number {
   out[0] = first;
+  if (remaining < 128) { // one length byte: most packets a device sends
+    out[1] = remaining;
+    return 2;
+  }
   let o = 1;
   let n = remaining;
   do {

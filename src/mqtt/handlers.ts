@@ -12,8 +12,8 @@ export interface HandlerContext {
   readonly publisher: Publisher;
   /** True between a successful CONNACK and the end of the connection. */
   readonly established: boolean;
-  /** QoS 2 Packet Identifiers received and not yet released by PUBREL (§4.3.3). */
-  readonly inboundQoS2: Set<number>;
+  /** QoS 2 Packet Identifiers received and not yet released by PUBREL (§4.3.3); made on first need. */
+  inboundQoS2: Set<number> | undefined;
   send(bytes: Uint8Array): boolean;
   /** Ends the connection with a readable reason (the connection manager retries). */
   fail(reason: string): void;
@@ -37,15 +37,16 @@ function onPublish(ctx: HandlerContext, p: PublishPacket): void {
     return;
   }
   // QoS 2, delivered once: on first receipt; a resend (DUP) before PUBREL is not delivered again [MQTT-4.3.3-2].
-  if (!ctx.inboundQoS2.has(p.id)) {
-    ctx.inboundQoS2.add(p.id);
+  const received = (ctx.inboundQoS2 ??= new Set());
+  if (!received.has(p.id)) {
+    received.add(p.id);
     ctx.deliver(p);
   }
   ctx.send(encode({ type: 5, id: p.id }));
 }
 
 function onPubrel(ctx: HandlerContext, p: AckPacket): void {
-  ctx.inboundQoS2.delete(p.id);
+  ctx.inboundQoS2?.delete(p.id);
   ctx.send(encode({ type: 7, id: p.id })); // PUBCOMP [MQTT-4.3.3-2]
 }
 
@@ -74,4 +75,22 @@ export function dispatch(ctx: HandlerContext, p: Packet): void {
     default:
       return ctx.fail(`protocol error: unexpected ${PACKET_NAMES[p.type]} from the broker (a client never receives it)`);
   }
+}
+
+/**
+ * The packets a publishing client gets most, each arriving as one whole chunk: PUBACK, PUBREC,
+ * PUBCOMP (flags 0000, length 2 [MQTT-2.2.2-1]), PINGRESP once connected, and a successful
+ * CONNACK before. Returns (type << 16) | Packet Identifier (CONNACK: | session present), with
+ * no decoding; -1 for anything else or anything odd (a zero identifier [MQTT-2.3.1-1], a packet
+ * out of turn), which the decoder and dispatch() then check in full.
+ */
+export function quickPacket(chunk: Uint8Array, established: boolean): number {
+  const n = chunk.length;
+  const first = chunk[0]!;
+  if (n === 2) return established && first === 0xd0 && chunk[1] === 0 ? 13 << 16 : -1;
+  if (n !== 4 || chunk[1] !== 2) return -1;
+  const high = chunk[2]!;
+  if (!established) return first === 0x20 && chunk[3] === 0 && high <= 1 ? (2 << 16) | high : -1;
+  const id = (high << 8) | chunk[3]!;
+  return id !== 0 && (first === 0x40 || first === 0x50 || first === 0x70) ? ((first >> 4) << 16) | id : -1;
 }

@@ -42,6 +42,30 @@ export interface ConnectionStats {
   readonly queuedBytes: number;
 }
 
+/** The connection's counters; the outbox's figures are read through from it (getters on the prototype, not per client). */
+export class Stats implements ConnectionStats {
+  reconnects = 0;
+  lastDisconnectReason: string | undefined = undefined;
+  attempts = 0;
+  readonly #outbox: Outbox;
+
+  constructor(outbox: Outbox) {
+    this.#outbox = outbox;
+  }
+
+  get dropped(): number {
+    return this.#outbox.dropped;
+  }
+
+  get queued(): number {
+    return this.#outbox.length;
+  }
+
+  get queuedBytes(): number {
+    return this.#outbox.bytes;
+  }
+}
+
 /** "sent": handed to the socket now; "queued": held in the outbox (offline, window full, socket busy). */
 export type PublishStatus = "sent" | "queued";
 

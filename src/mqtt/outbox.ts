@@ -29,8 +29,8 @@ export class Outbox {
   #dropped = 0;
   /** Entries held (queued or awaiting acknowledgement); a field, not a getter: it is read per publish. */
   length = 0;
-  /** Called with each entry dropped to make room (the connection forgets its packet id). */
-  onDrop: ((entry: OutboxEntry) => void) | undefined;
+  /** Told of each entry dropped to make room (the publisher forgets or keeps its packet id). */
+  onDrop: { dropped(entry: OutboxEntry): void } | undefined;
 
   /** `capacity`: bytes of encoded packets (plus ENTRY_OVERHEAD each) the queue may hold. */
   constructor(capacity: number) {
@@ -62,7 +62,7 @@ export class Outbox {
       const old = this.#shift();
       if (old === undefined) break;
       this.#dropped++;
-      this.onDrop?.(old);
+      this.onDrop?.dropped(old);
     }
     const entry: OutboxEntry = { packet, qos, idOffset, id: 0, state: 0 };
     this.#entries.push(entry);

@@ -3,14 +3,29 @@
 // PUBCOMP) flows (§4.3). Across a reconnect, unacknowledged PUBLISH packets are resent in
 // their original order with DUP set, and PUBREL for those already PUBREC'd
 // [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1].
-import { encode } from "./encode.js";
-import { EntryState, type Outbox, type OutboxEntry } from "./outbox.js";
+import type { Logger } from "../platform.js";
+import type { PublishStatus } from "./options.js";
+import { EntryState, dropWarning, type Outbox, type OutboxEntry } from "./outbox.js";
+import type { QoS } from "./packets.js";
+
+/** PUBREL for `id`: flags 0010 [MQTT-3.6.1-1]. */
+export function pubrel(id: number): Uint8Array {
+  return Uint8Array.of(0x62, 2, id >> 8, id & 0xff);
+}
 
 export class Publisher {
   readonly #outbox: Outbox;
   readonly #window: number;
   /** Packet Identifiers in use by publishes, subscribes and unsubscribes [MQTT-2.3.1-2]. */
   readonly inUse = new Map<number, OutboxEntry | undefined>();
+  /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
+  inFlight = 0;
+  /**
+   * QoS 2 identifiers whose entry the full outbox dropped after PUBREC: the broker still waits
+   * for PUBREL, so the identifier stays reserved and PUBREL is resent after a reconnect until
+   * PUBCOMP [MQTT-4.3.3-1] [MQTT-4.4.0-1]. Made on first need.
+   */
+  #released: number[] | undefined;
   #nextId = 1;
   /** Sends bytes; false when the socket cannot take more now (stop draining). */
   #send: ((bytes: Uint8Array) => boolean) | undefined;
@@ -19,34 +34,57 @@ export class Publisher {
     if (!(window >= 1 && window <= 65535)) throw new RangeError(`in-flight window ${window} must be 1..65535`);
     this.#outbox = outbox;
     this.#window = window;
-    outbox.onDrop = (entry) => {
-      if (entry.id !== 0 && this.inUse.get(entry.id) === entry) this.inUse.delete(entry.id);
-    };
+    outbox.onDrop = this;
   }
 
-  /** Publishes waiting for an acknowledgement. */
-  get inFlight(): number {
-    let n = 0;
-    for (const v of this.inUse.values()) if (v !== undefined) n++;
-    return n;
+  /** The outbox dropped `entry` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
+  dropped(entry: OutboxEntry): void {
+    const id = entry.id;
+    if (id === 0 || this.inUse.get(id) !== entry) return;
+    this.inFlight--;
+    if (entry.state === EntryState.RECEIVED) {
+      this.inUse.set(id, undefined);
+      (this.#released ??= []).push(id);
+    } else {
+      this.inUse.delete(id);
+    }
+  }
+
+  /** Appends a PUBLISH to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
+  enqueue(packet: Uint8Array, qos: QoS, idOffset: number, log: Logger): PublishStatus {
+    const outbox = this.#outbox;
+    const before = outbox.dropped;
+    const entry = outbox.push(packet, qos, idOffset);
+    if (outbox.dropped !== before) {
+      const line = dropWarning(outbox, before);
+      if (line !== undefined) log.warn(line);
+    }
+    this.pump();
+    return entry.state === 0 ? "queued" : "sent";
   }
 
   /** A free Packet Identifier, reserved for `entry` (undefined for SUBSCRIBE/UNSUBSCRIBE). */
   allocate(entry: OutboxEntry | undefined): number {
-    if (this.inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
-    while (this.inUse.has(this.#nextId)) this.#nextId = (this.#nextId % 65535) + 1;
-    const id = this.#nextId;
+    const inUse = this.inUse;
+    if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
+    let id = this.#nextId;
+    while (inUse.has(id)) id = (id % 65535) + 1;
     this.#nextId = (id % 65535) + 1;
-    this.inUse.set(id, entry);
+    inUse.set(id, entry);
+    if (entry !== undefined) this.inFlight++;
     return id;
   }
 
-  /** Connected: resend what was in flight (DUP), then drain. */
+  /** Connected: resend PUBREL for what was PUBREC'd, oldest first, then drain (DUP resends). */
   online(send: (bytes: Uint8Array) => boolean): void {
     this.#send = send;
+    const released = this.#released;
+    if (released !== undefined) {
+      for (let i = 0; i < released.length; i++) if (!send(pubrel(released[i]!))) return;
+    }
     for (let i = 0; i < this.#outbox.length; i++) {
       const e = this.#outbox.at(i)!;
-      if (e.state === EntryState.RECEIVED && !send(encode({ type: 6, id: e.id }))) return;
+      if (e.state === EntryState.RECEIVED && !send(pubrel(e.id))) return;
     }
     this.pump();
   }
@@ -58,34 +96,36 @@ export class Publisher {
       const e = this.#outbox.at(i)!;
       if (e.state === EntryState.SENT) e.state = EntryState.QUEUED;
     }
-    for (const [id, v] of this.inUse) if (v === undefined) this.inUse.delete(id);
+    const released = this.#released;
+    for (const [id, v] of this.inUse) if (v === undefined && (released === undefined || !released.includes(id))) this.inUse.delete(id);
   }
 
   /** Sends queued entries in order while the window and the socket allow. */
   pump(): void {
     const send = this.#send;
     if (send === undefined) return;
-    let flying = this.inFlight;
-    for (let i = 0; i < this.#outbox.length;) {
-      const e = this.#outbox.at(i)!;
+    const outbox = this.#outbox;
+    for (let i = 0; i < outbox.length;) {
+      const e = outbox.at(i)!;
       if (e.state === EntryState.QUEUED) {
         if (e.qos === 0) {
           e.state = EntryState.SENT;
-          this.#outbox.remove(e);
+          outbox.remove(e);
           if (!send(e.packet)) return;
           continue;
         }
-        if (e.id === 0) {
-          if (flying >= this.#window) return;
-          e.id = this.allocate(e);
-          e.packet[e.idOffset] = e.id >> 8;
-          e.packet[e.idOffset + 1] = e.id & 0xff;
-          flying++;
+        let id = e.id;
+        const packet = e.packet;
+        if (id === 0) {
+          if (this.inFlight >= this.#window) return;
+          e.id = id = this.allocate(e);
+          packet[e.idOffset] = id >> 8;
+          packet[e.idOffset + 1] = id & 0xff;
         } else {
-          e.packet[0]! |= 0x08; // DUP on a resend [MQTT-3.3.1-1]
+          packet[0]! |= 0x08; // DUP on a resend [MQTT-3.3.1-1]
         }
         e.state = EntryState.SENT;
-        if (!send(e.packet)) return;
+        if (!send(packet)) return;
       }
       i++;
     }
@@ -95,29 +135,39 @@ export class Publisher {
   puback(id: number): void {
     const e = this.inUse.get(id);
     if (e === undefined || e.qos !== 1) return;
-    this.inUse.delete(id);
-    this.#outbox.remove(e);
-    this.pump();
+    this.#done(id, e);
   }
 
   /** PUBREC (QoS 2): answer PUBREL; the entry stays until PUBCOMP [MQTT-4.3.3-1]. */
   pubrec(id: number): Uint8Array {
     const e = this.inUse.get(id);
     if (e !== undefined && e.qos === 2) e.state = EntryState.RECEIVED;
-    return encode({ type: 6, id });
+    return pubrel(id);
   }
 
-  /** PUBCOMP (QoS 2): the entry leaves the outbox. */
+  /** PUBCOMP (QoS 2): the entry leaves the outbox (or, dropped after PUBREC, its identifier is freed). */
   pubcomp(id: number): void {
     const e = this.inUse.get(id);
-    if (e === undefined || e.qos !== 2) return;
-    this.inUse.delete(id);
-    this.#outbox.remove(e);
-    this.pump();
+    if (e === undefined) {
+      const released = this.#released;
+      const at = released === undefined ? -1 : released.indexOf(id);
+      if (at < 0) return;
+      released!.splice(at, 1);
+      this.inUse.delete(id);
+      return;
+    }
+    if (e.qos === 2) this.#done(id, e);
   }
 
   /** SUBACK/UNSUBACK freed an identifier. */
   release(id: number): void {
-    if (this.inUse.get(id) === undefined) this.inUse.delete(id);
+    if (this.inUse.get(id) === undefined && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
+  }
+
+  #done(id: number, e: OutboxEntry): void {
+    this.inUse.delete(id);
+    this.inFlight--;
+    this.#outbox.remove(e);
+    this.pump();
   }
 }

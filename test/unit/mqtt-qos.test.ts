@@ -83,6 +83,46 @@ describe("MqttConnection store-and-forward and QoS", () => {
     deepStrictEqual(seqs, Array.from({ length: t.conn.stats.queued }, (_, i) => 10 - t.conn.stats.queued + i));
   });
 
+  it("keeps resending PUBREL after a reconnect for a PUBREC'd publish the full outbox dropped [MQTT-4.3.3-1]", () => {
+    const t = setup({ outbox: 200 });
+    t.conn.start();
+    t.connect();
+    t.conn.publish("d", text("q2"), { qos: 2 });
+    t.net.last().feed({ type: 5, id: 1 }); // PUBREC: PUBREL sent, PUBCOMP awaited
+    t.net.last().fail();
+    for (let i = 0; i < 6; i++) t.conn.publish("d", text(`{"seq":${i}}`), { qos: 1 });
+    ok(t.conn.stats.dropped >= 1); // the QoS 2 entry was the oldest
+    t.clock.advance(1000);
+    t.connect();
+    const after = t.net.last().packets().slice(1);
+    deepStrictEqual(after[0], { type: 6, id: 1 });
+    // Identifier 1 stays reserved until PUBCOMP: the resent publishes use others.
+    ok(after.slice(1).every((p) => p.type === 3 && p.id !== 1));
+    t.net.last().fail();
+    t.clock.advance(1000);
+    t.connect();
+    deepStrictEqual(t.net.last().packets()[1], { type: 6, id: 1 }); // again, until PUBCOMP
+    t.net.last().feed({ type: 7, id: 1 });
+    t.net.last().fail();
+    t.clock.advance(1000);
+    t.connect();
+    ok(t.net.last().packets().every((p) => p.type !== 6));
+  });
+
+  it("completes an acknowledgement split across reads as one read whole", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    t.conn.publish("d", text("a"), { qos: 1 });
+    t.conn.publish("d", text("b"), { qos: 2 });
+    t.net.last().feed(Uint8Array.of(0x40, 2));
+    t.net.last().feed(Uint8Array.of(0, 1, 0x50, 2, 0, 2));
+    strictEqual(t.conn.stats.queued, 1);
+    deepStrictEqual(t.net.last().packets().at(-1), { type: 6, id: 2 });
+    t.net.last().feed(Uint8Array.of(0x70, 2, 0, 2));
+    strictEqual(t.conn.stats.queued, 0);
+  });
+
   it("delivers inbound QoS 1 with PUBACK and QoS 2 exactly once with PUBREC/PUBCOMP", () => {
     const t = setup();
     t.conn.start();
@@ -117,6 +157,10 @@ describe("MqttConnection store-and-forward and QoS", () => {
     ["unexpected packet type", { type: 8, id: 1, subscriptions: [{ topic: "a", qos: 0 }] }, "protocol error: unexpected SUBSCRIBE from the broker (a client never receives it)"],
     ["absurd remaining length", Uint8Array.of(0x30, 0xff, 0xff, 0xff, 0x7f), "protocol error from the broker: PUBLISH of 268435460 bytes exceeds the maximum packet size 4096"],
     ["reserved packet type", Uint8Array.of(0xf0, 0), "protocol error from the broker: reserved packet type 15 [MQTT-2.2.1]"],
+    ["PUBACK with identifier 0", Uint8Array.of(0x40, 2, 0, 0), "protocol error from the broker: PUBACK packet identifier must be non-zero [MQTT-2.3.1-1]"],
+    ["PUBACK with flags set", Uint8Array.of(0x42, 2, 0, 1), "protocol error from the broker: PUBACK fixed header flags 0x2 must be 0x0 [MQTT-2.2.2-1]"],
+    ["PINGRESP with a length", Uint8Array.of(0xd0, 2, 0, 1), "protocol error from the broker: PINGRESP remaining length 2 must be 0 (§3.13.1)"],
+    ["second CONNACK", Uint8Array.of(0x20, 2, 0, 0), "protocol error: a second CONNACK from the broker [MQTT-3.2.0-1]"],
   ];
   for (const [name, bytes, reason] of misbehaving) {
     it(`survives a ${name} with one readable line, then reconnects`, () => {
@@ -133,6 +177,14 @@ describe("MqttConnection store-and-forward and QoS", () => {
       deepStrictEqual(t.publishes().map((p) => [str(p.payload), p.dup]), [["kept", true]]);
     });
   }
+
+  it("refuses an acknowledgement before CONNACK [MQTT-3.2.0-1]", () => {
+    const t = setup();
+    t.conn.start();
+    t.net.last().open();
+    t.net.last().feed(Uint8Array.of(0x40, 2, 0, 1));
+    deepStrictEqual(t.reasons, ["protocol error: PUBACK before CONNACK [MQTT-3.2.0-1]"]);
+  });
 
   it("turns every CONNACK refusal into a sentence", () => {
     const sentences: string[] = [];

@@ -1,0 +1,52 @@
+// Topic names as the client sends them: UTF-8 bytes kept per topic (a device publishes to the
+// same few topics again and again), and the last QoS 0 PUBLISH head (fixed header + topic)
+// built for a topic, payload length and retain flag, so a QoS 0 publish writes that head and
+// then the caller's payload without encoding anything.
+import { checkTopicName, encodePublishHead } from "./encode.js";
+import { utf8Encode } from "./utf8.js";
+
+export class Topics {
+  readonly #max: number;
+  #bytes: Map<string, Uint8Array> | undefined;
+  /** The last QoS 0 PUBLISH head, its whole packet size, and what it was built for. */
+  head: Uint8Array | undefined;
+  headTotal = 0;
+  headTopic = "";
+  headLength = -1;
+  headRetain = false;
+
+  /** `max`: the largest packet the client may send (mqtt_max_packet). */
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /** The topic's UTF-8 bytes; throws RangeError for a name MQTT forbids [MQTT-3.3.2-2] [MQTT-4.7.3-1]. */
+  bytes(topic: string): Uint8Array {
+    const map = (this.#bytes ??= new Map());
+    let bytes = map.get(topic);
+    if (bytes === undefined) {
+      checkTopicName(topic);
+      bytes = utf8Encode(topic);
+      if (bytes.length > 0xffff) throw new RangeError(`topic name of ${bytes.length} bytes exceeds 65535 [MQTT-1.5.3]`);
+      if (map.size >= 8) map.clear();
+      map.set(topic, bytes);
+    }
+    return bytes;
+  }
+
+  /** Builds and keeps the QoS 0 PUBLISH head for this topic, payload length and retain flag (size checked here). */
+  makeHead(topic: string, length: number, retain: boolean): void {
+    const head = encodePublishHead(this.bytes(topic), length, retain);
+    const total = head.length + length;
+    if (total > this.#max) this.tooLarge(topic, total);
+    this.head = head;
+    this.headTotal = total;
+    this.headTopic = topic;
+    this.headLength = length;
+    this.headRetain = retain;
+  }
+
+  tooLarge(topic: string, bytes: number): never {
+    throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.#max} (mqtt_max_packet)`);
+  }
+}
