@@ -43,6 +43,8 @@ interface Session {
   /** Timer turns that did not publish (driver range tracking, keepalive, scheduler). */
   otherTimerCompute: number[];
   loaded: HeapStats;
+  /** Stops the broker: the board goes offline and its readings queue up. */
+  stopBroker(): Promise<void>;
   /** Closes every client connection from the broker's side (the board sees a remote close). */
   dropClients(): void;
   close(): Promise<void>;
@@ -85,6 +87,9 @@ async function session(meterFirmwareOnly: boolean): Promise<Session> {
   });
   return {
     run, board, clock, lines, publishCompute, receiveCompute, otherTimerCompute, loaded: loaded as HeapStats,
+    async stopBroker() {
+      await broker.close();
+    },
     dropClients() {
       const clients = (broker.aedes as unknown as { clients: Record<string, { close(): void }> }).clients;
       for (const client of Object.values(clients)) client.close();
@@ -92,7 +97,7 @@ async function session(meterFirmwareOnly: boolean): Promise<Session> {
     async close() {
       await run.stop();
       board.shutdown();
-      await broker.close();
+      await broker.close().catch(() => undefined);
     },
   };
 }
@@ -132,6 +137,8 @@ await raw.close();
 
 const s = await session(true);
 const phases: Phase[] = [{ name: "modules loaded (flash on the device)", stats: s.loaded }];
+await s.run.idle();
+phases.push({ name: "after main() (not yet connected)", stats: await heapStats(s.run.worker) });
 await until(s, () => connectedCount(s.lines) >= 1, "connect");
 await cycles(s, 3);
 phases.push({ name: "after boot (connected, 3 cycles)", stats: await heapStats(s.run.worker) });
@@ -148,6 +155,12 @@ for (let i = 0; i < RECONNECTS; i++) {
   await cycles(s, 1);
 }
 phases.push({ name: `after ${RECONNECTS} reconnects`, stats: await heapStats(s.run.worker) });
+// The default offline queue full: the broker goes away and readings queue until the oldest drop.
+const droppedLines = () => s.lines.filter((l) => /outbox full/.test(l)).length;
+s.dropClients();
+await s.stopBroker();
+await until(s, () => droppedLines() >= 10, "offline queue full", 600_000);
+phases.push({ name: "offline, default queue full (oldest dropping)", stats: await heapStats(s.run.worker) });
 const failure = s.run.failure;
 const preloadProblems = s.run.preloadProblems;
 const loadCompute = s.run.loadMeter.compute;

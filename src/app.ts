@@ -8,7 +8,7 @@ import { SensorThing } from "./dataflow.js";
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
 import { Device, deviceTopics, type Topics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
-import { HealthSource, healthPayload, type HealthReport } from "./health.js";
+import { HealthSource, healthPayload, type HealthInputs, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
 import { LightSource, type SensorBus } from "./light.js";
 import { MqttConnection } from "./mqtt/connection.js";
@@ -51,6 +51,37 @@ export interface App {
   readonly health: HealthSource;
   readonly stats: { published: number; rejected: number };
   stop(): void;
+}
+
+/** Health inputs as methods of one object (no closure per input). */
+class HealthInputsOf implements HealthInputs {
+  readonly heap: (() => number | undefined) | undefined;
+  readonly rssi: (() => number | undefined) | undefined;
+
+  constructor(
+    private readonly time: DeviceTime,
+    platform: BoardExtras,
+    private readonly connection: MqttConnection,
+    private readonly readingsWriter: MqttWriter<Reading>,
+    private readonly light: LightSource,
+    private readonly journal: Journal | undefined,
+    private readonly schedule: () => Schedule | undefined,
+  ) {
+    this.heap = platform.heap;
+    this.rssi = platform.rssi;
+  }
+
+  uptime(): number { return this.time.uptime(); }
+  queued(): number { return this.connection.outbox.length; }
+  persisted(): number { return this.journal?.length ?? 0; }
+  dropped(): number { return this.connection.stats.dropped + this.readingsWriter.rejected + (this.journal?.dropped ?? 0); }
+  i2cErrors(): number { return this.light.errors; }
+  reconnects(): number { return this.connection.stats.reconnects; }
+  readings(): number { return this.light.stats.readings; }
+  skipped(): number {
+    const s = this.schedule();
+    return (s?.skipped ?? 0) + (s?.failures ?? 0);
+  }
 }
 
 function boot(platform: AppPlatform): Config | undefined {
@@ -163,18 +194,7 @@ export function startApp(platform: AppPlatform): App | undefined {
     get published() { return readings.published; },
     get rejected() { return readings.rejected; },
   };
-  const health = new HealthSource({
-    uptime: () => time.uptime(),
-    heap: platform.heap,
-    rssi: platform.rssi,
-    queued: () => connection.outbox.length,
-    persisted: () => journal?.length ?? 0,
-    dropped: () => connection.stats.dropped + readings.rejected + (journal?.dropped ?? 0),
-    i2cErrors: () => light.errors,
-    reconnects: () => connection.stats.reconnects,
-    readings: () => light.stats.readings,
-    skipped: () => (lightSchedule?.skipped ?? 0) + (lightSchedule?.failures ?? 0),
-  });
+  const health = new HealthSource(new HealthInputsOf(time, platform, connection, readings, light, journal, () => lightSchedule));
   const healthWriter = new MqttWriter<HealthReport>(connection, log, { topic: topics.health, qos: 0, format: (h) => healthPayload(config.sensorId, h) });
 
   const network: NetworkLink = wifiLink(platform.wifi, { ssid: config.ssid, password: config.password, timers, log, address: platform.address });

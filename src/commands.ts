@@ -26,19 +26,33 @@ export interface Ack {
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export class Commands {
-  readonly #handlers = new Map<string, CommandHandler>();
+/** A built-in command: a function in a module-level table (flash on the device), given its context. */
+export type BuiltIn<C> = (context: C, payload: Readonly<Record<string, unknown>>) => string;
+
+const NONE: Readonly<Record<string, BuiltIn<any>>> = Object.freeze({});
+
+export class Commands<C = undefined> {
+  /** Commands registered at run time; made on the first register() (none cost no RAM). */
+  #handlers: Map<string, CommandHandler> | undefined;
   /** Commands received, and those refused. */
   readonly stats = { received: 0, failed: 0 };
 
+  /** `builtIns`: a frozen module-level table, called with `context`; no closure per instance. */
+  constructor(
+    private readonly builtIns: Readonly<Record<string, BuiltIn<C>>> = NONE,
+    private readonly context?: C,
+  ) {}
+
   register(name: string, handler: CommandHandler): void {
     if (!NAME.test(name)) throw new RangeError(`command name "${name}" must be 1 to 64 letters, digits, _ . or -`);
-    if (this.#handlers.has(name)) throw new RangeError(`command "${name}" is already registered`);
-    this.#handlers.set(name, handler);
+    if (Object.hasOwn(this.builtIns, name) || this.#handlers?.has(name) === true) throw new RangeError(`command "${name}" is already registered`);
+    (this.#handlers ??= new Map()).set(name, handler);
   }
 
   get names(): string[] {
-    return [...this.#handlers.keys()];
+    const names = Object.keys(this.builtIns);
+    if (this.#handlers !== undefined) for (const name of this.#handlers.keys()) names.push(name);
+    return names;
   }
 
   /** Parses and runs one command message; the result is its acknowledgement. */
@@ -51,14 +65,16 @@ export class Commands {
     }
     const command = parsed;
     const base = { name: command.name, ...(command.time !== undefined ? { time: command.time } : {}) };
-    const handler = this.#handlers.get(command.name);
-    if (handler === undefined) {
+    const builtIn = Object.hasOwn(this.builtIns, command.name) ? this.builtIns[command.name] : undefined;
+    const handler = this.#handlers?.get(command.name);
+    if (builtIn === undefined && handler === undefined) {
       this.stats.failed++;
       return { ...base, ok: false, message: `unknown command "${command.name}" (known: ${this.names.join(", ")})` };
     }
     onCommand?.(command);
     try {
-      return { ...base, ok: true, message: handler(command.payload, command) };
+      const message = builtIn !== undefined ? builtIn(this.context as C, command.payload) : handler!(command.payload, command);
+      return { ...base, ok: true, message };
     } catch (error) {
       this.stats.failed++;
       return { ...base, ok: false, message: error instanceof Error ? error.message : String(error) };

@@ -1,7 +1,7 @@
 // The device as its users see it over MQTT (docs/device-api.md): topics, the retained state
 // with its configuration version, the built-in commands and their acknowledgements, and
 // device events like the Losant client's (connect, reconnect, close, command).
-import { booleanField, choiceField, CommandError, Commands, ackPayload, numberField, type Command } from "./commands.js";
+import { booleanField, choiceField, CommandError, Commands, ackPayload, numberField, type BuiltIn, type Command } from "./commands.js";
 import type { Config } from "./config.js";
 import type { LightSource } from "./light.js";
 import type { Led, Logger, TimerHandle, Timers } from "./platform.js";
@@ -32,21 +32,26 @@ export function deviceTopics(config: Config): Topics {
   });
 }
 
+type Payload = Readonly<Record<string, unknown>>;
+
 export type DeviceEvent = "connect" | "reconnect" | "close" | "command";
 type Listener = (detail?: unknown) => void;
 
 /** Device events: connect (first connection), reconnect (later ones), close (with the reason), command. */
 export class DeviceEvents {
-  readonly #listeners = new Map<DeviceEvent, Listener[]>();
+  /** Made on the first on(): a device nobody listens to keeps no table. */
+  #listeners: Map<DeviceEvent, Listener[]> | undefined;
 
   on(event: DeviceEvent, listener: Listener): void {
-    const list = this.#listeners.get(event) ?? [];
+    const listeners = (this.#listeners ??= new Map());
+    const list = listeners.get(event) ?? [];
     list.push(listener);
-    this.#listeners.set(event, list);
+    listeners.set(event, list);
   }
 
   emit(event: DeviceEvent, detail?: unknown): void {
-    for (const listener of this.#listeners.get(event) ?? []) listener(detail);
+    const list = this.#listeners?.get(event);
+    if (list !== undefined) for (const listener of list) listener(detail);
   }
 }
 
@@ -66,12 +71,12 @@ export interface DeviceParts {
 }
 
 export class Device {
-  readonly commands = new Commands();
+  readonly commands: Commands<Device>;
   readonly events = new DeviceEvents();
   #blink: TimerHandle | undefined;
 
   constructor(private readonly parts: DeviceParts) {
-    this.#builtIns();
+    this.commands = new Commands<Device>(Device.#builtIns, this as Device);
   }
 
   /** The state as published on the state topic (never a secret). */
@@ -120,57 +125,59 @@ export class Device {
     return message;
   }
 
-  #builtIns(): void {
-    const p = this.parts;
-    const c = this.commands;
-    c.register("set_interval", (payload) => {
+  // The built-in commands: one frozen table for every device (flash on the board, after
+  // preload), not a closure per command per device.
+  static readonly #builtIns: Readonly<Record<string, BuiltIn<Device>>> = Object.freeze({
+    set_interval(d: Device, payload: Payload): string {
       const seconds = numberField(payload, "seconds", 0.1, 86400);
       const ms = Math.round(seconds * 1000);
-      p.readings()?.setInterval(ms);
-      return this.#change({ interval: ms }, `sample interval ${seconds} s`);
-    });
-    c.register("set_gain", (payload) => {
+      d.parts.readings()?.setInterval(ms);
+      return d.#change({ interval: ms }, `sample interval ${seconds} s`);
+    },
+    set_gain(d: Device, payload: Payload): string {
       const gain = choiceField(payload, "gain", GAINS);
-      p.light.configure({ gain });
-      return this.#change({ gain }, `gain ${gain}${p.light.settings.autoRange ? " (auto-range is on: it starts from there)" : ""}`);
-    });
-    c.register("set_integration", (payload) => {
+      const light = d.parts.light;
+      light.configure({ gain });
+      return d.#change({ gain }, `gain ${gain}${light.settings.autoRange ? " (auto-range is on: it starts from there)" : ""}`);
+    },
+    set_integration(d: Device, payload: Payload): string {
       const ms = numberField(payload, "ms", 100, 600, 100);
-      p.light.configure({ integration: ms });
-      return this.#change({ integration: ms }, `integration time ${ms} ms`);
-    });
-    c.register("set_auto_range", (payload) => {
+      d.parts.light.configure({ integration: ms });
+      return d.#change({ integration: ms }, `integration time ${ms} ms`);
+    },
+    set_auto_range(d: Device, payload: Payload): string {
       const on = booleanField(payload, "on");
-      p.light.configure({ autoRange: on });
-      return this.#change({ autoRange: on }, `auto-range ${on ? "on" : "off"}`);
-    });
-    c.register("reset_settings", () => {
+      d.parts.light.configure({ autoRange: on });
+      return d.#change({ autoRange: on }, `auto-range ${on ? "on" : "off"}`);
+    },
+    reset_settings(d: Device): string {
+      const p = d.parts;
       p.settings.reset();
       const s = p.settings.values;
       p.light.configure({ gain: s.gain, integration: s.integration, autoRange: s.autoRange });
       p.readings()?.setInterval(s.interval);
-      this.publishState();
+      d.publishState();
       return "settings from commands forgotten; the built-in config applies";
-    });
-    c.register("report_state", () => {
-      this.publishState();
-      return `state published to ${p.topics.state}`;
-    });
-    c.register("identify", (payload) => {
-      const led = p.led;
+    },
+    report_state(d: Device): string {
+      d.publishState();
+      return `state published to ${d.parts.topics.state}`;
+    },
+    identify(d: Device, payload: Payload): string {
+      const led = d.parts.led;
       if (led === undefined) throw new CommandError("this board has no LED to blink");
       const seconds = payload.seconds === undefined ? 5 : numberField(payload, "seconds", 1, 60);
-      this.#identify(led, seconds);
+      d.#identify(led, seconds);
       return `blinking the LED for ${seconds} s`;
-    });
-    c.register("restart", () => {
-      const restart = p.restart;
+    },
+    restart(d: Device): string {
+      const restart = d.parts.restart;
       if (restart === undefined) throw new CommandError("this board cannot restart itself");
       // Leave time for the acknowledgement to go out before the board goes down.
-      p.timers.set(() => restart(), 500);
+      d.parts.timers.set(() => restart(), 500);
       return "restarting in 0.5 s";
-    });
-  }
+    },
+  });
 
   #identify(led: Led, seconds: number): void {
     const timers = this.parts.timers;
