@@ -6,7 +6,7 @@
 import type { Clock, Logger, TimerHandle, Timers } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
-import { encode, encodePublishRaw } from "./encode.js";
+import { encode, encodePublishRaw, publishSize } from "./encode.js";
 import { dispatch, quickPacket, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox } from "./outbox.js";
@@ -120,15 +120,15 @@ export class MqttConnection {
       }
     }
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
-    const packet = encodePublishRaw(this.#topics.bytes(topic), payload, qos, retain, false, 0);
-    const size = packet.length;
+    const bytes = this.#topics.bytes(topic);
+    const size = publishSize(bytes.length, payload.length, qos);
     if (size > this.#max) this.#topics.tooLarge(topic, size);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
-      this.#send(packet);
+      this.#send(encodePublishRaw(bytes, payload, 0, retain, false, 0));
       return "sent";
     }
-    // The Packet Identifier sits just before the payload at QoS 1/2 (§3.3.2).
-    return this.#publisher.enqueue(packet, qos, qos > 0 ? size - payload.length - 2 : -1, this.#log);
+    // Encoded straight into the outbox's ring; the Packet Identifier is given when first sent.
+    return this.#publisher.enqueue(size, bytes, payload, qos, retain, this.#log);
   }
 
   /** Subscribes now if connected, and again after every reconnect. */

@@ -94,6 +94,41 @@ export function encodePublishRaw(topic: Uint8Array, payload: Uint8Array, qos: Qo
   return out;
 }
 
+/** Bytes of a PUBLISH with a topic and payload of these lengths at `qos` (checked against MQTT's limit). */
+export function publishSize(topicLength: number, payloadLength: number, qos: QoS): number {
+  const remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + payloadLength;
+  if (remaining > MAX_REMAINING_LENGTH) {
+    throw new RangeError(`PUBLISH needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
+  }
+  return 1 + lengthOfLength(remaining) + remaining;
+}
+
+/**
+ * Writes a PUBLISH (publishSize bytes) into `out` at `at`, DUP clear and, at
+ * QoS 1/2, Packet Identifier 0: the store-and-forward ring gives it an identifier when it is
+ * first sent and sets DUP in place on a resend.
+ */
+export function writePublish(out: Uint8Array, at: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): void {
+  const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + payload.length;
+  out[at] = 0x30 | (qos << 1) | (retain ? 1 : 0);
+  let o = at + 1;
+  let n = remaining;
+  do { // Remaining Length, 7 bits a byte, least significant first (§2.2.3)
+    out[o++] = n > 127 ? (n & 127) | 0x80 : n;
+    n = Math.floor(n / 128);
+  } while (n > 0);
+  out[o] = topic.length >> 8;
+  out[o + 1] = topic.length & 0xff;
+  out.set(topic, o + 2);
+  o += 2 + topic.length;
+  if (qos > 0) {
+    out[o] = 0;
+    out[o + 1] = 0;
+    o += 2;
+  }
+  out.set(payload, o);
+}
+
 /**
  * The head of a QoS 0 PUBLISH (fixed header, topic length, topic) for a payload of
  * `payloadLength` bytes: the packet is this followed by the payload, so a client that keeps it

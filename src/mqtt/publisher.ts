@@ -5,7 +5,7 @@
 // [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1].
 import type { Logger } from "../platform.js";
 import type { PublishStatus } from "./options.js";
-import { EntryState, dropWarning, type Outbox, type OutboxEntry } from "./outbox.js";
+import { EntryState, dropWarning, type Outbox } from "./outbox.js";
 import type { QoS } from "./packets.js";
 
 /** PUBREL for `id`: flags 0010 [MQTT-3.6.1-1]. */
@@ -16,8 +16,11 @@ export function pubrel(id: number): Uint8Array {
 export class Publisher {
   readonly #outbox: Outbox;
   readonly #window: number;
-  /** Packet Identifiers in use by publishes, subscribes and unsubscribes [MQTT-2.3.1-2]. */
-  readonly inUse = new Map<number, OutboxEntry | undefined>();
+  /**
+   * Packet Identifiers in use [MQTT-2.3.1-2]: true for a publish held in the outbox, false for
+   * SUBSCRIBE/UNSUBSCRIBE and for QoS 2 identifiers kept after their entry was dropped.
+   */
+  readonly inUse = new Map<number, boolean>();
   /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
   inFlight = 0;
   /**
@@ -37,41 +40,43 @@ export class Publisher {
     outbox.onDrop = this;
   }
 
-  /** The outbox dropped `entry` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
-  dropped(entry: OutboxEntry): void {
-    const id = entry.id;
-    if (id === 0 || this.inUse.get(id) !== entry) return;
+  /** The outbox drops the entry in slot `at` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
+  dropped(at: number): void {
+    const outbox = this.#outbox;
+    const id = outbox.id(at);
+    if (id === 0 || this.inUse.get(id) !== true) return;
     this.inFlight--;
-    if (entry.state === EntryState.RECEIVED) {
-      this.inUse.set(id, undefined);
+    if (outbox.state(at) === EntryState.RECEIVED) {
+      this.inUse.set(id, false);
       (this.#released ??= []).push(id);
     } else {
       this.inUse.delete(id);
     }
   }
 
-  /** Appends a PUBLISH to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
-  enqueue(packet: Uint8Array, qos: QoS, idOffset: number, log: Logger): PublishStatus {
+  /** Appends a PUBLISH of `size` bytes to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
+  enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, log: Logger): PublishStatus {
     const outbox = this.#outbox;
     const before = outbox.dropped;
-    const entry = outbox.push(packet, qos, idOffset);
+    const at = outbox.push(size, topic, payload, qos, retain);
     if (outbox.dropped !== before) {
       const line = dropWarning(outbox, before);
       if (line !== undefined) log.warn(line);
     }
     this.pump();
-    return entry.state === 0 ? "queued" : "sent";
+    // A QoS 0 entry written by pump() is a hole (GONE) now; its slot is not reused before the next push.
+    return outbox.state(at) === EntryState.QUEUED ? "queued" : "sent";
   }
 
-  /** A free Packet Identifier, reserved for `entry` (undefined for SUBSCRIBE/UNSUBSCRIBE). */
-  allocate(entry: OutboxEntry | undefined): number {
+  /** A free Packet Identifier, reserved for a publish in the outbox or (false) a SUBSCRIBE/UNSUBSCRIBE. */
+  allocate(publish: boolean): number {
     const inUse = this.inUse;
     if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
     let id = this.#nextId;
     while (inUse.has(id)) id = (id % 65535) + 1;
     this.#nextId = (id % 65535) + 1;
-    inUse.set(id, entry);
-    if (entry !== undefined) this.inFlight++;
+    inUse.set(id, publish);
+    if (publish) this.inFlight++;
     return id;
   }
 
@@ -82,9 +87,9 @@ export class Publisher {
     if (released !== undefined) {
       for (let i = 0; i < released.length; i++) if (!send(pubrel(released[i]!))) return;
     }
-    for (let i = 0; i < this.#outbox.length; i++) {
-      const e = this.#outbox.at(i)!;
-      if (e.state === EntryState.RECEIVED && !send(pubrel(e.id))) return;
+    const outbox = this.#outbox;
+    for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
+      if (outbox.state(at) === EntryState.RECEIVED && !send(pubrel(outbox.id(at)))) return;
     }
     this.pump();
   }
@@ -92,12 +97,12 @@ export class Publisher {
   /** Disconnected: everything sent but unacknowledged will be resent on the next connection. */
   offline(): void {
     this.#send = undefined;
-    for (let i = 0; i < this.#outbox.length; i++) {
-      const e = this.#outbox.at(i)!;
-      if (e.state === EntryState.SENT) e.state = EntryState.QUEUED;
+    const outbox = this.#outbox;
+    for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
+      if (outbox.state(at) === EntryState.SENT) outbox.setState(at, EntryState.QUEUED);
     }
     const released = this.#released;
-    for (const [id, v] of this.inUse) if (v === undefined && (released === undefined || !released.includes(id))) this.inUse.delete(id);
+    for (const [id, publish] of this.inUse) if (!publish && (released === undefined || !released.includes(id))) this.inUse.delete(id);
   }
 
   /** Sends queued entries in order while the window and the socket allow. */
@@ -105,69 +110,70 @@ export class Publisher {
     const send = this.#send;
     if (send === undefined) return;
     const outbox = this.#outbox;
-    for (let i = 0; i < outbox.length;) {
-      const e = outbox.at(i)!;
-      if (e.state === EntryState.QUEUED) {
-        if (e.qos === 0) {
-          e.state = EntryState.SENT;
-          outbox.remove(e);
-          if (!send(e.packet)) return;
+    for (let at = outbox.first(); at >= 0;) {
+      if (outbox.state(at) === EntryState.QUEUED) {
+        if (outbox.qos(at) === 0) {
+          // At most once (§4.3.1): it leaves when written; send() reads the view before any push reuses the slot.
+          const packet = outbox.packet(at);
+          const next = outbox.next(at);
+          outbox.remove(at);
+          if (!send(packet)) return;
+          at = next;
           continue;
         }
-        let id = e.id;
-        const packet = e.packet;
+        let id = outbox.id(at);
         if (id === 0) {
           if (this.inFlight >= this.#window) return;
-          e.id = id = this.allocate(e);
-          packet[e.idOffset] = id >> 8;
-          packet[e.idOffset + 1] = id & 0xff;
+          outbox.setId(at, (id = this.allocate(true)));
         } else {
-          packet[0]! |= 0x08; // DUP on a resend [MQTT-3.3.1-1]
+          outbox.setDup(at); // DUP on a resend [MQTT-3.3.1-1]
         }
-        e.state = EntryState.SENT;
-        if (!send(packet)) return;
+        outbox.setState(at, EntryState.SENT);
+        if (!send(outbox.packet(at))) return;
       }
-      i++;
+      at = outbox.next(at);
     }
   }
 
   /** PUBACK (QoS 1) [MQTT-4.3.2-1]: the entry leaves the outbox. Unknown ids are ignored. */
   puback(id: number): void {
-    const e = this.inUse.get(id);
-    if (e === undefined || e.qos !== 1) return;
-    this.#done(id, e);
+    if (this.inUse.get(id) !== true) return;
+    const at = this.#outbox.find(id);
+    if (at >= 0 && this.#outbox.qos(at) === 1) this.#done(id, at);
   }
 
   /** PUBREC (QoS 2): answer PUBREL; the entry stays until PUBCOMP [MQTT-4.3.3-1]. */
   pubrec(id: number): Uint8Array {
-    const e = this.inUse.get(id);
-    if (e !== undefined && e.qos === 2) e.state = EntryState.RECEIVED;
+    if (this.inUse.get(id) === true) {
+      const at = this.#outbox.find(id);
+      if (at >= 0 && this.#outbox.qos(at) === 2) this.#outbox.setState(at, EntryState.RECEIVED);
+    }
     return pubrel(id);
   }
 
   /** PUBCOMP (QoS 2): the entry leaves the outbox (or, dropped after PUBREC, its identifier is freed). */
   pubcomp(id: number): void {
-    const e = this.inUse.get(id);
-    if (e === undefined) {
+    if (this.inUse.get(id) !== true) {
       const released = this.#released;
-      const at = released === undefined ? -1 : released.indexOf(id);
-      if (at < 0) return;
-      released!.splice(at, 1);
+      const i = released === undefined ? -1 : released.indexOf(id);
+      if (i < 0) return;
+      released!.splice(i, 1);
       this.inUse.delete(id);
       return;
     }
-    if (e.qos === 2) this.#done(id, e);
+    const at = this.#outbox.find(id);
+    if (at >= 0 && this.#outbox.qos(at) === 2) this.#done(id, at);
   }
 
   /** SUBACK/UNSUBACK freed an identifier. */
   release(id: number): void {
-    if (this.inUse.get(id) === undefined && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
+    if (this.inUse.get(id) === false && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
   }
 
-  #done(id: number, e: OutboxEntry): void {
+  #done(id: number, at: number): void {
     this.inUse.delete(id);
     this.inFlight--;
-    this.#outbox.remove(e);
+    this.#outbox.remove(at);
     this.pump();
   }
 }

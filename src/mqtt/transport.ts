@@ -53,7 +53,8 @@ export class Transport {
       if (rest === undefined) return !this.#closed;
       bytes = rest;
     }
-    this.#backlog.push(bytes);
+    // A copy: the bytes may be a view into the outbox's ring, whose slot is reused later.
+    this.#backlog.push(bytes.slice());
     this.#backlogBytes += bytes.length;
     return true;
   }

@@ -1,6 +1,6 @@
 // Store-and-forward, QoS 1/2 flows, in-flight window, DUP resend, subscriptions and
 // misbehaving-broker packets, against the scripted fake socket on virtual time.
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
 import { VirtualClock } from "../../host-sim/clock.js";
 import { MqttConnection, type ConnectionOptions } from "../../src/mqtt/connection.js";
@@ -72,11 +72,10 @@ describe("MqttConnection store-and-forward and QoS", () => {
   });
 
   it("drops the oldest when the outbox is full, counts it and says so", () => {
-    const t = setup({ outbox: 200 });
+    const t = setup({ outbox: 64 }); // 3 of these 17-byte slots (16-byte packet + state byte)
     for (let i = 0; i < 10; i++) t.conn.publish("d", text(`{"seq":${i}}`), { qos: 1 });
-    ok(t.conn.stats.dropped > 0);
-    strictEqual(t.conn.stats.dropped + t.conn.stats.queued, 10);
-    ok(t.log.lines.some((l) => l.startsWith("mqtt: outbox full (200 bytes): dropped the oldest message, 1 dropped so far")));
+    deepStrictEqual([t.conn.stats.dropped, t.conn.stats.queued, t.conn.stats.queuedBytes], [7, 3, 51]);
+    ok(t.log.lines.some((l) => l.startsWith("mqtt: outbox full (64 bytes): dropped the oldest message, 1 dropped so far")));
     t.conn.start();
     t.connect();
     const seqs = t.publishes().map((p) => JSON.parse(str(p.payload)).seq as number);
@@ -84,7 +83,7 @@ describe("MqttConnection store-and-forward and QoS", () => {
   });
 
   it("keeps resending PUBREL after a reconnect for a PUBREC'd publish the full outbox dropped [MQTT-4.3.3-1]", () => {
-    const t = setup({ outbox: 200 });
+    const t = setup({ outbox: 64 });
     t.conn.start();
     t.connect();
     t.conn.publish("d", text("q2"), { qos: 2 });
@@ -107,6 +106,26 @@ describe("MqttConnection store-and-forward and QoS", () => {
     t.clock.advance(1000);
     t.connect();
     ok(t.net.last().packets().every((p) => p.type !== 6));
+  });
+
+  it("refuses a publish larger than the whole outbox with a clear error, dropping nothing", () => {
+    const t = setup({ outbox: 64 });
+    t.conn.publish("d", text("kept"), { qos: 1 });
+    throws(() => t.conn.publish("d", new Uint8Array(60), { qos: 1 }), { name: "RangeError", message: "a publish of 67 bytes cannot fit the outbox of 64 bytes (queue_bytes): not queued" });
+    deepStrictEqual([t.conn.stats.queued, t.conn.stats.dropped], [1, 0]);
+  });
+
+  it("sends what waited in the socket's backlog unchanged after its outbox slot is reused", () => {
+    const t = setup({ outbox: 64 });
+    t.conn.start();
+    t.connect();
+    const s = t.net.last();
+    s.finite = true;
+    s.space = 0; // every write waits for onWritable
+    for (const p of ["one", "two", "six"]) strictEqual(t.conn.publish("d", text(p)), "sent");
+    strictEqual(t.conn.stats.queued, 0); // QoS 0 leaves the outbox when written: its slot is free
+    s.writable(1000);
+    deepStrictEqual(t.publishes().map((p) => str(p.payload)), ["one", "two", "six"]);
   });
 
   it("completes an acknowledgement split across reads as one read whole", () => {
