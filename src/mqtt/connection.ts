@@ -121,7 +121,8 @@ export class MqttConnection {
     }
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
     const bytes = this.#topics.bytes(topic);
-    const size = publishSize(bytes.length, payload.length, qos);
+    let size = 2 + bytes.length + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length (§3.3)
+    size = size < 128 ? size + 2 : publishSize(bytes.length, payload.length, qos);
     if (size > this.#max) this.#topics.tooLarge(topic, size);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
       this.#send(encodePublishRaw(bytes, payload, 0, retain, false, 0));

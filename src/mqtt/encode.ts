@@ -97,6 +97,7 @@ export function encodePublishRaw(topic: Uint8Array, payload: Uint8Array, qos: Qo
 /** Bytes of a PUBLISH with a topic and payload of these lengths at `qos` (checked against MQTT's limit). */
 export function publishSize(topicLength: number, payloadLength: number, qos: QoS): number {
   const remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + payloadLength;
+  if (remaining < 128) return remaining + 2;
   if (remaining > MAX_REMAINING_LENGTH) {
     throw new RangeError(`PUBLISH needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
   }
@@ -109,18 +110,19 @@ export function publishSize(topicLength: number, payloadLength: number, qos: QoS
  * first sent and sets DUP in place on a resend.
  */
 export function writePublish(out: Uint8Array, at: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): void {
-  const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + payload.length;
+  const t = topic.length; // an accessor call on XS: read once
+  let n = 2 + t + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length
   out[at] = 0x30 | (qos << 1) | (retain ? 1 : 0);
   let o = at + 1;
-  let n = remaining;
-  do { // Remaining Length, 7 bits a byte, least significant first (§2.2.3)
-    out[o++] = n > 127 ? (n & 127) | 0x80 : n;
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  out[o] = topic.length >> 8;
-  out[o + 1] = topic.length & 0xff;
-  out.set(topic, o + 2);
-  o += 2 + topic.length;
+  while (n > 127) { // 7 bits a byte, least significant first (§2.2.3)
+    out[o++] = (n & 127) | 0x80;
+    n = (n - (n & 127)) / 128;
+  }
+  out[o] = n;
+  out[o + 1] = t >> 8;
+  out[o + 2] = t & 0xff;
+  out.set(topic, o + 3);
+  o += 3 + t;
   if (qos > 0) {
     out[o] = 0;
     out[o + 1] = 0;

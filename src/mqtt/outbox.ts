@@ -10,17 +10,43 @@
 import { writePublish } from "./encode.js";
 import type { QoS } from "./packets.js";
 
-/** QUEUED (never sent, or to resend), SENT (awaiting PUBACK/PUBREC), RECEIVED (PUBREC seen, PUBREL sent); GONE: a hole. */
-export const EntryState = Object.freeze({ QUEUED: 0, SENT: 1, RECEIVED: 2, GONE: 3 } as const);
+/**
+ * A slot's state byte: bits 0-1 the state — QUEUED (never sent, or to resend), SENT (awaiting
+ * PUBACK/PUBREC), RECEIVED (PUBREC seen, PUBREL sent), GONE (a hole: removed, not yet passed
+ * by the head) —, bits 2-3 the QoS, bit 4 set once the packet has its Packet Identifier.
+ */
+export const QUEUED = 0, SENT = 1, RECEIVED = 2, GONE = 3, HAS_ID = 16;
 
 /** Ring bytes an entry takes besides its packet: its state byte. */
 export const ENTRY_OVERHEAD = 1;
+
+/** Bytes of the packet in slot `at`, from its Remaining Length (§2.2.3). */
+function packetSize(buf: Uint8Array, at: number): number {
+  let o = at + 2;
+  let b = buf[o]!;
+  if (b < 128) return b + 2;
+  let n = b & 127;
+  let scale = 128;
+  do {
+    b = buf[++o]!;
+    n += (b & 127) * scale;
+    scale *= 128;
+  } while (b > 127);
+  return n + o - at;
+}
+
+/** Offset of the Packet Identifier in slot `at` (QoS 1/2): after the fixed header and topic (§3.3.2). */
+function idOffset(buf: Uint8Array, at: number): number {
+  let o = at + 2;
+  while (buf[o]! > 127) o++;
+  return o + 3 + ((buf[o + 1]! << 8) | buf[o + 2]!);
+}
 
 export class Outbox {
   readonly capacity: number;
   /** The ring; undefined until the first entry. */
   #buf: Uint8Array | undefined;
-  /** Offset of the oldest slot, and where the next one goes. */
+  /** Offset of the oldest slot (never a hole), and where the next one goes. */
   #head = 0;
   #tail = 0;
   /** Slots between head and tail (holes included): 0 means empty when head === tail. */
@@ -28,7 +54,6 @@ export class Outbox {
   /** Wrapped: slots lie in [head, end) then [0, tail); else in [head, tail). */
   #wrapped = false;
   #end = 0;
-  #bytes = 0;
   #dropped = 0;
   /** Entries held (queued or awaiting acknowledgement); a field, not a getter: it is read per publish. */
   length = 0;
@@ -41,9 +66,11 @@ export class Outbox {
     this.capacity = capacity;
   }
 
-  /** Ring bytes held by entries (packets plus ENTRY_OVERHEAD each). */
+  /** Ring bytes held by entries (packets plus ENTRY_OVERHEAD each): counted when asked, not per publish. */
   get bytes(): number {
-    return this.#bytes;
+    let n = 0;
+    for (let at = this.first(); at >= 0; at = this.next(at)) n += 1 + packetSize(this.#buf!, at);
+    return n;
   }
 
   /** Entries dropped because the outbox was full, since it was made. */
@@ -62,12 +89,8 @@ export class Outbox {
       throw new RangeError(`a publish of ${size} bytes cannot fit the outbox of ${cap} bytes (queue_bytes): not queued`);
     }
     const buf = (this.#buf ??= new Uint8Array(cap));
-    let at: number;
-    for (;;) {
-      if (this.#slots === 0) {
-        at = 0;
-        break;
-      }
+    let at = 0;
+    while (this.#slots !== 0) {
       const tail = this.#tail;
       const head = this.#head;
       if (this.#wrapped) {
@@ -81,20 +104,17 @@ export class Outbox {
       } else if (head >= need) { // the rest of the ring is skipped until the head passes it
         this.#end = tail;
         this.#wrapped = true;
-        at = 0;
         break;
       }
-      this.#dropped++; // the head is never a hole (see #advance)
+      this.#dropped++;
       this.onDrop?.dropped(head);
-      this.#gone(head);
-      this.#advance();
+      this.remove(head);
     }
-    buf[at] = EntryState.QUEUED;
+    buf[at] = qos << 2;
     writePublish(buf, at + 1, topic, payload, qos, retain);
     this.#tail = at + need;
     this.#slots++;
     this.length++;
-    this.#bytes += need;
     return at;
   }
 
@@ -107,115 +127,89 @@ export class Outbox {
   next(at: number): number {
     const buf = this.#buf!;
     for (;;) {
-      at += 1 + this.size(at);
+      const b = buf[at + 2]!;
+      at += b < 128 ? b + 3 : 1 + packetSize(buf, at);
       if (at === this.#tail) return -1;
       if (this.#wrapped && at === this.#end) at = 0;
-      if (buf[at] !== EntryState.GONE) return at;
+      if ((buf[at]! & 3) !== GONE) return at;
     }
   }
 
-  /** The slot of the entry holding Packet Identifier `id`, or -1. */
-  find(id: number): number {
-    for (let at = this.first(); at >= 0; at = this.next(at)) if (this.id(at) === id) return at;
-    return -1;
-  }
-
-  state(at: number): number {
+  /** The state byte of slot `at` (state, QoS, HAS_ID: see above); GONE once removed, until the slot is reused. */
+  flags(at: number): number {
     return this.#buf![at]!;
   }
 
+  /** Sets the state bits of slot `at` (QUEUED, SENT or RECEIVED). */
   setState(at: number, state: 0 | 1 | 2): void {
-    this.#buf![at] = state;
-  }
-
-  qos(at: number): QoS {
-    return ((this.#buf![at + 1]! >> 1) & 3) as QoS;
-  }
-
-  /** Bytes of the packet in slot `at`, from its Remaining Length (§2.2.3). */
-  size(at: number): number {
     const buf = this.#buf!;
-    let o = at + 2;
-    let b = buf[o]!;
-    if (b < 128) return b + 2;
-    let n = b & 127;
-    let scale = 128;
-    do {
-      b = buf[++o]!;
-      n += (b & 127) * scale;
-      scale *= 128;
-    } while (b > 127);
-    return n + o - at;
-  }
-
-  /** The packet in slot `at` (a view into the ring: write or copy it before the next push). */
-  packet(at: number): Uint8Array {
-    return this.#buf!.subarray(at + 1, at + 1 + this.size(at));
+    buf[at] = (buf[at]! & ~3) | state;
   }
 
   /** The Packet Identifier of slot `at`: 0 at QoS 0 or before it is first sent. */
   id(at: number): number {
-    const o = this.#idOffset(at);
-    return o < 0 ? 0 : (this.#buf![o]! << 8) | this.#buf![o + 1]!;
+    const buf = this.#buf!;
+    if ((buf[at]! & HAS_ID) === 0) return 0;
+    const o = idOffset(buf, at);
+    return (buf[o]! << 8) | buf[o + 1]!;
   }
 
-  /** Gives slot `at` (QoS 1/2) its Packet Identifier, in place. */
-  setId(at: number, id: number): void {
-    const o = this.#idOffset(at);
-    this.#buf![o] = id >> 8;
-    this.#buf![o + 1] = id & 0xff;
+  /**
+   * Marks slot `at` SENT and returns its packet (a view into the ring: send or copy it before the
+   * next push). `id` non-zero gives it that Packet Identifier, in place; 0 means a resend, so
+   * DUP is set in place [MQTT-3.3.1-1].
+   */
+  send(at: number, id: number): Uint8Array {
+    const buf = this.#buf!;
+    const b = buf[at + 2]!;
+    if (id !== 0) {
+      const o = b < 128 ? at + 5 + ((buf[at + 3]! << 8) | buf[at + 4]!) : idOffset(buf, at);
+      buf[o] = id >> 8;
+      buf[o + 1] = id & 0xff;
+      buf[at] = (buf[at]! & ~3) | HAS_ID | SENT;
+    } else {
+      buf[at + 1]! |= 0x08;
+      buf[at] = (buf[at]! & ~3) | SENT;
+    }
+    return buf.subarray(at + 1, at + 1 + (b < 128 ? b + 2 : packetSize(buf, at)));
   }
 
-  /** Sets DUP in place for a resend [MQTT-3.3.1-1]. */
-  setDup(at: number): void {
-    this.#buf![at + 1]! |= 0x08;
+  /** The packet in slot `at` (a view into the ring). */
+  packet(at: number): Uint8Array {
+    const buf = this.#buf!;
+    const b = buf[at + 2]!;
+    return buf.subarray(at + 1, at + 1 + (b < 128 ? b + 2 : packetSize(buf, at)));
   }
 
   /** Removes the entry in slot `at` (acknowledged, or QoS 0 written); its bytes stay readable until the next push. */
   remove(at: number): void {
     const buf = this.#buf;
-    if (buf === undefined || buf[at] === EntryState.GONE) return;
-    this.#gone(at);
-    if (at === this.#head) this.#advance();
+    if (buf === undefined || (buf[at]! & 3) === GONE) return;
+    buf[at] = buf[at]! | GONE;
+    this.length--;
+    if (at !== this.#head) return;
+    // The head leaves the ring, with the holes after it: the head stays a live entry.
+    for (;;) {
+      if (--this.#slots === 0) { // empty: the next entry goes to the start
+        this.#head = 0;
+        this.#wrapped = false;
+        return;
+      }
+      const b = buf[at + 2]!;
+      at += b < 128 ? b + 3 : 1 + packetSize(buf, at);
+      if (this.#wrapped && at === this.#end) {
+        at = 0;
+        this.#wrapped = false;
+      }
+      this.#head = at;
+      if ((buf[at]! & 3) !== GONE) return;
+    }
   }
 
   /** Empties the queue (counting nothing as dropped); the ring is kept. */
   clear(): void {
-    this.#head = this.#tail = this.#slots = this.#bytes = this.length = this.#end = 0;
+    this.#head = this.#tail = this.#slots = this.length = this.#end = 0;
     this.#wrapped = false;
-  }
-
-  #gone(at: number): void {
-    this.#bytes -= 1 + this.size(at);
-    this.length--;
-    this.#buf![at] = EntryState.GONE;
-  }
-
-  /** The head slot (a hole now) leaves the ring, with the holes after it: the head stays a live entry. */
-  #advance(): void {
-    const buf = this.#buf!;
-    do {
-      const next = this.#head + 1 + this.size(this.#head);
-      if (--this.#slots === 0) {
-        this.clear();
-        return;
-      }
-      if (this.#wrapped && next === this.#end) {
-        this.#head = 0;
-        this.#wrapped = false;
-      } else {
-        this.#head = next;
-      }
-    } while (buf[this.#head] === EntryState.GONE);
-  }
-
-  /** Offset of the Packet Identifier in slot `at`: after the fixed header and topic (§3.3.2); -1 at QoS 0. */
-  #idOffset(at: number): number {
-    const buf = this.#buf!;
-    if ((buf[at + 1]! & 6) === 0) return -1;
-    let o = at + 2;
-    while (buf[o]! > 127) o++;
-    return o + 3 + ((buf[o + 1]! << 8) | buf[o + 2]!);
   }
 }
 

@@ -5,7 +5,7 @@
 // [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1].
 import type { Logger } from "../platform.js";
 import type { PublishStatus } from "./options.js";
-import { EntryState, dropWarning, type Outbox } from "./outbox.js";
+import { HAS_ID, QUEUED, RECEIVED, SENT, dropWarning, type Outbox } from "./outbox.js";
 import type { QoS } from "./packets.js";
 
 /** PUBREL for `id`: flags 0010 [MQTT-3.6.1-1]. */
@@ -17,10 +17,10 @@ export class Publisher {
   readonly #outbox: Outbox;
   readonly #window: number;
   /**
-   * Packet Identifiers in use [MQTT-2.3.1-2]: true for a publish held in the outbox, false for
-   * SUBSCRIBE/UNSUBSCRIBE and for QoS 2 identifiers kept after their entry was dropped.
+   * Packet Identifiers in use [MQTT-2.3.1-2]: the outbox slot of the publish holding it (slots
+   * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop.
    */
-  readonly inUse = new Map<number, boolean>();
+  readonly inUse = new Map<number, number>();
   /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
   inFlight = 0;
   /**
@@ -30,6 +30,10 @@ export class Publisher {
    */
   #released: number[] | undefined;
   #nextId = 1;
+  /** Entries dropped by the push under way. */
+  #drops = 0;
+  /** The slot pump() last handed to the socket. */
+  #sent = -1;
   /** Sends bytes; false when the socket cannot take more now (stop draining). */
   #send: ((bytes: Uint8Array) => boolean) | undefined;
 
@@ -42,12 +46,13 @@ export class Publisher {
 
   /** The outbox drops the entry in slot `at` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
   dropped(at: number): void {
+    this.#drops++;
     const outbox = this.#outbox;
     const id = outbox.id(at);
-    if (id === 0 || this.inUse.get(id) !== true) return;
+    if (id === 0 || this.inUse.get(id) !== at) return;
     this.inFlight--;
-    if (outbox.state(at) === EntryState.RECEIVED) {
-      this.inUse.set(id, false);
+    if ((outbox.flags(at) & 3) === RECEIVED) {
+      this.inUse.set(id, -1);
       (this.#released ??= []).push(id);
     } else {
       this.inUse.delete(id);
@@ -57,26 +62,27 @@ export class Publisher {
   /** Appends a PUBLISH of `size` bytes to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
   enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, log: Logger): PublishStatus {
     const outbox = this.#outbox;
-    const before = outbox.dropped;
+    this.#drops = 0;
     const at = outbox.push(size, topic, payload, qos, retain);
-    if (outbox.dropped !== before) {
-      const line = dropWarning(outbox, before);
+    if (this.#drops !== 0) {
+      const line = dropWarning(outbox, outbox.dropped - this.#drops);
       if (line !== undefined) log.warn(line);
     }
+    this.#sent = -1;
     this.pump();
-    // A QoS 0 entry written by pump() is a hole (GONE) now; its slot is not reused before the next push.
-    return outbox.state(at) === EntryState.QUEUED ? "queued" : "sent";
+    return this.#sent === at ? "sent" : "queued"; // pump() sends oldest first: the new entry last
+
   }
 
-  /** A free Packet Identifier, reserved for a publish in the outbox or (false) a SUBSCRIBE/UNSUBSCRIBE. */
-  allocate(publish: boolean): number {
+  /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
+  allocate(at: number): number {
     const inUse = this.inUse;
     if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
     let id = this.#nextId;
     while (inUse.has(id)) id = (id % 65535) + 1;
     this.#nextId = (id % 65535) + 1;
-    inUse.set(id, publish);
-    if (publish) this.inFlight++;
+    inUse.set(id, at);
+    if (at >= 0) this.inFlight++;
     return id;
   }
 
@@ -89,7 +95,7 @@ export class Publisher {
     }
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
-      if (outbox.state(at) === EntryState.RECEIVED && !send(pubrel(outbox.id(at)))) return;
+      if ((outbox.flags(at) & 3) === RECEIVED && !send(pubrel(outbox.id(at)))) return;
     }
     this.pump();
   }
@@ -99,75 +105,73 @@ export class Publisher {
     this.#send = undefined;
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
-      if (outbox.state(at) === EntryState.SENT) outbox.setState(at, EntryState.QUEUED);
+      if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
     }
     const released = this.#released;
-    for (const [id, publish] of this.inUse) if (!publish && (released === undefined || !released.includes(id))) this.inUse.delete(id);
+    for (const [id, at] of this.inUse) if (at < 0 && (released === undefined || !released.includes(id))) this.inUse.delete(id);
   }
 
   /** Sends queued entries in order while the window and the socket allow. */
   pump(): void {
     const send = this.#send;
-    if (send === undefined) return;
     const outbox = this.#outbox;
-    for (let at = outbox.first(); at >= 0;) {
-      if (outbox.state(at) === EntryState.QUEUED) {
-        if (outbox.qos(at) === 0) {
+    if (send === undefined) return;
+    // Entries left to visit: stopping at the newest saves a next() call per publish.
+    for (let at = outbox.first(), left = outbox.length; left > 0 && at >= 0; left--) {
+      const flags = outbox.flags(at);
+      if ((flags & 3) === QUEUED) {
+        if (flags < 4) { // QoS 0
           // At most once (§4.3.1): it leaves when written; send() reads the view before any push reuses the slot.
+          const next = left > 1 ? outbox.next(at) : -1;
           const packet = outbox.packet(at);
-          const next = outbox.next(at);
           outbox.remove(at);
+          this.#sent = at;
           if (!send(packet)) return;
           at = next;
           continue;
         }
-        let id = outbox.id(at);
-        if (id === 0) {
+        let id = 0; // a resend keeps its identifier [MQTT-2.3.1-3]
+        if ((flags & HAS_ID) === 0) {
           if (this.inFlight >= this.#window) return;
-          outbox.setId(at, (id = this.allocate(true)));
-        } else {
-          outbox.setDup(at); // DUP on a resend [MQTT-3.3.1-1]
+          id = this.allocate(at);
         }
-        outbox.setState(at, EntryState.SENT);
-        if (!send(outbox.packet(at))) return;
+        this.#sent = at;
+        if (!send(outbox.send(at, id))) return;
       }
-      at = outbox.next(at);
+      if (left > 1) at = outbox.next(at);
     }
   }
 
   /** PUBACK (QoS 1) [MQTT-4.3.2-1]: the entry leaves the outbox. Unknown ids are ignored. */
   puback(id: number): void {
-    if (this.inUse.get(id) !== true) return;
-    const at = this.#outbox.find(id);
-    if (at >= 0 && this.#outbox.qos(at) === 1) this.#done(id, at);
+    const at = this.inUse.get(id);
+    if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 4) this.#done(id, at);
   }
 
   /** PUBREC (QoS 2): answer PUBREL; the entry stays until PUBCOMP [MQTT-4.3.3-1]. */
   pubrec(id: number): Uint8Array {
-    if (this.inUse.get(id) === true) {
-      const at = this.#outbox.find(id);
-      if (at >= 0 && this.#outbox.qos(at) === 2) this.#outbox.setState(at, EntryState.RECEIVED);
-    }
+    const at = this.inUse.get(id);
+    if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 8) this.#outbox.setState(at, RECEIVED);
     return pubrel(id);
   }
 
   /** PUBCOMP (QoS 2): the entry leaves the outbox (or, dropped after PUBREC, its identifier is freed). */
   pubcomp(id: number): void {
-    if (this.inUse.get(id) !== true) {
-      const released = this.#released;
-      const i = released === undefined ? -1 : released.indexOf(id);
-      if (i < 0) return;
-      released!.splice(i, 1);
-      this.inUse.delete(id);
+    const at = this.inUse.get(id);
+    if (at !== undefined && at >= 0) {
+      if ((this.#outbox.flags(at) & 12) === 8) this.#done(id, at);
       return;
     }
-    const at = this.#outbox.find(id);
-    if (at >= 0 && this.#outbox.qos(at) === 2) this.#done(id, at);
+    const released = this.#released;
+    const i = released === undefined ? -1 : released.indexOf(id);
+    if (i < 0) return;
+    released!.splice(i, 1);
+    this.inUse.delete(id);
   }
 
   /** SUBACK/UNSUBACK freed an identifier. */
   release(id: number): void {
-    if (this.inUse.get(id) === false && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
+    if (this.inUse.get(id) === -1 && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
   }
 
   #done(id: number, at: number): void {

@@ -33,13 +33,13 @@ export class Subscriptions {
   subscribe(publisher: Publisher, topics?: string[]): Uint8Array | undefined {
     const list = topics ?? [...this.#topics.keys()];
     if (list.length === 0) return undefined;
-    const id = publisher.allocate(false);
+    const id = publisher.allocate(-1);
     this.#pending.set(id, list);
     return encode({ type: 8, id, subscriptions: list.map((topic) => ({ topic, qos: this.#topics.get(topic) ?? 0 })) });
   }
 
   unsubscribe(publisher: Publisher, topic: string): Uint8Array {
-    const id = publisher.allocate(false);
+    const id = publisher.allocate(-1);
     return encode({ type: 10, id, topics: [topic] });
   }
 
