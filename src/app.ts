@@ -6,7 +6,7 @@
 // under test with virtual time.
 import { SensorThing } from "./dataflow.js";
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
-import { Device, deviceTopics, type DeviceParts, type Topics } from "./device.js";
+import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type Topics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
 import { HealthSource, healthPayload, type HealthInputs, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
@@ -150,6 +150,12 @@ export function startApp(platform: AppPlatform): App | undefined {
   return new Application(platform, config, data, sclPin);
 }
 
+/** The configuration kept after boot: what the state and discovery report (a few fields, not 35). */
+function kept(config: Config): DeviceConfig & { readonly haPrefix: string | undefined } {
+  const { sensorId, payloadFormat, healthInterval, profile } = config;
+  return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
+}
+
 /** The running device: one object whose methods are the callbacks (no closure per callback). */
 class Application implements App, DeviceParts {
   readonly topics: Topics;
@@ -172,9 +178,14 @@ class Application implements App, DeviceParts {
   #healthSchedule: Schedule | undefined;
   #everConnected = false;
   #started = false;
+  readonly deviceConfig: ReturnType<typeof kept>;
+  /** `mc/config` as given (flash on the device): the full Config is derived again on request. */
+  readonly #given: AppPlatform["config"];
 
-  constructor(platform: AppPlatform, readonly config: Config, data: number, sclPin: number) {
+  constructor(platform: AppPlatform, config: Config, data: number, sclPin: number) {
     const { timers, clock, log } = platform;
+    this.#given = platform.config;
+    this.deviceConfig = kept(config);
     this.timers = timers;
     this.log = log;
     this.led = platform.led;
@@ -240,6 +251,10 @@ class Application implements App, DeviceParts {
       ` (profile ${config.profile}, config version ${settings.version})`);
   }
 
+  get config(): Config {
+    return parseConfig(this.#given);
+  }
+
   get stats(): { readonly published: number; readonly rejected: number } {
     return this.readingsWriter;
   }
@@ -273,8 +288,8 @@ class Application implements App, DeviceParts {
     this.device.events.emit(this.#everConnected ? "reconnect" : "connect");
     this.#everConnected = true;
     this.device.publishState();
-    const config = this.config;
-    if (config.haDiscovery) {
+    const config = this.deviceConfig;
+    if (config.haPrefix !== undefined) {
       const t = this.topics;
       const messages = discoveryMessages({ prefix: config.haPrefix, sensorId: config.sensorId, readings: t.readings, health: t.health, status: t.status, format: config.payloadFormat });
       for (const m of messages) this.publish(m.topic, m.payload, true);
