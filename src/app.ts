@@ -8,7 +8,7 @@ import { SensorThing } from "./dataflow.js";
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
 import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type Topics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
-import { HealthSource, healthPayload, type HealthInputs, type HealthReport } from "./health.js";
+import { HealthFormat, HealthInputsOf, HealthSource, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
 import { LightSource, type SensorBus } from "./light.js";
 import { MqttConnection } from "./mqtt/connection.js";
@@ -54,29 +54,6 @@ export interface App {
   stop(): void;
 }
 
-/** Health inputs as methods of one object (no closure per input). */
-class HealthInputsOf implements HealthInputs {
-  readonly heap: (() => number | undefined) | undefined;
-  readonly rssi: (() => number | undefined) | undefined;
-
-  constructor(private readonly app: Application, platform: BoardExtras) {
-    this.heap = platform.heap;
-    this.rssi = platform.rssi;
-  }
-
-  uptime(): number { return this.app.time.uptime(); }
-  queued(): number { return this.app.connection.outbox.length; }
-  persisted(): number { return this.app.journal?.length ?? 0; }
-  dropped(): number { return this.app.connection.stats.dropped + this.app.readingsWriter.rejected + (this.app.journal?.dropped ?? 0); }
-  i2cErrors(): number { return this.app.light.errors; }
-  reconnects(): number { return this.app.connection.stats.reconnects; }
-  readings(): number { return this.app.light.stats.readings; }
-  skipped(): number {
-    const s = this.app.lightSchedule;
-    return (s?.skipped ?? 0) + (s?.failures ?? 0);
-  }
-}
-
 /** The connection's callbacks as methods (MqttConnection calls them on its options object). */
 class ConnectionHooks {
   constructor(private readonly app: Application) {}
@@ -93,12 +70,6 @@ class ReadingFormat implements WriterOptions<Reading> {
   constructor(readonly topic: string, readonly qos: QoS, private readonly payload: Config["payloadFormat"]) {}
   format(r: Reading): string { return formatPayload(this.payload, r); }
   label(r: Reading): string { return `reading ${r.seq}`; }
-}
-
-class HealthFormat implements WriterOptions<HealthReport> {
-  readonly qos = 0;
-  constructor(readonly topic: string, private readonly sensorId: string) {}
-  format(h: HealthReport): string { return healthPayload(this.sensorId, h); }
 }
 
 /** The dataflow's sinks; a sink that throws is one log line (the stream goes on). */
