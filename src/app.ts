@@ -6,20 +6,21 @@
 // under test with virtual time.
 import { SensorThing } from "./dataflow.js";
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
-import { Device, deviceTopics, type Topics } from "./device.js";
+import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type Topics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
-import { HealthSource, healthPayload, type HealthInputs, type HealthReport } from "./health.js";
+import { HealthFormat, HealthInputsOf, HealthSource, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
 import { LightSource, type SensorBus } from "./light.js";
 import { MqttConnection } from "./mqtt/connection.js";
 import { utf8Decode, utf8Encode } from "./mqtt/utf8.js";
+import type { QoS } from "./mqtt/packets.js";
 import { formatPayload, type Reading } from "./payload.js";
-import type { BoardExtras, Clock, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
-import { Scheduler, type Schedule } from "./scheduler.js";
+import type { BoardExtras, Clock, Led, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
+import { describe, Scheduler, type Schedule } from "./scheduler.js";
 import { Settings } from "./settings.js";
 import { DeviceTime } from "./timesync.js";
 import { wifiLink, type WiFiModule } from "./wifi-link.js";
-import { MqttWriter } from "./writer.js";
+import { MqttWriter, type WriterOptions } from "./writer.js";
 
 export interface AppPlatform extends BoardExtras {
   /** `mc/config`: the manifest's config with mcconfig's key=value arguments over it. */
@@ -53,34 +54,45 @@ export interface App {
   stop(): void;
 }
 
-/** Health inputs as methods of one object (no closure per input). */
-class HealthInputsOf implements HealthInputs {
-  readonly heap: (() => number | undefined) | undefined;
-  readonly rssi: (() => number | undefined) | undefined;
+/** The connection's callbacks as methods (MqttConnection calls them on its options object). */
+class ConnectionHooks {
+  constructor(private readonly app: Application) {}
 
-  constructor(
-    private readonly time: DeviceTime,
-    platform: BoardExtras,
-    private readonly connection: MqttConnection,
-    private readonly readingsWriter: MqttWriter<Reading>,
-    private readonly light: LightSource,
-    private readonly journal: Journal | undefined,
-    private readonly schedule: () => Schedule | undefined,
-  ) {
-    this.heap = platform.heap;
-    this.rssi = platform.rssi;
+  onConnect(): void { this.app.connected(); }
+  onDisconnect(reason: string): void { this.app.device.events.emit("close", reason); }
+  onMessage(topic: string, payload: Uint8Array): void {
+    if (topic === this.app.topics.command) this.app.device.command(utf8Decode(payload, 0, payload.length));
   }
+}
 
-  uptime(): number { return this.time.uptime(); }
-  queued(): number { return this.connection.outbox.length; }
-  persisted(): number { return this.journal?.length ?? 0; }
-  dropped(): number { return this.connection.stats.dropped + this.readingsWriter.rejected + (this.journal?.dropped ?? 0); }
-  i2cErrors(): number { return this.light.errors; }
-  reconnects(): number { return this.connection.stats.reconnects; }
-  readings(): number { return this.light.stats.readings; }
-  skipped(): number {
-    const s = this.schedule();
-    return (s?.skipped ?? 0) + (s?.failures ?? 0);
+/** The readings writer's options: the payload format as a method, not a closure. */
+class ReadingFormat implements WriterOptions<Reading> {
+  constructor(readonly topic: string, readonly qos: QoS, private readonly payload: Config["payloadFormat"]) {}
+  format(r: Reading): string { return formatPayload(this.payload, r); }
+  label(r: Reading): string { return `reading ${r.seq}`; }
+}
+
+/** The dataflow's sinks; a sink that throws is one log line (the stream goes on). */
+class ReadingSink {
+  constructor(private readonly app: Application) {}
+  onNext(reading: Reading): void {
+    try {
+      this.app.onReading(reading);
+    } catch (error) {
+      this.app.log.error(`dataflow: readings sink failed: ${describe(error)}`);
+    }
+  }
+}
+
+class HealthSink {
+  constructor(private readonly app: Application) {}
+  onNext(report: HealthReport): void {
+    try {
+      this.app.settle();
+      this.app.healthWriter.onNext(report);
+    } catch (error) {
+      this.app.log.error(`dataflow: health sink failed: ${describe(error)}`);
+    }
   }
 }
 
@@ -98,141 +110,179 @@ function boot(platform: AppPlatform): Config | undefined {
 
 /** Validates the configuration and starts the device; a bad configuration is logged, not thrown. */
 export function startApp(platform: AppPlatform): App | undefined {
-  const { timers, clock, log } = platform;
-  const booted = boot(platform);
-  if (booted === undefined) return undefined;
-  const config: Config = booted;
+  const config = boot(platform);
+  if (config === undefined) return undefined;
   const data = config.i2cData ?? platform.i2c.data;
   const sclPin = config.i2cClock ?? platform.i2c.clock;
   if (data === undefined || sclPin === undefined) {
-    log.error("config: this board names no I2C pins; pass i2c_data=… and i2c_clock=… to mcconfig");
+    platform.log.error("config: this board names no I2C pins; pass i2c_data=… and i2c_clock=… to mcconfig");
     return undefined;
   }
-  const topics = deviceTopics(config);
-  const time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp);
-  const settings = new Settings(platform.preference, { interval: config.sampleInterval, gain: config.gain, integration: config.integration, autoRange: config.autoRange }, log);
-  const s = settings.values;
-  const light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, () => time.now(), timers, log,
-    { gain: s.gain, integration: s.integration, autoRange: s.autoRange }, settings.boot);
-  let journal: Journal | undefined;
-  if (config.queuePersist && platform.preference === undefined) log.warn("config: queue_persist=1 but this build has no preference module; offline readings are kept in RAM only");
-  else if (config.queuePersist) journal = new Journal(platform.preference!, config.queuePersistMax);
+  return new Application(platform, config, data, sclPin);
+}
 
-  let device: Device | undefined;
-  const connection = new MqttConnection({
-    socket: config.mqttTls ? platform.tls(config.mqttHost, config.mqttCa) : platform.socket,
-    resolve: platform.resolve,
-    timers,
-    clock,
-    log,
-    host: config.mqttHost,
-    port: config.mqttPort,
-    clientId: config.mqttClientId,
-    keepalive: config.mqttKeepalive,
-    clean: config.mqttClean,
-    ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
-    ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
-    // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
-    // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
-    birth: { topic: config.statusTopic, payload: utf8Encode("online"), qos: 0, retain: true },
-    will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1, retain: true },
-    reconnectMin: config.mqttReconnectMin,
-    reconnectMax: config.mqttReconnectMax,
-    maxPacketSize: config.mqttMaxPacket,
-    maxInflight: config.mqttInflight,
-    outbox: config.queueBytes,
-    onConnect: () => connected(),
-    onDisconnect: (reason) => device?.events.emit("close", reason),
-    onMessage: (topic, payload) => {
-      if (topic === topics.command) device?.command(utf8Decode(payload, 0, payload.length));
-    },
-  });
-  connection.subscribe(topics.command, 1);
+/** The configuration kept after boot: what the state and discovery report (a few fields, not 35). */
+function kept(config: Config): DeviceConfig & { readonly haPrefix: string | undefined } {
+  const { sensorId, payloadFormat, healthInterval, profile } = config;
+  return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
+}
 
-  const publish = (topic: string, text: string, retain: boolean) => {
+/** The running device: one object whose methods are the callbacks (no closure per callback). */
+class Application implements App, DeviceParts {
+  readonly topics: Topics;
+  readonly time: DeviceTime;
+  readonly settings: Settings;
+  readonly light: LightSource;
+  readonly journal: Journal | undefined;
+  readonly device: Device;
+  readonly connection: MqttConnection;
+  readonly readingsWriter: MqttWriter<Reading>;
+  readonly healthWriter: MqttWriter<HealthReport>;
+  readonly health: HealthSource;
+  readonly timers: Timers;
+  readonly log: Logger;
+  readonly led: Led | undefined;
+  readonly restart: (() => void) | undefined;
+  readonly #scheduler: Scheduler;
+  readonly #network: NetworkLink;
+  lightSchedule: Schedule | undefined;
+  #healthSchedule: Schedule | undefined;
+  #everConnected = false;
+  #started = false;
+  readonly deviceConfig: ReturnType<typeof kept>;
+  /** `mc/config` as given (flash on the device): the full Config is derived again on request. */
+  readonly #given: AppPlatform["config"];
+
+  constructor(platform: AppPlatform, config: Config, data: number, sclPin: number) {
+    const { timers, clock, log } = platform;
+    this.#given = platform.config;
+    this.deviceConfig = kept(config);
+    this.timers = timers;
+    this.log = log;
+    this.led = platform.led;
+    this.restart = platform.restart;
+    const topics = (this.topics = deviceTopics(config));
+    const time = (this.time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp));
+    const settings = (this.settings = new Settings(platform.preference, { interval: config.sampleInterval, gain: config.gain, integration: config.integration, autoRange: config.autoRange }, log));
+    const s = settings.values;
+    const light = (this.light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, time, timers, log,
+      { gain: s.gain, integration: s.integration, autoRange: s.autoRange }, settings.boot));
+    let journal: Journal | undefined;
+    if (config.queuePersist && platform.preference === undefined) log.warn("config: queue_persist=1 but this build has no preference module; offline readings are kept in RAM only");
+    else if (config.queuePersist) journal = new Journal(platform.preference!, config.queuePersistMax);
+    this.journal = journal;
+    this.device = new Device(this);
+
+    const connection = (this.connection = new MqttConnection(Object.assign(new ConnectionHooks(this), {
+      socket: config.mqttTls ? platform.tls(config.mqttHost, config.mqttCa) : platform.socket,
+      resolve: platform.resolve,
+      timers,
+      clock,
+      log,
+      host: config.mqttHost,
+      port: config.mqttPort,
+      clientId: config.mqttClientId,
+      keepalive: config.mqttKeepalive,
+      clean: config.mqttClean,
+      ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
+      ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
+      // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
+      // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
+      birth: { topic: config.statusTopic, payload: utf8Encode("online"), qos: 0 as const, retain: true },
+      will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1 as const, retain: true },
+      reconnectMin: config.mqttReconnectMin,
+      reconnectMax: config.mqttReconnectMax,
+      maxPacketSize: config.mqttMaxPacket,
+      maxInflight: config.mqttInflight,
+      outbox: config.queueBytes,
+    })));
+    connection.subscribe(topics.command, 1);
+
+    this.#scheduler = new Scheduler(timers, clock, log);
+    const readings = (this.readingsWriter = new MqttWriter<Reading>(connection, log, new ReadingFormat(topics.readings, config.qos, config.payloadFormat)));
+    for (const old of journal?.load(config.sensorId) ?? []) readings.onNext(old);
+    if (journal !== undefined && journal.length > 0) log.info(`queue: ${journal.length} readings from before the reboot are queued to send`);
+
+    this.health = new HealthSource(new HealthInputsOf(this, platform));
+    this.healthWriter = new MqttWriter<HealthReport>(connection, log, new HealthFormat(topics.health, config.sensorId));
+
+    this.#network = wifiLink(platform.wifi, { ssid: config.ssid, password: config.password, timers, log, address: platform.address });
+    this.#network.start((up) => this.#networkChanged(up));
+
+    // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
+    const lightThing = new SensorThing(light);
+    lightThing.connect(new ReadingSink(this));
+    this.lightSchedule = this.#scheduler.schedulePeriodic(lightThing, settings.values.interval);
+    if (config.healthInterval > 0) {
+      const healthThing = new SensorThing(this.health);
+      healthThing.connect(new HealthSink(this));
+      this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
+    }
+    log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
+      ` (profile ${config.profile}, config version ${settings.version})`);
+  }
+
+  get config(): Config {
+    return parseConfig(this.#given);
+  }
+
+  get stats(): { readonly published: number; readonly rejected: number } {
+    return this.readingsWriter;
+  }
+
+  /** DeviceParts: the light source's schedule (its interval changes by command). */
+  readings(): Schedule | undefined {
+    return this.lightSchedule;
+  }
+
+  publish(topic: string, text: string, retain: boolean): void {
     try {
-      connection.publish(topic, utf8Encode(text), { qos: 1, retain });
+      this.connection.publish(topic, utf8Encode(text), { qos: 1, retain });
     } catch (error) {
-      log.error(`mqtt: message to ${topic} not sent: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  const scheduler = new Scheduler(timers, clock, log);
-  let lightSchedule: Schedule | undefined;
-  let healthSchedule: Schedule | undefined;
-  device = new Device({ config, topics, settings, light, time, timers, log, led: platform.led, restart: platform.restart, readings: () => lightSchedule, publish });
-  const theDevice = device;
-
-  const readings = new MqttWriter<Reading>(connection, log, {
-    topic: topics.readings, qos: config.qos, format: (r) => formatPayload(config.payloadFormat, r), label: (r) => `reading ${r.seq}`,
-  });
-  const settle = () => {
-    // Everything the journal holds has been delivered once the outbox empties while connected.
-    if (journal !== undefined && journal.length > 0 && connection.connected && connection.outbox.length === 0) journal.clear();
-  };
-  const readingSink = {
-    onNext(reading: Reading) {
-      settle();
-      if (journal !== undefined && !connection.connected) journal.append(reading);
-      readings.onNext(reading);
-    },
-  };
-  for (const old of journal?.load(config.sensorId) ?? []) readings.onNext(old);
-  if (journal !== undefined && journal.length > 0) log.info(`queue: ${journal.length} readings from before the reboot are queued to send`);
-
-  let everConnected = false;
-  function connected(): void {
-    theDevice.events.emit(everConnected ? "reconnect" : "connect");
-    everConnected = true;
-    theDevice.publishState();
-    if (config.haDiscovery) {
-      const messages = discoveryMessages({ prefix: config.haPrefix, sensorId: config.sensorId, readings: topics.readings, health: topics.health, status: topics.status, format: config.payloadFormat });
-      for (const m of messages) publish(m.topic, m.payload, true);
+      this.log.error(`mqtt: message to ${topic} not sent: ${describe(error)}`);
     }
   }
 
-  const stats = {
-    get published() { return readings.published; },
-    get rejected() { return readings.rejected; },
-  };
-  const health = new HealthSource(new HealthInputsOf(time, platform, connection, readings, light, journal, () => lightSchedule));
-  const healthWriter = new MqttWriter<HealthReport>(connection, log, { topic: topics.health, qos: 0, format: (h) => healthPayload(config.sensorId, h) });
-
-  const network: NetworkLink = wifiLink(platform.wifi, { ssid: config.ssid, password: config.password, timers, log, address: platform.address });
-  let started = false;
-  network.start((up) => {
-    connection.setNetwork(up);
-    if (up) time.networkUp();
-    if (up && !started) {
-      started = true;
-      connection.start();
-    }
-  });
-
-  // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
-  const fault = (what: string) => (error: unknown) => log.error(`dataflow: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-  const lightThing = new SensorThing(light);
-  lightThing.onFault = fault("readings sink");
-  lightThing.connect(readingSink);
-  lightSchedule = scheduler.schedulePeriodic(lightThing, settings.values.interval);
-  if (config.healthInterval > 0) {
-    const healthThing = new SensorThing(health);
-    healthThing.onFault = fault("health sink");
-    healthThing.connect({ onNext: (h: HealthReport) => { settle(); healthWriter.onNext(h); } });
-    healthSchedule = scheduler.schedulePeriodic(healthThing, config.healthInterval);
+  /** Everything the journal holds has been delivered once the outbox empties while connected. */
+  settle(): void {
+    const journal = this.journal;
+    if (journal !== undefined && journal.length > 0 && this.connection.connected && this.connection.outbox.length === 0) journal.clear();
   }
-  log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
-    ` (profile ${config.profile}, config version ${settings.version})`);
 
-  return {
-    config, topics, light, connection, device, settings, time, journal, health, stats,
-    stop() {
-      healthSchedule?.cancel();
-      scheduler.stop();
-      theDevice.stop();
-      time.stop();
-      connection.stop();
-      network.stop();
-      light.close();
-    },
-  };
+  onReading(reading: Reading): void {
+    this.settle();
+    if (this.journal !== undefined && !this.connection.connected) this.journal.append(reading);
+    this.readingsWriter.onNext(reading);
+  }
+
+  connected(): void {
+    this.device.events.emit(this.#everConnected ? "reconnect" : "connect");
+    this.#everConnected = true;
+    this.device.publishState();
+    const config = this.deviceConfig;
+    if (config.haPrefix !== undefined) {
+      const t = this.topics;
+      const messages = discoveryMessages({ prefix: config.haPrefix, sensorId: config.sensorId, readings: t.readings, health: t.health, status: t.status, format: config.payloadFormat });
+      for (const m of messages) this.publish(m.topic, m.payload, true);
+    }
+  }
+
+  #networkChanged(up: boolean): void {
+    this.connection.setNetwork(up);
+    if (up) this.time.networkUp();
+    if (up && !this.#started) {
+      this.#started = true;
+      this.connection.start();
+    }
+  }
+
+  stop(): void {
+    this.#healthSchedule?.cancel();
+    this.#scheduler.stop();
+    this.device.stop();
+    this.time.stop();
+    this.connection.stop();
+    this.#network.stop();
+    this.light.close();
+  }
 }

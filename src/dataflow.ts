@@ -12,24 +12,26 @@ export interface InputThing<T> {
   onCompleted?(): void;
 }
 
+/** The output thing an input thing was last connected to (read by its disconnect()). */
+const UPSTREAM: unique symbol = Symbol("upstream");
+
 export class OutputThing<T> {
   #inputs: InputThing<T>[] = [];
   #done = false;
   /** Called when a connected input thing throws; the default rethrows after the others ran. */
   onFault: ((error: unknown) => void) | undefined;
 
-  /** Connects `input` downstream; returns a function that disconnects it. */
+  /** Connects `input` downstream; its added disconnect() disconnects it (a shared function, no closure per connection). */
   connect<U extends InputThing<T>>(input: U): U & { disconnect(): void } {
     this.#inputs.push(input);
-    const inputs = () => this.#inputs;
-    return Object.assign(input, {
-      disconnect: () => {
-        const list = inputs();
-        const i = list.indexOf(input);
-        if (i >= 0) list.splice(i, 1);
-      },
-    });
+    return Object.assign(input, { [UPSTREAM]: this as OutputThing<unknown>, disconnect: OutputThing.#disconnect });
   }
+
+  static readonly #disconnect = function (this: InputThing<unknown> & { [UPSTREAM]: OutputThing<unknown> }): void {
+    const list = this[UPSTREAM].#inputs;
+    const i = list.indexOf(this);
+    if (i >= 0) list.splice(i, 1);
+  };
 
   get connections(): number {
     return this.#inputs.length;

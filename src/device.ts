@@ -32,6 +32,9 @@ export function deviceTopics(config: Config): Topics {
   });
 }
 
+/** What the device keeps of the configuration after boot (the state reports it). */
+export type DeviceConfig = Pick<Config, "sensorId" | "payloadFormat" | "healthInterval" | "profile">;
+
 type Payload = Readonly<Record<string, unknown>>;
 
 export type DeviceEvent = "connect" | "reconnect" | "close" | "command";
@@ -56,7 +59,7 @@ export class DeviceEvents {
 }
 
 export interface DeviceParts {
-  readonly config: Config;
+  readonly deviceConfig: DeviceConfig;
   readonly topics: Topics;
   readonly settings: Settings;
   readonly light: LightSource;
@@ -81,7 +84,7 @@ export class Device {
 
   /** The state as published on the state topic (never a secret). */
   state(): Record<string, unknown> {
-    const { config, settings, time, light } = this.parts;
+    const { deviceConfig: config, settings, time, light } = this.parts;
     const s = settings.values;
     return {
       sensor_id: config.sensorId,
@@ -103,7 +106,7 @@ export class Device {
 
   publishState(): void {
     const state = this.state();
-    const losant = this.parts.config.payloadFormat === "losant";
+    const losant = this.parts.deviceConfig.payloadFormat === "losant";
     // Losant's broker keeps no retained messages; its state topic takes {"data": …}.
     this.parts.publish(this.parts.topics.state, JSON.stringify(losant ? { data: state } : state), !losant);
   }

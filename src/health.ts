@@ -3,7 +3,9 @@
 // (Moddable `instrumentation`, where the build has it), Wi-Fi RSSI, uptime, the offline
 // queue, readings dropped, I2C errors, MQTT reconnects. A value the board cannot measure is
 // null, never a guess.
-import type { Source } from "./scheduler.js";
+import type { BoardExtras } from "./platform.js";
+import type { Schedule, Source } from "./scheduler.js";
+import type { WriterOptions } from "./writer.js";
 
 export interface HealthInputs {
   uptime(): number;
@@ -19,6 +21,39 @@ export interface HealthInputs {
   readings(): number;
   /** Sample periods the scheduler could not keep (board too busy) and sources that threw. */
   skipped(): number;
+}
+
+/** The parts of the running app the health inputs read (src/app.ts). */
+export interface HealthParts {
+  readonly time: { uptime(): number };
+  readonly connection: { readonly outbox: { readonly length: number }; readonly stats: { readonly dropped: number; readonly reconnects: number } };
+  readonly journal: { readonly length: number; readonly dropped: number } | undefined;
+  readonly readingsWriter: { readonly rejected: number };
+  readonly light: { readonly errors: number; readonly stats: { readonly readings: number } };
+  readonly lightSchedule: Schedule | undefined;
+}
+
+/** Health inputs as methods of one object reading the app (no closure per input). */
+export class HealthInputsOf implements HealthInputs {
+  readonly heap: (() => number | undefined) | undefined;
+  readonly rssi: (() => number | undefined) | undefined;
+
+  constructor(private readonly app: HealthParts, platform: BoardExtras) {
+    this.heap = platform.heap;
+    this.rssi = platform.rssi;
+  }
+
+  uptime(): number { return this.app.time.uptime(); }
+  queued(): number { return this.app.connection.outbox.length; }
+  persisted(): number { return this.app.journal?.length ?? 0; }
+  dropped(): number { return this.app.connection.stats.dropped + this.app.readingsWriter.rejected + (this.app.journal?.dropped ?? 0); }
+  i2cErrors(): number { return this.app.light.errors; }
+  reconnects(): number { return this.app.connection.stats.reconnects; }
+  readings(): number { return this.app.light.stats.readings; }
+  skipped(): number {
+    const s = this.app.lightSchedule;
+    return (s?.skipped ?? 0) + (s?.failures ?? 0);
+  }
 }
 
 export interface HealthReport {
@@ -61,4 +96,11 @@ function orNull(value: number | undefined): number | null {
 /** The report as the JSON object published on the health topic. */
 export function healthPayload(sensorId: string, report: HealthReport): string {
   return JSON.stringify({ sensor_id: sensorId, ...report });
+}
+
+/** The health writer's options: the payload as a method, not a closure. */
+export class HealthFormat implements WriterOptions<HealthReport> {
+  readonly qos = 0;
+  constructor(readonly topic: string, private readonly sensorId: string) {}
+  format(h: HealthReport): string { return healthPayload(this.sensorId, h); }
 }

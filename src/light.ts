@@ -25,7 +25,8 @@ export class LightSource implements Source<Reading> {
   constructor(
     private readonly bus: SensorBus,
     private readonly sensorId: string,
-    private readonly stamp: () => Stamp,
+    /** The device's time (DeviceTime): stamps each reading. */
+    private readonly time: { now(): Stamp },
     private readonly timers: Timers,
     log: Logger,
     settings: SensorSettings,
@@ -62,7 +63,7 @@ export class LightSource implements Source<Reading> {
     if (sample === undefined) return undefined;
     this.#problems.clear("sensor: tsl2591 answering again");
     this.stats.readings++;
-    const stamp = this.stamp();
+    const stamp = this.time.now();
     return {
       sensorId: this.sensorId,
       timestamp: Math.floor(stamp.ms / 1000),

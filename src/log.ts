@@ -4,13 +4,25 @@ import type { Logger } from "./platform.js";
 
 export type TraceFunction = (text: string) => void;
 
-/** A Logger writing `luxflow <level>: <message>` lines through `trace`. */
+/** A Logger writing `luxflow <level>: <message>` lines through `trace` (methods, not closures). */
+class TraceLogger implements Logger {
+  constructor(private readonly trace: TraceFunction) {}
+
+  info(message: string): void {
+    this.trace(`luxflow info: ${message}\n`);
+  }
+
+  warn(message: string): void {
+    this.trace(`luxflow warn: ${message}\n`);
+  }
+
+  error(message: string): void {
+    this.trace(`luxflow error: ${message}\n`);
+  }
+}
+
 export function traceLogger(trace: TraceFunction): Logger {
-  return {
-    info: (message) => trace(`luxflow info: ${message}\n`),
-    warn: (message) => trace(`luxflow warn: ${message}\n`),
-    error: (message) => trace(`luxflow error: ${message}\n`),
-  };
+  return new TraceLogger(trace);
 }
 
 /** Wraps a Logger so a repeating condition is reported once, and again only when it changes. */

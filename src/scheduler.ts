@@ -114,8 +114,12 @@ class PeriodicTask<T> implements Schedule {
   }
 }
 
+/** The sinks of a schedule that has none (most: the dataflow connects its own). */
+const NO_SINKS: readonly Sink<never>[] = Object.freeze([]);
+
 export class Scheduler {
-  readonly #tasks = new Set<PeriodicTask<unknown>>();
+  /** An array, not a Set: a board runs one or two schedules (no hash table for them). */
+  readonly #tasks: PeriodicTask<unknown>[] = [];
 
   constructor(
     private readonly timers: Timers,
@@ -139,14 +143,14 @@ export class Scheduler {
         break;
       }
     }
-    const task = new PeriodicTask<T>(this.timers, this.clock, this.log, source, intervalMs, sinks, anchor);
-    this.#tasks.add(task as PeriodicTask<unknown>);
+    const task = new PeriodicTask<T>(this.timers, this.clock, this.log, source, intervalMs, sinks.length === 0 ? NO_SINKS : sinks, anchor);
+    this.#tasks.push(task as PeriodicTask<unknown>);
     return task;
   }
 
   stop(): void {
     for (const task of this.#tasks) task.cancel();
-    this.#tasks.clear();
+    this.#tasks.length = 0;
   }
 }
 

@@ -26,64 +26,77 @@ export interface WifiLinkOptions {
 }
 
 export function wifiLink(WiFi: WiFiModule, options: WifiLinkOptions): NetworkLink {
-  const { ssid, password, timers, log } = options;
-  const joinTimeout = options.joinTimeoutMs ?? 30_000;
-  let station: WiFiStation | undefined;
-  let watchdog: TimerHandle | undefined;
-  let up = false;
-  let attempts = 0;
-  let notify: (up: boolean) => void = () => {};
+  return new WifiLink(WiFi, options);
+}
 
-  const arm = () => {
-    timers.clear(watchdog);
-    watchdog = timers.set(() => {
-      watchdog = undefined;
-      attempts++;
-      log.warn(`wifi: no address from "${ssid}" after ${Math.round((attempts * joinTimeout) / 1000)} s; check ssid and password; retrying`);
-      WiFi.connect({ ssid, password });
-      arm();
-    }, joinTimeout);
-  };
+/** One object whose methods are the station's callbacks (no closure per callback). */
+class WifiLink implements NetworkLink {
+  readonly #joinTimeout: number;
+  #station: WiFiStation | undefined;
+  #watchdog: TimerHandle | undefined;
+  #up = false;
+  #attempts = 0;
+  #notify: ((up: boolean) => void) | undefined;
 
-  const onMessage = (message: string) => {
+  constructor(private readonly WiFi: WiFiModule, private readonly options: WifiLinkOptions) {
+    this.#joinTimeout = options.joinTimeoutMs ?? 30_000;
+  }
+
+  start(onChange: (up: boolean) => void): void {
+    const { ssid, password, log } = this.options;
+    this.#notify = onChange;
+    if (ssid === "") {
+      log.info("wifi: no ssid configured; using the board's existing network");
+      this.#up = true;
+      onChange(true);
+      return;
+    }
+    log.info(`wifi: joining "${ssid}"`);
+    this.#station = new this.WiFi({ ssid, password }, (message) => this.#onMessage(message));
+    this.#arm();
+  }
+
+  stop(): void {
+    this.options.timers.clear(this.#watchdog);
+    this.#watchdog = undefined;
+    this.#station?.close();
+    this.#station = undefined;
+  }
+
+  #arm(): void {
+    const timers = this.options.timers;
+    timers.clear(this.#watchdog);
+    this.#watchdog = timers.set(() => this.#timedOut(), this.#joinTimeout);
+  }
+
+  #timedOut(): void {
+    const { ssid, password, log } = this.options;
+    this.#watchdog = undefined;
+    this.#attempts++;
+    log.warn(`wifi: no address from "${ssid}" after ${Math.round((this.#attempts * this.#joinTimeout) / 1000)} s; check ssid and password; retrying`);
+    this.WiFi.connect({ ssid, password });
+    this.#arm();
+  }
+
+  #onMessage(message: string): void {
+    const { ssid, password, log } = this.options;
     if (message === "gotIP") {
-      timers.clear(watchdog);
-      watchdog = undefined;
-      attempts = 0;
-      if (!up) {
-        up = true;
-        log.info(`wifi: connected to "${ssid}", address ${String(options.address?.() ?? "?")}`);
-        notify(true);
+      this.options.timers.clear(this.#watchdog);
+      this.#watchdog = undefined;
+      this.#attempts = 0;
+      if (!this.#up) {
+        this.#up = true;
+        log.info(`wifi: connected to "${ssid}", address ${String(this.options.address?.() ?? "?")}`);
+        this.#notify?.(true);
       }
     } else if (message === "disconnect" || message === "lostIP") {
-      if (up) {
-        up = false;
+      if (this.#up) {
+        this.#up = false;
         log.warn(`wifi: lost "${ssid}" (${message}); rejoining`);
-        notify(false);
+        this.#notify?.(false);
       }
-      if (message === "disconnect") WiFi.connect({ ssid, password });
-      if (watchdog === undefined) arm();
+      if (message === "disconnect") this.WiFi.connect({ ssid, password });
+      if (this.#watchdog === undefined) this.#arm();
     }
-  };
-
-  return {
-    start(onChange) {
-      notify = onChange;
-      if (ssid === "") {
-        log.info("wifi: no ssid configured; using the board's existing network");
-        up = true;
-        onChange(true);
-        return;
-      }
-      log.info(`wifi: joining "${ssid}"`);
-      station = new WiFi({ ssid, password }, onMessage);
-      arm();
-    },
-    stop() {
-      timers.clear(watchdog);
-      watchdog = undefined;
-      station?.close();
-      station = undefined;
-    },
-  };
+  }
 }
