@@ -121,7 +121,10 @@ export function renderReport(r: Report): string {
     const app = loaded === undefined ? undefined : appBytes(loaded, phase.stats);
     lines.push(`| ${phase.name} | ${n(phase.stats.slots)} | ${n(phase.stats.chunkBytes)} | ${app ? n(app.slots) : ""} | ${app ? n(app.chunkBytes) : ""} | ${app ? `${n(app.boardBytes)} B` : ""} |`);
   }
-  const [, boot, cycled, reconnected] = r.phases;
+  const phase = (prefix: string) => r.phases.find((p) => p.name.startsWith(prefix));
+  const boot = phase("after boot");
+  const cycled = phase(`after ${n(r.cycles)} cycles`);
+  const reconnected = phase(`after ${r.reconnects} reconnects`);
   if (boot && cycled && reconnected) {
     lines.push("", `Growth over ${n(r.cycles)} cycles: ${cycled.stats.slots - boot.stats.slots} slots, ${cycled.stats.chunkBytes - boot.stats.chunkBytes} chunk bytes. ` +
       `Over ${r.reconnects} reconnects after that: ${reconnected.stats.slots - cycled.stats.slots} slots, ${reconnected.stats.chunkBytes - cycled.stats.chunkBytes} chunk bytes.`);
