@@ -132,15 +132,7 @@ export async function bundleForXs(options: BundleOptions = {}): Promise<XsBundle
   ].join("\n");
   const result = await build({
     stdin: { contents: stdin, resolveDir: root, sourcefile: "xs-entry.js", loader: "js" },
-    absWorkingDir: root,
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    minify: false,
-    legalComments: "none",
-    logLevel: "silent",
+    ...firmwareBuild(root, false),
     plugins: [moddablePlugin(root)],
   });
   const code = result.outputFiles[0]?.text ?? "";
@@ -155,21 +147,28 @@ export async function bundleForXs(options: BundleOptions = {}): Promise<XsBundle
   return { script, bytes: Buffer.byteLength(script, "utf8"), firmwareBytes, modules, roots };
 }
 
+/** esbuild settings shared by the XS bundle and its minified measurement: ESM for an engine with no host. */
+function firmwareBuild(root: string, minify: boolean) {
+  return {
+    absWorkingDir: root,
+    bundle: true,
+    write: false as const,
+    format: "esm" as const,
+    platform: "neutral" as const,
+    target: "es2022",
+    minify,
+    legalComments: "none" as const,
+    logLevel: "silent" as const,
+  };
+}
+
 /** Minified size of the firmware as XS would receive it (for the bench table). */
 export async function minifiedFirmwareBytes(options: BundleOptions = {}): Promise<number> {
   const root = options.root ?? defaultRoot();
   const entry = join(root, options.entry ?? "src/main.ts");
   const result = await build({
     entryPoints: [entry],
-    absWorkingDir: root,
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
+    ...firmwareBuild(root, true),
     plugins: [moddablePlugin(root, true)],
   });
   return result.outputFiles[0]?.contents.byteLength ?? 0;
