@@ -12,6 +12,7 @@
 // Usage: npm run bench:xs [-- cycles=10000 reconnects=100 out=docs/bench-xs.md]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { connectAsync } from "mqtt";
 import { Board } from "../host-sim/board.js";
 import { startEmbeddedBroker } from "../host-sim/broker.js";
 import { VirtualClock } from "../host-sim/clock.js";
@@ -43,6 +44,9 @@ interface Session {
   /** Timer turns that did not publish (driver range tracking, keepalive, scheduler). */
   otherTimerCompute: number[];
   loaded: HeapStats;
+  /** While set, every turn's compute is pushed here (the command measurement window). */
+  window: number[] | undefined;
+  readonly brokerPort: number;
   /** Stops the broker: the board goes offline and its readings queue up. */
   stopBroker(): Promise<void>;
   /** Closes every client connection from the broker's side (the board sees a remote close). */
@@ -80,13 +84,16 @@ async function session(meterFirmwareOnly: boolean): Promise<Session> {
       loaded = await heapStats(worker);
     },
     onTurn: (event, meter, requests) => {
+      session.window?.push(meter.compute);
       if (event.kind === "timer" && (requests["tcp.write"] ?? 0) > 0 && (requests["smbus.call"] ?? 0) > 0) publishCompute.push(meter.compute);
       else if (event.kind === "timer") otherTimerCompute.push(meter.compute);
       if (event.kind === "tcp" && event.what === "readable") receiveCompute.push(meter.compute);
     },
   });
-  return {
+  const session: Session = {
     run, board, clock, lines, publishCompute, receiveCompute, otherTimerCompute, loaded: loaded as HeapStats,
+    window: undefined,
+    brokerPort: broker.port,
     async stopBroker() {
       await broker.close();
     },
@@ -100,6 +107,33 @@ async function session(meterFirmwareOnly: boolean): Promise<Session> {
       await broker.close().catch(() => undefined);
     },
   };
+  return session;
+}
+
+/**
+ * Compute per received command, acknowledgement included: commands arrive from a real MQTT
+ * client while virtual time stands still (no timers fire), so every XS turn in the window
+ * belongs to receiving a command, handling it, publishing its result and the state, and the
+ * broker's acknowledgements of those. Half set_interval (to the interval in use), half report_state.
+ */
+async function commandCompute(s: Session, count: number): Promise<number> {
+  const sender = await connectAsync({ host: "127.0.0.1", port: s.brokerPort, protocolVersion: 4, clientId: "bench-commands" });
+  let results = 0;
+  sender.on("message", () => results++);
+  await sender.subscribeAsync("lux-1/result", { qos: 1 });
+  s.window = [];
+  for (let i = 0; i < count; i++) {
+    const command = i % 2 === 0 ? { name: "set_interval", payload: { seconds: INTERVAL_S }, time: i } : { name: "report_state", time: i };
+    await sender.publishAsync("lux-1/command", JSON.stringify(command), { qos: 1 });
+    const end = Date.now() + 5000;
+    while (results <= i && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 2));
+    if (results <= i) throw new Error(`command ${i}: no acknowledgement\n${s.lines.slice(-10).join("\n")}`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const total = s.window.reduce((sum, c) => sum + c, 0);
+  s.window = undefined;
+  await sender.endAsync();
+  return total / count;
 }
 
 const connectedCount = (lines: readonly string[]) => lines.filter((l) => /mqtt: connected to/.test(l)).length;
@@ -155,6 +189,7 @@ for (let i = 0; i < RECONNECTS; i++) {
   await cycles(s, 1);
 }
 phases.push({ name: `after ${RECONNECTS} reconnects`, stats: await heapStats(s.run.worker) });
+const perCommand = await commandCompute(s, 20);
 // The default offline queue full: the broker goes away and readings queue until the oldest drop.
 const droppedLines = () => s.lines.filter((l) => /outbox full/.test(l)).length;
 s.dropClients();
@@ -188,6 +223,7 @@ const report = renderReport({
   preloadProblems,
   cycleMs,
   client,
+  perCommand,
 });
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, report);

@@ -77,6 +77,8 @@ export interface Report {
   readonly preloadProblems: readonly string[];
   readonly cycleMs: number;
   readonly client: PublishNumbers;
+  /** Bytecodes per received command, its result and state publishes and their acks included. */
+  readonly perCommand: number;
 }
 
 const n = (value: number) => value.toLocaleString("en");
@@ -98,6 +100,7 @@ export function renderReport(r: Report): string {
     `| the same with the XS shims' own bytecodes counted (native code on the device) | ${n(r.publishRaw.count)} | ${n(r.publishRaw.min)} | ${n(r.publishRaw.median)} | ${n(r.publishRaw.max)} |`,
     `| other timer turns between publishes (driver range tracking, keepalive): ${r.otherTimersPerCycle.toFixed(1)} per 1 s cycle | ${n(r.otherTimers.count)} | ${n(r.otherTimers.min)} | ${n(r.otherTimers.median)} | ${n(r.otherTimers.max)} |`,
     `| received packet (socket readable turn: CONNACK, PINGRESP, …) | ${n(r.receive.count)} | ${n(r.receive.min)} | ${n(r.receive.median)} | ${n(r.receive.max)} |`,
+    `| received command (set_interval / report_state; its result, state publish and their PUBACKs included): mean of 20 | 20 | | **${n(Math.round(r.perCommand))}** | |`,
     `| loading every module (done at build time by preload on the device) | 1 | | ${n(r.loadCompute)} | |`,
     `| main() | 1 | | ${n(r.mainCompute)} | |`,
     "",
