@@ -3,23 +3,35 @@
 // Wi-Fi state (setNetwork) apart from MQTT state, and hands packets to one handler per type
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
-import type { Clock, Logger, TimerHandle, Timers } from "../platform.js";
+import type { Clock, Logger, TimerHandle } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
 import { encode, encodePublishRaw, publishSize } from "./encode.js";
 import { dispatch, quickPacket, type HandlerContext } from "./handlers.js";
-import { Keepalive } from "./keepalive.js";
+import { Keepalive, type KeepaliveEvents } from "./keepalive.js";
 import { Outbox } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { Publisher } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
-import { Transport } from "./transport.js";
+import { Transport, type TransportEvents } from "./transport.js";
 
 export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus } from "./options.js";
 
 export class MqttConnection {
+  /** The connection's side of its transport and keepalive: methods on one shared prototype, not closures per client. */
+  static readonly #Link = class implements TransportEvents, KeepaliveEvents {
+    readonly c: MqttConnection;
+    constructor(c: MqttConnection) { this.c = c; }
+    onOpen(): void { this.c.#opened(); }
+    onData(chunk: Uint8Array): void { this.c.#data(chunk); }
+    onClose(reason: string): void { this.c.#lost(reason); }
+    onDrain(): void { this.c.#publisher.pump(); }
+    ping(): void { this.c.#send(encode({ type: 12 })); }
+    dead(reason: string): void { this.c.#lost(reason); }
+  };
+
   readonly stats: Stats;
   readonly outbox: Outbox;
   readonly #o: ConnectionOptions;
@@ -32,6 +44,7 @@ export class MqttConnection {
   readonly #publisher: Publisher;
   readonly #subs: Subscriptions;
   readonly #keepalive: Keepalive;
+  readonly #link: TransportEvents & KeepaliveEvents;
   readonly #topics: Topics;
   /** Made on the first packet the quick path does not handle (see quickPacket). */
   #ctx: HandlerContext | undefined;
@@ -60,8 +73,8 @@ export class MqttConnection {
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8);
     this.#subs = new Subscriptions(this.#log);
     this.#topics = new Topics(this.#max);
-    this.#keepalive = new Keepalive(options.timers, options.clock, options.keepalive,
-      () => this.#send(encode({ type: 12 })), (reason) => this.#lost(reason));
+    this.#link = new MqttConnection.#Link(this);
+    this.#keepalive = new Keepalive(options.timers, options.clock, options.keepalive, this.#link);
     this.stats = new Stats(this.outbox);
   }
 
@@ -166,11 +179,11 @@ export class MqttConnection {
   }
 
   #connect(): void {
-    this.#timers().clear(this.#timer);
+    this.#o.timers.clear(this.#timer);
     const attempt = ++this.#attempt;
     this.stats.attempts++;
     this.#state = "resolving";
-    this.#timer = this.#timers().set(() => this.#lost(`no CONNACK within ${this.#o.connectTimeout ?? 10000} ms`), this.#o.connectTimeout ?? 10000);
+    this.#timer = this.#o.timers.set(() => this.#lost(`no CONNACK within ${this.#o.connectTimeout ?? 10000} ms`), this.#o.connectTimeout ?? 10000);
     const host = this.#o.host;
     if (IPV4.test(host)) return this.#open(host);
     this.#o.resolve(host, (address) => {
@@ -184,12 +197,7 @@ export class MqttConnection {
     this.#state = "connecting";
     this.#decoder?.reset();
     try {
-      this.#transport = new Transport(this.#o.socket, address, this.#o.port, {
-        onOpen: () => this.#opened(),
-        onData: (chunk) => this.#data(chunk),
-        onClose: (reason) => this.#lost(reason),
-        onDrain: () => this.#publisher.pump(),
-      });
+      this.#transport = new Transport(this.#o.socket, address, this.#o.port, this.#link);
     } catch (e) {
       this.#lost(`cannot connect to ${address}:${this.#o.port}: ${(e as Error).message}`);
     }
@@ -232,7 +240,7 @@ export class MqttConnection {
   }
 
   #accepted(sessionPresent: boolean): void {
-    this.#timers().clear(this.#timer);
+    this.#o.timers.clear(this.#timer);
     this.#timer = undefined;
     this.#state = "connected";
     this.#connectedAt = this.#o.clock.now();
@@ -257,11 +265,11 @@ export class MqttConnection {
     const delay = this.#backoff.next();
     this.#state = "waiting";
     this.#log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
-    this.#timer = this.#timers().set(() => this.#connect(), delay);
+    this.#timer = this.#o.timers.set(() => this.#connect(), delay);
   }
 
   #teardown(reason: string): void {
-    this.#timers().clear(this.#timer);
+    this.#o.timers.clear(this.#timer);
     this.#timer = undefined;
     this.#keepalive.stop();
     const t = this.#transport;
@@ -274,10 +282,6 @@ export class MqttConnection {
     if (was === "idle" || was === "waiting" || was === "offline") return;
     this.stats.lastDisconnectReason = reason;
     this.#o.onDisconnect?.(reason);
-  }
-
-  #timers(): Timers {
-    return this.#o.timers;
   }
 
   #context(): HandlerContext {
