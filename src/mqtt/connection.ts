@@ -12,7 +12,7 @@ import { Keepalive, type KeepaliveEvents } from "./keepalive.js";
 import { Outbox } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
-import { Publisher } from "./publisher.js";
+import { Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
 import { Transport, type TransportEvents } from "./transport.js";
@@ -21,7 +21,7 @@ export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus
 
 export class MqttConnection {
   /** The connection's side of its transport and keepalive: methods on one shared prototype, not closures per client. */
-  static readonly #Link = class implements TransportEvents, KeepaliveEvents {
+  static readonly #Link = class implements TransportEvents, KeepaliveEvents, Sender {
     readonly c: MqttConnection;
     constructor(c: MqttConnection) { this.c = c; }
     onOpen(): void { this.c.#opened(); }
@@ -30,6 +30,7 @@ export class MqttConnection {
     onDrain(): void { this.c.#publisher.pump(); }
     ping(): void { this.c.#send(encode({ type: 12 })); }
     dead(reason: string): void { this.c.#lost(reason); }
+    send(bytes: Uint8Array): boolean { return this.c.#send(bytes); }
   };
 
   readonly stats: Stats;
@@ -44,7 +45,7 @@ export class MqttConnection {
   readonly #publisher: Publisher;
   readonly #subs: Subscriptions;
   readonly #keepalive: Keepalive;
-  readonly #link: TransportEvents & KeepaliveEvents;
+  readonly #link: TransportEvents & KeepaliveEvents & Sender;
   readonly #topics: Topics;
   /** Made on the first packet the quick path does not handle (see quickPacket). */
   #ctx: HandlerContext | undefined;
@@ -252,7 +253,7 @@ export class MqttConnection {
     const birth = this.#o.birth;
     if (birth) this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
-    this.#publisher.online((bytes) => this.#send(bytes));
+    this.#publisher.online(this.#link);
     this.#o.onConnect?.({ sessionPresent });
   }
 

@@ -13,6 +13,12 @@ export function pubrel(id: number): Uint8Array {
   return Uint8Array.of(0x62, 2, id >> 8, id & 0xff);
 }
 
+/** Where the publisher writes packets: a method of the connection's link object, not a closure. */
+export interface Sender {
+  /** Sends bytes; false when the socket cannot take more now (stop draining). */
+  send(bytes: Uint8Array): boolean;
+}
+
 export class Publisher {
   readonly #outbox: Outbox;
   readonly #window: number;
@@ -34,8 +40,8 @@ export class Publisher {
   #drops = 0;
   /** The slot pump() last handed to the socket. */
   #sent = -1;
-  /** Sends bytes; false when the socket cannot take more now (stop draining). */
-  #send: ((bytes: Uint8Array) => boolean) | undefined;
+  /** Set while connected. */
+  #sender: Sender | undefined;
 
   constructor(outbox: Outbox, window: number) {
     if (!(window >= 1 && window <= 65535)) throw new RangeError(`in-flight window ${window} must be 1..65535`);
@@ -87,22 +93,22 @@ export class Publisher {
   }
 
   /** Connected: resend PUBREL for what was PUBREC'd, oldest first, then drain (DUP resends). */
-  online(send: (bytes: Uint8Array) => boolean): void {
-    this.#send = send;
+  online(sender: Sender): void {
+    this.#sender = sender;
     const released = this.#released;
     if (released !== undefined) {
-      for (let i = 0; i < released.length; i++) if (!send(pubrel(released[i]!))) return;
+      for (let i = 0; i < released.length; i++) if (!sender.send(pubrel(released[i]!))) return;
     }
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
-      if ((outbox.flags(at) & 3) === RECEIVED && !send(pubrel(outbox.id(at)))) return;
+      if ((outbox.flags(at) & 3) === RECEIVED && !sender.send(pubrel(outbox.id(at)))) return;
     }
     this.pump();
   }
 
   /** Disconnected: everything sent but unacknowledged will be resent on the next connection. */
   offline(): void {
-    this.#send = undefined;
+    this.#sender = undefined;
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
       if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
@@ -113,9 +119,9 @@ export class Publisher {
 
   /** Sends queued entries in order while the window and the socket allow. */
   pump(): void {
-    const send = this.#send;
+    const sender = this.#sender;
     const outbox = this.#outbox;
-    if (send === undefined) return;
+    if (sender === undefined) return;
     // Entries left to visit: stopping at the newest saves a next() call per publish.
     for (let at = outbox.first(), left = outbox.length; left > 0 && at >= 0; left--) {
       const flags = outbox.flags(at);
@@ -126,7 +132,7 @@ export class Publisher {
           const packet = outbox.packet(at);
           outbox.remove(at);
           this.#sent = at;
-          if (!send(packet)) return;
+          if (!sender.send(packet)) return;
           at = next;
           continue;
         }
@@ -136,7 +142,7 @@ export class Publisher {
           id = this.allocate(at);
         }
         this.#sent = at;
-        if (!send(outbox.send(at, id))) return;
+        if (!sender.send(outbox.send(at, id))) return;
       }
       if (left > 1) at = outbox.next(at);
     }
