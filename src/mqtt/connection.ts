@@ -3,7 +3,7 @@
 // Wi-Fi state (setNetwork) apart from MQTT state, and hands packets to one handler per type
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
-import type { Clock, Logger, TimerHandle } from "../platform.js";
+import type { Clock, TimerHandle } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
 import { encode, encodePublishRaw, publishSize } from "./encode.js";
@@ -36,9 +36,8 @@ export class MqttConnection {
   readonly stats: Stats;
   readonly outbox: Outbox;
   readonly #o: ConnectionOptions;
-  readonly #log: Logger;
+  /** Read per QoS 0 publish: kept apart from the options (which also hold the log and the limits). */
   readonly #clock: Clock;
-  readonly #max: number;
   /** CONNECT, encoded once: the options do not change between connections. */
   readonly #connectPacket: Uint8Array;
   readonly #backoff: Backoff;
@@ -61,10 +60,9 @@ export class MqttConnection {
 
   constructor(options: ConnectionOptions) {
     this.#o = options;
-    this.#log = options.log;
     this.#clock = options.clock;
-    this.#max = options.maxPacketSize ?? 4096;
-    if (!(this.#max >= 64)) throw new RangeError(`maxPacketSize ${this.#max} must be at least 64 bytes`);
+    const max = options.maxPacketSize ?? 4096;
+    if (!(max >= 64)) throw new RangeError(`maxPacketSize ${max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
     this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
@@ -72,8 +70,8 @@ export class MqttConnection {
     const box = options.outbox;
     this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8);
-    this.#subs = new Subscriptions(this.#log);
-    this.#topics = new Topics(this.#max);
+    this.#subs = new Subscriptions(options.log);
+    this.#topics = new Topics(max);
     this.#link = new MqttConnection.#Link(this);
     this.#keepalive = new Keepalive(options.timers, options.clock, options.keepalive, this.#link);
     this.stats = new Stats(this.outbox);
@@ -137,13 +135,13 @@ export class MqttConnection {
     const bytes = this.#topics.bytes(topic);
     let size = 2 + bytes.length + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length (§3.3)
     size = size < 128 ? size + 2 : publishSize(bytes.length, payload.length, qos);
-    if (size > this.#max) this.#topics.tooLarge(topic, size);
+    if (size > this.#topics.max) this.#topics.tooLarge(topic, size);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
       this.#send(encodePublishRaw(bytes, payload, 0, retain, false, 0));
       return "sent";
     }
     // Encoded straight into the outbox's ring; the Packet Identifier is given when first sent.
-    return this.#publisher.enqueue(size, bytes, payload, qos, retain, this.#log);
+    return this.#publisher.enqueue(size, bytes, payload, qos, retain, this.#o.log);
   }
 
   /** Subscribes now if connected, and again after every reconnect. */
@@ -213,7 +211,7 @@ export class MqttConnection {
     this.#keepalive.received();
     let decoder = this.#decoder;
     if ((decoder === undefined || decoder.buffered === 0) && this.#quick(quickPacket(chunk, this.#state === "connected"))) return;
-    decoder ??= this.#decoder = new Decoder(this.#max);
+    decoder ??= this.#decoder = new Decoder(this.#topics.max);
     decoder.push(chunk);
     const ctx = (this.#ctx ??= this.#context());
     try {
@@ -249,7 +247,7 @@ export class MqttConnection {
     this.#everConnected = true;
     if (!sessionPresent && this.#ctx !== undefined) this.#ctx.inboundQoS2 = undefined;
     this.#keepalive.start();
-    this.#log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
+    this.#o.log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
     const birth = this.#o.birth;
     if (birth) this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
@@ -265,7 +263,7 @@ export class MqttConnection {
     this.#teardown(reason);
     const delay = this.#backoff.next();
     this.#state = "waiting";
-    this.#log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.#o.log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.#timer = this.#o.timers.set(() => this.#connect(), delay);
   }
 
@@ -288,7 +286,7 @@ export class MqttConnection {
   #context(): HandlerContext {
     const self = this;
     return {
-      log: this.#log,
+      log: this.#o.log,
       publisher: this.#publisher,
       inboundQoS2: undefined,
       get established() { return self.#state === "connected"; },
