@@ -24,9 +24,10 @@ export class Publisher {
   readonly #window: number;
   /**
    * Packet Identifiers in use [MQTT-2.3.1-2]: the outbox slot of the publish holding it (slots
-   * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop.
+   * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop. Made
+   * by the first allocate(): a QoS 0 client holds no Map.
    */
-  readonly inUse = new Map<number, number>();
+  inUse: Map<number, number> | undefined;
   /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
   inFlight = 0;
   /**
@@ -55,13 +56,13 @@ export class Publisher {
     this.#drops++;
     const outbox = this.#outbox;
     const id = outbox.id(at);
-    if (id === 0 || this.inUse.get(id) !== at) return;
+    if (id === 0 || this.inUse?.get(id) !== at) return;
     this.inFlight--;
     if ((outbox.flags(at) & 3) === RECEIVED) {
-      this.inUse.set(id, -1);
+      this.inUse!.set(id, -1);
       (this.#released ??= []).push(id);
     } else {
-      this.inUse.delete(id);
+      this.inUse!.delete(id);
     }
   }
 
@@ -82,7 +83,7 @@ export class Publisher {
 
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
   allocate(at: number): number {
-    const inUse = this.inUse;
+    const inUse = (this.inUse ??= new Map());
     if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
     let id = this.#nextId;
     while (inUse.has(id)) id = (id % 65535) + 1;
@@ -114,7 +115,7 @@ export class Publisher {
       if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
     }
     const released = this.#released;
-    for (const [id, at] of this.inUse) if (at < 0 && (released === undefined || !released.includes(id))) this.inUse.delete(id);
+    for (const [id, at] of this.inUse ?? []) if (at < 0 && (released === undefined || !released.includes(id))) this.inUse!.delete(id);
   }
 
   /** Sends queued entries in order while the window and the socket allow. */
@@ -150,20 +151,20 @@ export class Publisher {
 
   /** PUBACK (QoS 1) [MQTT-4.3.2-1]: the entry leaves the outbox. Unknown ids are ignored. */
   puback(id: number): void {
-    const at = this.inUse.get(id);
+    const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 4) this.#done(id, at);
   }
 
   /** PUBREC (QoS 2): answer PUBREL; the entry stays until PUBCOMP [MQTT-4.3.3-1]. */
   pubrec(id: number): Uint8Array {
-    const at = this.inUse.get(id);
+    const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 8) this.#outbox.setState(at, RECEIVED);
     return pubrel(id);
   }
 
   /** PUBCOMP (QoS 2): the entry leaves the outbox (or, dropped after PUBREC, its identifier is freed). */
   pubcomp(id: number): void {
-    const at = this.inUse.get(id);
+    const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0) {
       if ((this.#outbox.flags(at) & 12) === 8) this.#done(id, at);
       return;
@@ -172,16 +173,16 @@ export class Publisher {
     const i = released === undefined ? -1 : released.indexOf(id);
     if (i < 0) return;
     released!.splice(i, 1);
-    this.inUse.delete(id);
+    this.inUse!.delete(id);
   }
 
   /** SUBACK/UNSUBACK freed an identifier. */
   release(id: number): void {
-    if (this.inUse.get(id) === -1 && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
+    if (this.inUse?.get(id) === -1 && !(this.#released?.includes(id) ?? false)) this.inUse!.delete(id);
   }
 
   #done(id: number, at: number): void {
-    this.inUse.delete(id);
+    this.inUse!.delete(id);
     this.inFlight--;
     this.#outbox.remove(at);
     this.pump();
