@@ -8,7 +8,7 @@ import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
 import { encode, encodePublishRaw, publishSize } from "./encode.js";
 import { dispatch, quickPacket, type HandlerContext } from "./handlers.js";
-import { Keepalive, type KeepaliveEvents } from "./keepalive.js";
+import { Keepalive } from "./keepalive.js";
 import { Outbox } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
@@ -20,10 +20,10 @@ import { Transport, type TransportEvents } from "./transport.js";
 export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus } from "./options.js";
 
 export class MqttConnection {
-  /** The connection's side of its transport and keepalive: methods on one shared prototype, not closures per client. */
-  static readonly #Link = class implements TransportEvents, KeepaliveEvents, Sender {
+  /** The keepalive, and the connection's side of its transport and publisher: methods on one shared prototype, not closures per client. */
+  static readonly #Link = class extends Keepalive implements TransportEvents, Sender {
     readonly c: MqttConnection;
-    constructor(c: MqttConnection) { this.c = c; }
+    constructor(c: MqttConnection, o: ConnectionOptions) { super(o.timers, o.clock, o.keepalive); this.c = c; }
     onOpen(): void { this.c.#opened(); }
     onData(chunk: Uint8Array): void { this.c.#data(chunk); }
     onClose(reason: string): void { this.c.#lost(reason); }
@@ -43,8 +43,7 @@ export class MqttConnection {
   readonly #backoff: Backoff;
   readonly #publisher: Publisher;
   readonly #subs: Subscriptions;
-  readonly #keepalive: Keepalive;
-  readonly #link: TransportEvents & KeepaliveEvents & Sender;
+  readonly #keepalive: Keepalive & TransportEvents & Sender;
   readonly #topics: Topics;
   /** Made on the first packet the quick path does not handle (see quickPacket). */
   #ctx: HandlerContext | undefined;
@@ -72,8 +71,7 @@ export class MqttConnection {
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8);
     this.#subs = new Subscriptions(options.log);
     this.#topics = new Topics(max);
-    this.#link = new MqttConnection.#Link(this);
-    this.#keepalive = new Keepalive(options.timers, options.clock, options.keepalive, this.#link);
+    this.#keepalive = new MqttConnection.#Link(this, options);
     this.stats = new Stats(this.outbox);
   }
 
@@ -196,7 +194,7 @@ export class MqttConnection {
     this.#state = "connecting";
     this.#decoder?.reset();
     try {
-      this.#transport = new Transport(this.#o.socket, address, this.#o.port, this.#link);
+      this.#transport = new Transport(this.#o.socket, address, this.#o.port, this.#keepalive);
     } catch (e) {
       this.#lost(`cannot connect to ${address}:${this.#o.port}: ${(e as Error).message}`);
     }
@@ -251,7 +249,7 @@ export class MqttConnection {
     const birth = this.#o.birth;
     if (birth) this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
-    this.#publisher.online(this.#link);
+    this.#publisher.online(this.#keepalive);
     this.#o.onConnect?.({ sessionPresent });
   }
 
