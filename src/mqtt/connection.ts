@@ -3,7 +3,7 @@
 // Wi-Fi state (setNetwork) apart from MQTT state, and hands packets to one handler per type
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
-import type { Clock, Logger, TimerHandle, Timers } from "../platform.js";
+import type { Clock, TimerHandle } from "../platform.js";
 import { Backoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
 import { encode, encodePublishRaw, publishSize } from "./encode.js";
@@ -12,26 +12,38 @@ import { Keepalive } from "./keepalive.js";
 import { Outbox } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
-import { Publisher } from "./publisher.js";
+import { Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
-import { Transport } from "./transport.js";
+import { Transport, type TransportEvents } from "./transport.js";
 
 export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus } from "./options.js";
 
 export class MqttConnection {
+  /** The keepalive, and the connection's side of its transport and publisher: methods on one shared prototype, not closures per client. */
+  static readonly #Link = class extends Keepalive implements TransportEvents, Sender {
+    readonly c: MqttConnection;
+    constructor(c: MqttConnection, o: ConnectionOptions) { super(o.timers, o.clock, o.keepalive); this.c = c; }
+    onOpen(): void { this.c.#opened(); }
+    onData(chunk: Uint8Array): void { this.c.#data(chunk); }
+    onClose(reason: string): void { this.c.#lost(reason); }
+    onDrain(): void { this.c.#publisher.pump(); }
+    ping(): void { this.c.#send(encode({ type: 12 })); }
+    dead(reason: string): void { this.c.#lost(reason); }
+    send(bytes: Uint8Array): boolean { return this.c.#send(bytes); }
+  };
+
   readonly stats: Stats;
   readonly outbox: Outbox;
   readonly #o: ConnectionOptions;
-  readonly #log: Logger;
+  /** Read per QoS 0 publish: kept apart from the options (which also hold the log and the limits). */
   readonly #clock: Clock;
-  readonly #max: number;
   /** CONNECT, encoded once: the options do not change between connections. */
   readonly #connectPacket: Uint8Array;
   readonly #backoff: Backoff;
   readonly #publisher: Publisher;
   readonly #subs: Subscriptions;
-  readonly #keepalive: Keepalive;
+  readonly #keepalive: Keepalive & TransportEvents & Sender;
   readonly #topics: Topics;
   /** Made on the first packet the quick path does not handle (see quickPacket). */
   #ctx: HandlerContext | undefined;
@@ -47,10 +59,9 @@ export class MqttConnection {
 
   constructor(options: ConnectionOptions) {
     this.#o = options;
-    this.#log = options.log;
     this.#clock = options.clock;
-    this.#max = options.maxPacketSize ?? 4096;
-    if (!(this.#max >= 64)) throw new RangeError(`maxPacketSize ${this.#max} must be at least 64 bytes`);
+    const max = options.maxPacketSize ?? 4096;
+    if (!(max >= 64)) throw new RangeError(`maxPacketSize ${max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
     this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
@@ -58,10 +69,9 @@ export class MqttConnection {
     const box = options.outbox;
     this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8);
-    this.#subs = new Subscriptions(this.#log);
-    this.#topics = new Topics(this.#max);
-    this.#keepalive = new Keepalive(options.timers, options.clock, options.keepalive,
-      () => this.#send(encode({ type: 12 })), (reason) => this.#lost(reason));
+    this.#subs = new Subscriptions(options.log);
+    this.#topics = new Topics(max);
+    this.#keepalive = new MqttConnection.#Link(this, options);
     this.stats = new Stats(this.outbox);
   }
 
@@ -123,13 +133,13 @@ export class MqttConnection {
     const bytes = this.#topics.bytes(topic);
     let size = 2 + bytes.length + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length (§3.3)
     size = size < 128 ? size + 2 : publishSize(bytes.length, payload.length, qos);
-    if (size > this.#max) this.#topics.tooLarge(topic, size);
+    if (size > this.#topics.max) this.#topics.tooLarge(topic, size);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
       this.#send(encodePublishRaw(bytes, payload, 0, retain, false, 0));
       return "sent";
     }
     // Encoded straight into the outbox's ring; the Packet Identifier is given when first sent.
-    return this.#publisher.enqueue(size, bytes, payload, qos, retain, this.#log);
+    return this.#publisher.enqueue(size, bytes, payload, qos, retain, this.#o.log);
   }
 
   /** Subscribes now if connected, and again after every reconnect. */
@@ -166,11 +176,11 @@ export class MqttConnection {
   }
 
   #connect(): void {
-    this.#timers().clear(this.#timer);
+    this.#o.timers.clear(this.#timer);
     const attempt = ++this.#attempt;
     this.stats.attempts++;
     this.#state = "resolving";
-    this.#timer = this.#timers().set(() => this.#lost(`no CONNACK within ${this.#o.connectTimeout ?? 10000} ms`), this.#o.connectTimeout ?? 10000);
+    this.#timer = this.#o.timers.set(() => this.#lost(`no CONNACK within ${this.#o.connectTimeout ?? 10000} ms`), this.#o.connectTimeout ?? 10000);
     const host = this.#o.host;
     if (IPV4.test(host)) return this.#open(host);
     this.#o.resolve(host, (address) => {
@@ -184,12 +194,7 @@ export class MqttConnection {
     this.#state = "connecting";
     this.#decoder?.reset();
     try {
-      this.#transport = new Transport(this.#o.socket, address, this.#o.port, {
-        onOpen: () => this.#opened(),
-        onData: (chunk) => this.#data(chunk),
-        onClose: (reason) => this.#lost(reason),
-        onDrain: () => this.#publisher.pump(),
-      });
+      this.#transport = new Transport(this.#o.socket, address, this.#o.port, this.#keepalive);
     } catch (e) {
       this.#lost(`cannot connect to ${address}:${this.#o.port}: ${(e as Error).message}`);
     }
@@ -204,7 +209,7 @@ export class MqttConnection {
     this.#keepalive.received();
     let decoder = this.#decoder;
     if ((decoder === undefined || decoder.buffered === 0) && this.#quick(quickPacket(chunk, this.#state === "connected"))) return;
-    decoder ??= this.#decoder = new Decoder(this.#max);
+    decoder ??= this.#decoder = new Decoder(this.#topics.max);
     decoder.push(chunk);
     const ctx = (this.#ctx ??= this.#context());
     try {
@@ -232,7 +237,7 @@ export class MqttConnection {
   }
 
   #accepted(sessionPresent: boolean): void {
-    this.#timers().clear(this.#timer);
+    this.#o.timers.clear(this.#timer);
     this.#timer = undefined;
     this.#state = "connected";
     this.#connectedAt = this.#o.clock.now();
@@ -240,11 +245,11 @@ export class MqttConnection {
     this.#everConnected = true;
     if (!sessionPresent && this.#ctx !== undefined) this.#ctx.inboundQoS2 = undefined;
     this.#keepalive.start();
-    this.#log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
+    this.#o.log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
     const birth = this.#o.birth;
     if (birth) this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
-    this.#publisher.online((bytes) => this.#send(bytes));
+    this.#publisher.online(this.#keepalive);
     this.#o.onConnect?.({ sessionPresent });
   }
 
@@ -256,12 +261,12 @@ export class MqttConnection {
     this.#teardown(reason);
     const delay = this.#backoff.next();
     this.#state = "waiting";
-    this.#log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
-    this.#timer = this.#timers().set(() => this.#connect(), delay);
+    this.#o.log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.#timer = this.#o.timers.set(() => this.#connect(), delay);
   }
 
   #teardown(reason: string): void {
-    this.#timers().clear(this.#timer);
+    this.#o.timers.clear(this.#timer);
     this.#timer = undefined;
     this.#keepalive.stop();
     const t = this.#transport;
@@ -276,14 +281,10 @@ export class MqttConnection {
     this.#o.onDisconnect?.(reason);
   }
 
-  #timers(): Timers {
-    return this.#o.timers;
-  }
-
   #context(): HandlerContext {
     const self = this;
     return {
-      log: this.#log,
+      log: this.#o.log,
       publisher: this.#publisher,
       inboundQoS2: undefined,
       get established() { return self.#state === "connected"; },

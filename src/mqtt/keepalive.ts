@@ -5,12 +5,11 @@
 // for the next deadline only: sent()/received() just note the time.
 import type { Clock, TimerHandle, Timers } from "../platform.js";
 
-export class Keepalive {
+/** The connection extends it with what the keepalive asks of it (one object per client, no closures). */
+export abstract class Keepalive {
   readonly #timers: Timers;
   readonly #clock: Clock;
   readonly #ms: number;
-  readonly #ping: () => void;
-  readonly #dead: (reason: string) => void;
   #timer: TimerHandle | undefined;
   /** When a packet was last sent (the connection writes it directly on its publish path). */
   lastSent = 0;
@@ -18,13 +17,16 @@ export class Keepalive {
   #pingSent = -1;
 
   /** `seconds` 0 turns keepalive off [MQTT-3.1.2-10]. */
-  constructor(timers: Timers, clock: Clock, seconds: number, ping: () => void, dead: (reason: string) => void) {
+  constructor(timers: Timers, clock: Clock, seconds: number) {
     this.#timers = timers;
     this.#clock = clock;
     this.#ms = seconds * 1000;
-    this.#ping = ping;
-    this.#dead = dead;
   }
+
+  /** Send PINGREQ now. */
+  abstract ping(): void;
+  /** The connection is presumed dead. */
+  abstract dead(reason: string): void;
 
   start(): void {
     this.stop();
@@ -60,7 +62,7 @@ export class Keepalive {
     if (this.#pingSent >= 0) {
       const due = this.#pingSent + this.#ms / 2;
       if (now >= due) {
-        this.#dead(`no reply from the broker within ${1.5 * this.#ms / 1000} s: connection presumed dead (keepalive ${this.#ms / 1000} s) [MQTT-3.1.2-24]`);
+        this.dead(`no reply from the broker within ${1.5 * this.#ms / 1000} s: connection presumed dead (keepalive ${this.#ms / 1000} s) [MQTT-3.1.2-24]`);
         return;
       }
       this.#arm(due - now);
@@ -69,7 +71,7 @@ export class Keepalive {
     const due = Math.min(this.lastSent, this.#lastReceived) + this.#ms;
     if (now >= due) {
       this.#pingSent = now;
-      this.#ping();
+      this.ping();
       this.#arm(this.#ms / 2);
       return;
     }

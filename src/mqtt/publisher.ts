@@ -13,14 +13,21 @@ export function pubrel(id: number): Uint8Array {
   return Uint8Array.of(0x62, 2, id >> 8, id & 0xff);
 }
 
+/** Where the publisher writes packets: a method of the connection's link object, not a closure. */
+export interface Sender {
+  /** Sends bytes; false when the socket cannot take more now (stop draining). */
+  send(bytes: Uint8Array): boolean;
+}
+
 export class Publisher {
   readonly #outbox: Outbox;
   readonly #window: number;
   /**
    * Packet Identifiers in use [MQTT-2.3.1-2]: the outbox slot of the publish holding it (slots
-   * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop.
+   * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop. Made
+   * by the first allocate(): a QoS 0 client holds no Map.
    */
-  readonly inUse = new Map<number, number>();
+  inUse: Map<number, number> | undefined;
   /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
   inFlight = 0;
   /**
@@ -34,8 +41,8 @@ export class Publisher {
   #drops = 0;
   /** The slot pump() last handed to the socket. */
   #sent = -1;
-  /** Sends bytes; false when the socket cannot take more now (stop draining). */
-  #send: ((bytes: Uint8Array) => boolean) | undefined;
+  /** Set while connected. */
+  #sender: Sender | undefined;
 
   constructor(outbox: Outbox, window: number) {
     if (!(window >= 1 && window <= 65535)) throw new RangeError(`in-flight window ${window} must be 1..65535`);
@@ -49,13 +56,13 @@ export class Publisher {
     this.#drops++;
     const outbox = this.#outbox;
     const id = outbox.id(at);
-    if (id === 0 || this.inUse.get(id) !== at) return;
+    if (id === 0 || this.inUse?.get(id) !== at) return;
     this.inFlight--;
     if ((outbox.flags(at) & 3) === RECEIVED) {
-      this.inUse.set(id, -1);
+      this.inUse!.set(id, -1);
       (this.#released ??= []).push(id);
     } else {
-      this.inUse.delete(id);
+      this.inUse!.delete(id);
     }
   }
 
@@ -76,7 +83,7 @@ export class Publisher {
 
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
   allocate(at: number): number {
-    const inUse = this.inUse;
+    const inUse = (this.inUse ??= new Map());
     if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
     let id = this.#nextId;
     while (inUse.has(id)) id = (id % 65535) + 1;
@@ -87,35 +94,35 @@ export class Publisher {
   }
 
   /** Connected: resend PUBREL for what was PUBREC'd, oldest first, then drain (DUP resends). */
-  online(send: (bytes: Uint8Array) => boolean): void {
-    this.#send = send;
+  online(sender: Sender): void {
+    this.#sender = sender;
     const released = this.#released;
     if (released !== undefined) {
-      for (let i = 0; i < released.length; i++) if (!send(pubrel(released[i]!))) return;
+      for (let i = 0; i < released.length; i++) if (!sender.send(pubrel(released[i]!))) return;
     }
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
-      if ((outbox.flags(at) & 3) === RECEIVED && !send(pubrel(outbox.id(at)))) return;
+      if ((outbox.flags(at) & 3) === RECEIVED && !sender.send(pubrel(outbox.id(at)))) return;
     }
     this.pump();
   }
 
   /** Disconnected: everything sent but unacknowledged will be resent on the next connection. */
   offline(): void {
-    this.#send = undefined;
+    this.#sender = undefined;
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
       if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
     }
     const released = this.#released;
-    for (const [id, at] of this.inUse) if (at < 0 && (released === undefined || !released.includes(id))) this.inUse.delete(id);
+    for (const [id, at] of this.inUse ?? []) if (at < 0 && (released === undefined || !released.includes(id))) this.inUse!.delete(id);
   }
 
   /** Sends queued entries in order while the window and the socket allow. */
   pump(): void {
-    const send = this.#send;
+    const sender = this.#sender;
     const outbox = this.#outbox;
-    if (send === undefined) return;
+    if (sender === undefined) return;
     // Entries left to visit: stopping at the newest saves a next() call per publish.
     for (let at = outbox.first(), left = outbox.length; left > 0 && at >= 0; left--) {
       const flags = outbox.flags(at);
@@ -126,7 +133,7 @@ export class Publisher {
           const packet = outbox.packet(at);
           outbox.remove(at);
           this.#sent = at;
-          if (!send(packet)) return;
+          if (!sender.send(packet)) return;
           at = next;
           continue;
         }
@@ -136,7 +143,7 @@ export class Publisher {
           id = this.allocate(at);
         }
         this.#sent = at;
-        if (!send(outbox.send(at, id))) return;
+        if (!sender.send(outbox.send(at, id))) return;
       }
       if (left > 1) at = outbox.next(at);
     }
@@ -144,20 +151,20 @@ export class Publisher {
 
   /** PUBACK (QoS 1) [MQTT-4.3.2-1]: the entry leaves the outbox. Unknown ids are ignored. */
   puback(id: number): void {
-    const at = this.inUse.get(id);
+    const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 4) this.#done(id, at);
   }
 
   /** PUBREC (QoS 2): answer PUBREL; the entry stays until PUBCOMP [MQTT-4.3.3-1]. */
   pubrec(id: number): Uint8Array {
-    const at = this.inUse.get(id);
+    const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 8) this.#outbox.setState(at, RECEIVED);
     return pubrel(id);
   }
 
   /** PUBCOMP (QoS 2): the entry leaves the outbox (or, dropped after PUBREC, its identifier is freed). */
   pubcomp(id: number): void {
-    const at = this.inUse.get(id);
+    const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0) {
       if ((this.#outbox.flags(at) & 12) === 8) this.#done(id, at);
       return;
@@ -166,16 +173,16 @@ export class Publisher {
     const i = released === undefined ? -1 : released.indexOf(id);
     if (i < 0) return;
     released!.splice(i, 1);
-    this.inUse.delete(id);
+    this.inUse!.delete(id);
   }
 
   /** SUBACK/UNSUBACK freed an identifier. */
   release(id: number): void {
-    if (this.inUse.get(id) === -1 && !(this.#released?.includes(id) ?? false)) this.inUse.delete(id);
+    if (this.inUse?.get(id) === -1 && !(this.#released?.includes(id) ?? false)) this.inUse!.delete(id);
   }
 
   #done(id: number, at: number): void {
-    this.inUse.delete(id);
+    this.inUse!.delete(id);
     this.inFlight--;
     this.#outbox.remove(at);
     this.pump();

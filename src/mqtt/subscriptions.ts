@@ -7,35 +7,34 @@ import type { Publisher } from "./publisher.js";
 import { subackReason } from "./reasons.js";
 
 export class Subscriptions {
-  readonly #topics = new Map<string, QoS>();
-  readonly #pending = new Map<number, string[]>();
+  /** Both made on first need: a client that never subscribes holds no Map. */
+  #topics: Map<string, QoS> | undefined;
+  #pending: Map<number, string[]> | undefined;
   readonly #log: Logger;
 
   constructor(log: Logger) {
     this.#log = log;
   }
 
-  get topics(): ReadonlyMap<string, QoS> {
-    return this.#topics;
-  }
-
   add(topic: string, qos: QoS): void {
     if (topic.length === 0) throw new RangeError("topic filter must be at least one character [MQTT-4.7.3-1]");
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`subscription QoS ${qos} must be 0, 1 or 2`);
-    this.#topics.set(topic, qos);
+    (this.#topics ??= new Map()).set(topic, qos);
   }
 
   remove(topic: string): boolean {
-    return this.#topics.delete(topic);
+    return this.#topics?.delete(topic) ?? false;
   }
 
   /** SUBSCRIBE for `topics` (all remembered ones by default), or undefined when there are none. */
   subscribe(publisher: Publisher, topics?: string[]): Uint8Array | undefined {
-    const list = topics ?? [...this.#topics.keys()];
+    const known = this.#topics;
+    if (known === undefined) return undefined;
+    const list = topics ?? [...known.keys()];
     if (list.length === 0) return undefined;
     const id = publisher.allocate(-1);
-    this.#pending.set(id, list);
-    return encode({ type: 8, id, subscriptions: list.map((topic) => ({ topic, qos: this.#topics.get(topic) ?? 0 })) });
+    (this.#pending ??= new Map()).set(id, list);
+    return encode({ type: 8, id, subscriptions: list.map((topic) => ({ topic, qos: known.get(topic) ?? 0 })) });
   }
 
   unsubscribe(publisher: Publisher, topic: string): Uint8Array {
@@ -46,9 +45,9 @@ export class Subscriptions {
   /** SUBACK: one return code per requested filter, in order (§3.9.3). */
   suback(publisher: Publisher, id: number, granted: number[]): void {
     publisher.release(id);
-    const topics = this.#pending.get(id);
-    this.#pending.delete(id);
+    const topics = this.#pending?.get(id);
     if (topics === undefined) return;
+    this.#pending!.delete(id);
     if (granted.length !== topics.length) {
       this.#log.warn(`SUBACK ${id} has ${granted.length} return codes for ${topics.length} topic filters [MQTT-3.8.4-6]`);
     }
@@ -60,6 +59,6 @@ export class Subscriptions {
 
   /** A connection ended: outstanding SUBSCRIBEs are resent in full on the next one. */
   reset(): void {
-    this.#pending.clear();
+    this.#pending?.clear();
   }
 }

@@ -6,7 +6,8 @@ import { checkTopicName, encodePublishHead } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
 
 export class Topics {
-  readonly #max: number;
+  /** The largest packet the client may send or accept (mqtt_max_packet). */
+  readonly max: number;
   #bytes: Map<string, Uint8Array> | undefined;
   /** The last QoS 0 PUBLISH head, its whole packet size, and what it was built for. */
   head: Uint8Array | undefined;
@@ -15,9 +16,8 @@ export class Topics {
   headLength = -1;
   headRetain = false;
 
-  /** `max`: the largest packet the client may send (mqtt_max_packet). */
   constructor(max: number) {
-    this.#max = max;
+    this.max = max;
   }
 
   /** The topic's UTF-8 bytes; throws RangeError for a name MQTT forbids [MQTT-3.3.2-2] [MQTT-4.7.3-1]. */
@@ -38,7 +38,7 @@ export class Topics {
   makeHead(topic: string, length: number, retain: boolean): void {
     const head = encodePublishHead(this.bytes(topic), length, retain);
     const total = head.length + length;
-    if (total > this.#max) this.tooLarge(topic, total);
+    if (total > this.max) this.tooLarge(topic, total);
     this.head = head;
     this.headTotal = total;
     this.headTopic = topic;
@@ -47,6 +47,6 @@ export class Topics {
   }
 
   tooLarge(topic: string, bytes: number): never {
-    throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.#max} (mqtt_max_packet)`);
+    throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.max} (mqtt_max_packet)`);
   }
 }

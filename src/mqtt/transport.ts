@@ -17,7 +17,8 @@ export class Transport {
   #open = false;
   #closed = false;
   #space = 0;
-  #backlog: Uint8Array[] = [];
+  /** Made when the socket first cannot take a whole packet. */
+  #backlog: Uint8Array[] | undefined;
   #backlogBytes = 0;
   readonly #events: TransportEvents;
 
@@ -54,7 +55,7 @@ export class Transport {
       bytes = rest;
     }
     // A copy: the bytes may be a view into the outbox's ring, whose slot is reused later.
-    this.#backlog.push(bytes.slice());
+    (this.#backlog ??= []).push(bytes.slice());
     this.#backlogBytes += bytes.length;
     return true;
   }
@@ -79,7 +80,7 @@ export class Transport {
     }
     if (!headSent) return false;
     // The head is on the wire, so the body follows it (a copy: the caller's bytes may change).
-    this.#backlog.push(body.slice());
+    (this.#backlog ??= []).push(body.slice());
     this.#backlogBytes += total - head.length;
     return true;
   }
@@ -88,7 +89,7 @@ export class Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#space = 0;
-    this.#backlog = [];
+    this.#backlog = undefined;
     this.#backlogBytes = 0;
     const socket = this.#socket;
     this.#socket = undefined;
@@ -121,13 +122,14 @@ export class Transport {
       this.#events.onOpen();
       if (this.#closed) return;
     }
-    while (this.#backlog.length > 0 && this.#space > 0) {
-      const head = this.#backlog[0]!;
+    const backlog = this.#backlog;
+    while (backlog !== undefined && backlog.length > 0 && this.#space > 0) {
+      const head = backlog[0]!;
       const rest = this.#write(head);
       if (rest === head) break;
       this.#backlogBytes -= head.length - (rest?.length ?? 0);
-      if (rest === undefined) this.#backlog.shift();
-      else this.#backlog[0] = rest;
+      if (rest === undefined) backlog.shift();
+      else backlog[0] = rest;
     }
     if (this.#backlogBytes === 0) this.#events.onDrain();
   }
