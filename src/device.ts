@@ -134,7 +134,7 @@ export class Device {
     set_interval(d: Device, payload: Payload): string {
       const seconds = numberField(payload, "seconds", 0.1, 86400);
       const ms = Math.round(seconds * 1000);
-      d.parts.readings()?.setInterval(ms);
+      d.parts.readings()?.setPeriod(ms);
       return d.#change({ interval: ms }, `sample interval ${seconds} s`);
     },
     set_gain(d: Device, payload: Payload): string {
@@ -158,7 +158,7 @@ export class Device {
       p.settings.reset();
       const s = p.settings.values;
       p.light.configure({ gain: s.gain, integration: s.integration, autoRange: s.autoRange });
-      p.readings()?.setInterval(s.interval);
+      p.readings()?.setPeriod(s.interval);
       d.publishState();
       return "settings from commands forgotten; the built-in config applies";
     },

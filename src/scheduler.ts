@@ -23,7 +23,7 @@ export interface Schedule {
   /** Failed samples (the source threw), reported in the log. */
   readonly failures: number;
   /** A new interval from now on: the next sample is one new interval away. */
-  setInterval(intervalMs: number): void;
+  setPeriod(intervalMs: number): void;
   cancel(): void;
 }
 
@@ -59,7 +59,7 @@ class PeriodicTask<T> implements Schedule {
     return this.#next;
   }
 
-  setInterval(intervalMs: number): void {
+  setPeriod(intervalMs: number): void {
     if (!(intervalMs > 0)) throw new RangeError(`scheduler: interval must be positive (got ${intervalMs})`);
     if (this.#cancelled) return;
     this.timers.clear(this.#timer);

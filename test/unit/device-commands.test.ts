@@ -25,7 +25,7 @@ function rig(withLed = true) {
   const device = new Device({
     deviceConfig: config, topics: deviceTopics(config), settings, light, time: new DeviceTime(clock, clock, quiet, "", undefined), timers: clock, log: quiet,
     led: withLed ? led : undefined, restart: () => restarted++,
-    readings: () => ({ intervalMs: 0, ticks: 0, skipped: 0, failures: 0, cancel() {}, setInterval: (ms: number) => void intervals.push(ms) }),
+    readings: () => ({ intervalMs: 0, ticks: 0, skipped: 0, failures: 0, cancel() {}, setPeriod: (ms: number) => void intervals.push(ms) }),
     publish: (topic, text, retain) => void sent.push({ topic, text, retain }),
   });
   return { clock, device, led, sent, intervals, restarts: () => restarted, settings };

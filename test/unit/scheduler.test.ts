@@ -110,16 +110,16 @@ test("harmonic intervals are aligned to a running schedule's grid; others start 
   assert.deepEqual(odd.calls, [500, 3500, 6500, 9500], "3 s is not harmonic with 2 s: it starts when scheduled");
 });
 
-test("setInterval changes the cadence from now on; failures are counted", () => {
+test("setPeriod changes the cadence from now on; failures are counted", () => {
   const clock = new VirtualClock(0);
   const scheduler = new Scheduler(clock, clock, recordingLog());
   let n = 0;
   const calls: number[] = [];
   const task = scheduler.schedulePeriodic({ sample: () => { calls.push(clock.now()); if (++n === 2) throw new Error("x"); return n; } }, 1000, { onNext: () => {} });
   clock.advance(1500);
-  task.setInterval(200);
+  task.setPeriod(200);
   clock.advance(700);
   assert.deepEqual(calls, [0, 1000, 1700, 1900, 2100]);
   assert.equal(task.failures, 1);
-  assert.throws(() => task.setInterval(0), RangeError);
+  assert.throws(() => task.setPeriod(0), RangeError);
 });
