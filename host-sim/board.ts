@@ -10,6 +10,7 @@ import type { ByteSocket, ByteSocketOptions, Resolver, SocketFactory } from "../
 import { RealClock, type BoardClock } from "./clock.js";
 import { I2CBus } from "./io/i2c.js";
 import { smbusClass } from "./io/smbus.js";
+import { digitalClass, type SimDigitalClass } from "./io/digital.js";
 import type { Tsl2591Model } from "./chips/tsl2591.js";
 import { tcpSocketFactory, tlsSocketFactory, type TlsOptions } from "./net/sockets.js";
 import { sensorSimFromKeys } from "./scene.js";
@@ -40,7 +41,11 @@ export class Board {
   readonly trace: (text: string) => void;
   readonly io: { readonly SMBus: ReturnType<typeof smbusClass> };
   /** The ECMA-419 `device` global, as the esp32/nodemcu provider shapes it. */
-  readonly device: Readonly<{ I2C: { default: { io: unknown; data: number; clock: number } }; io: { SMBus: unknown }; pin: { led: number; button: number } }>;
+  readonly device: Readonly<{
+    I2C: { default: { io: unknown; data: number; clock: number } };
+    io: { SMBus: unknown; Digital: SimDigitalClass };
+    pin: { led: number; button: number };
+  }>;
   /** Moddable `preference`'s flash: survives restart(); with sim_flash=<file>, a new process. */
   readonly flash: SimFlash;
   readonly led: SimLed;
@@ -69,9 +74,10 @@ export class Board {
     this.#sntp = sim.sim_sntp !== "0";
     const SMBus = smbusClass(this.i2c);
     this.io = Object.freeze({ SMBus });
+    const Digital = digitalClass(2, this.led);
     this.device = Object.freeze({
       I2C: Object.freeze({ default: Object.freeze({ io: SMBus, data: 21, clock: 22 }) }),
-      io: Object.freeze({ SMBus }),
+      io: Object.freeze({ SMBus, Digital }),
       pin: Object.freeze({ led: 2, button: 0 }),
     });
   }

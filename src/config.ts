@@ -28,7 +28,12 @@ function fail(key: string, rule: string, value: Raw): never {
   throw new ConfigError(`config: ${key} ${rule} (got ${shown})`);
 }
 
-function integer(min: number, max: number) {
+// The rule factories below copy their arguments into constants before making the parser: a
+// parser made at preload keeps what it captures in flash, and xsl reports a captured parameter
+// (a writable binding) as `no const`.
+function integer(lowest: number, highest: number) {
+  const min = lowest;
+  const max = highest;
   return (value: Raw, key: string): number => {
     const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < min || n > max) fail(key, `must be a whole number from ${min} to ${max}`, value);
@@ -36,7 +41,10 @@ function integer(min: number, max: number) {
   };
 }
 
-function decimal(min: number, max: number, unit: string) {
+function decimal(lowest: number, highest: number, units: string) {
+  const min = lowest;
+  const max = highest;
+  const unit = units;
   return (value: Raw, key: string): number => {
     const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
     if (!Number.isFinite(n) || n < min || n > max) fail(key, `must be a number of ${unit} from ${min} to ${max}`, value);
@@ -44,7 +52,10 @@ function decimal(min: number, max: number, unit: string) {
   };
 }
 
-function text(minLength: number, maxLength: number, check?: (s: string) => string | undefined) {
+function text(shortest: number, longest: number, rule?: (s: string) => string | undefined) {
+  const minLength = shortest;
+  const maxLength = longest;
+  const check = rule;
   return (value: Raw, key: string): string => {
     if (typeof value !== "string" && typeof value !== "number") fail(key, "must be text", value);
     const s = String(value);
@@ -57,7 +68,8 @@ function text(minLength: number, maxLength: number, check?: (s: string) => strin
   };
 }
 
-function choice<T extends string>(...options: T[]) {
+function choice<T extends string>(...names: T[]) {
+  const options: readonly T[] = Object.freeze(names);
   return (value: Raw, key: string): T => {
     const s = String(value) as T;
     if (!options.includes(s)) fail(key, `must be one of ${options.join(", ")}`, value);
@@ -82,7 +94,7 @@ const hostName = (s: string): string | undefined =>
 const printable = (s: string): string | undefined =>
   /[\u0000-\u001f"\\]/.test(s) ? "must not contain control characters, quotes or backslashes" : undefined;
 
-export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
+export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze(([
   { key: "profile", default: "local", help: `Connection profile: ${PROFILES.map((p) => p.name).join(", ")} (defaults and required keys for the broker)`, parse: choice(...PROFILES.map((p) => p.name)) },
   { key: "sensor_id", default: "lux-1", help: "Sensor name, first element of every reading", parse: text(1, 64, printable) },
   { key: "mqtt_host", required: true, help: "MQTT broker: IPv4 address or host name (resolved on the device)", parse: text(1, 253, hostName) },
@@ -118,7 +130,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   { key: "i2c_data", help: "I2C SDA pin (default: the board's I2C.default)", parse: integer(0, 48) },
   { key: "i2c_clock", help: "I2C SCL pin (default: the board's I2C.default)", parse: integer(0, 48) },
   { key: "i2c_hz", default: 100000, help: "I2C bus speed in Hz (the TSL2591 allows up to 400000)", parse: integer(10000, 400000) },
-] satisfies KeySpec[]);
+] satisfies KeySpec[]).map((spec) => Object.freeze(spec)));
 
 /** Keys the Moddable SDK's own manifests may put in `mc/config` (board and display setup). */
 export const PLATFORM_KEYS: readonly string[] = Object.freeze(["led", "button", "screen", "touch", "rotation", "driver"]);

@@ -3,32 +3,33 @@
 // seam and starts the application. Preloadable: nothing runs until main() is called.
 // The platform pieces are module-level frozen functions and objects (flash after preload),
 // not closures made in main(): only the board object that remembers the app is in RAM.
+// IO classes come from the board's ECMA-419 host provider (`device.io`, set up by the SDK's
+// system module from embedded:provider/builtin; on -p lin by host-sim/lin/device.ts).
 import Timer from "timer";
 import config from "mc/config";
 import WiFi from "wifi";
 import Net from "net";
 import TCP from "embedded:io/socket/tcp";
-import SMBus from "embedded:io/smbus";
-import Digital from "embedded:io/digital";
 import Preference from "preference";
 import SNTP from "sntp";
 import Instrumentation from "instrumentation";
 import Time from "time";
 import tlsSocket from "tls-socket";
+import type { TSL2591SensorOptions } from "embedded:sensor/AmbientLight/TSL2591";
 import { startApp, type App, type AppPlatform } from "./app.js";
 import { traceLogger } from "./log.js";
-import type { ByteSocketOptions, Clock, Led, Timers } from "./platform.js";
+import type { ByteSocket, ByteSocketOptions, Clock, Led, TimerHandle, Timers } from "./platform.js";
 
-// The callbacks take no arguments, so Moddable's timer (which passes itself) calls them directly.
+// Every handle the app clears came from Timer.set/repeat below: it is the SDK's branded Timer.
 const timers: Timers = Object.freeze({
   set: (callback: () => void, milliseconds: number) => Timer.set(callback, milliseconds),
   repeat: (callback: () => void, milliseconds: number) => Timer.repeat(callback, milliseconds),
-  clear: (handle: object | undefined) => Timer.clear(handle),
+  clear: (handle: TimerHandle | undefined) => Timer.clear(handle as Timer | undefined),
 });
 
 const clock: Clock = Object.freeze({ now: () => Time.ticks });
 
-const log = traceLogger(trace);
+const log = Object.freeze(traceLogger(trace));
 
 function heapInUse(): number | undefined {
   const slots = Instrumentation.get(Instrumentation.map("XS Slot Heap Used"));
@@ -37,20 +38,25 @@ function heapInUse(): number | undefined {
 }
 
 function rssi(): number | undefined {
-  const value = Net.get("RSSI");
+  const value: unknown = Net.get("RSSI");
   return typeof value === "number" ? value : undefined;
 }
 
-function address(): string | number | undefined {
-  return Net.get("IP");
+function address(): string | undefined {
+  const value: unknown = Net.get("IP");
+  return typeof value === "string" ? value : undefined;
 }
 
 function resolve(host: string, callback: (address: string | undefined) => void): void {
   Net.resolve(host, (_name, found) => callback(found));
 }
 
-function socket(options: ByteSocketOptions) {
-  return new TCP({
+// typings/embedded_io/socket/tcp.d.ts (SDK 8.2.3) types write() as void and read() as
+// number | ArrayBuffer. The runtime (modules/io/socket/lwip/tcp.c, socket/lin/tcp.c) returns
+// the free send space from write() and, in the default "buffer" format, an ArrayBuffer or
+// undefined (nothing buffered) from read(): the ByteSocket the MQTT transport is written for.
+function socket(options: ByteSocketOptions): ByteSocket {
+  const tcp = new TCP({
     address: options.address,
     port: options.port,
     nodelay: true,
@@ -58,6 +64,7 @@ function socket(options: ByteSocketOptions) {
     onWritable: options.onWritable,
     onError: options.onError,
   });
+  return tcp as unknown as ByteSocket;
 }
 
 function sntp(host: string, callback: (seconds: number | undefined) => void): void {
@@ -67,11 +74,25 @@ function sntp(host: string, callback: (seconds: number | undefined) => void): vo
   });
 }
 
+// typings/embedded_io/smbus.d.ts (SDK 8.2.3) declares the constructor's options as
+// `ConstructorParameters<typeof I2C> & {…}`, a tuple type no options object satisfies, and
+// typings/embedded_io/i2c.d.ts omits close(); modules/io/i2c/smbus.js takes the I2C options
+// object and has close(). This is the class as the runtime has it.
+function smbus(): TSL2591SensorOptions["io"] {
+  return device.io.SMBus as unknown as TSL2591SensorOptions["io"];
+}
+
 function boardLed(): Led | undefined {
-  const pin = device.pin?.led;
+  const pin = device.pin.led;
   if (pin === undefined) return undefined;
-  const io = new Digital({ pin, mode: Digital.Output });
+  const io = new device.io.Digital({ pin, mode: device.io.Digital.Output });
   return { write: (on) => io.write(on ? 1 : 0) };
+}
+
+// Bare -p esp32 has no I2C.default (the provider names no pins), though the typing says it does.
+function i2cPins(): { data?: number; clock?: number } {
+  const bus: { data?: number; clock?: number } | undefined = device.I2C?.default;
+  return bus === undefined ? {} : { data: bus.data, clock: bus.clock };
 }
 
 /** The platform seam on this board; `restart` stops the app it started first. */
@@ -84,11 +105,12 @@ class Board {
   };
 
   platform(): AppPlatform {
-    const bus = device.I2C.default;
+    // Moddable's desktop simulator (modules/io/manifests/lin/system.js) has no System.restart.
     return {
       config, timers, clock, log, wifi: WiFi, address, resolve, socket, tls: tlsSocket,
-      i2c: { io: SMBus, data: bus?.data, clock: bus?.clock },
-      preference: Preference, sntp, heap: heapInUse, rssi, led: this.led, restart: this.restart,
+      i2c: { io: smbus(), ...i2cPins() },
+      preference: Preference, sntp, heap: heapInUse, rssi, led: this.led,
+      restart: typeof System.restart === "function" ? this.restart : undefined,
     };
   }
 }

@@ -20,12 +20,13 @@ export interface RuntimeSettings {
 }
 
 type Stored = { key: string; name: keyof RuntimeSettings };
+// Each row frozen too: preloaded, the table is in flash (xsl warns of any part left writable).
 const STORED: readonly Stored[] = Object.freeze([
-  { key: "interval", name: "interval" },
-  { key: "gain", name: "gain" },
-  { key: "integ", name: "integration" },
-  { key: "auto", name: "autoRange" },
-]);
+  Object.freeze({ key: "interval", name: "interval" }),
+  Object.freeze({ key: "gain", name: "gain" }),
+  Object.freeze({ key: "integ", name: "integration" }),
+  Object.freeze({ key: "auto", name: "autoRange" }),
+] as const);
 
 export class Settings {
   #values: RuntimeSettings;

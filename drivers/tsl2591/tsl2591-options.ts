@@ -109,7 +109,7 @@ export const DEFAULT_CONFIGURATION: Readonly<TSL2591Configuration> = Object.free
   persistence: 1,
 });
 
-const KEYS = Object.keys(DEFAULT_CONFIGURATION);
+const KEYS: readonly string[] = Object.freeze(Object.keys(DEFAULT_CONFIGURATION));
 
 function fail(name: string, expected: string, value: unknown): never {
   const shown = typeof value === "string" ? `"${value}"` : String(value);

@@ -4,9 +4,26 @@
 // or bad hz throws RangeError("invalid hz") as Moddable's _i2c.js does.
 import type { I2CBus } from "./i2c.js";
 
-/** The simulated class has exactly the shape the firmware is type-checked against. */
-export type SMBusOptions = import("embedded:io/smbus").SMBusOptions;
-export type SimSMBus = import("embedded:io/smbus").default;
+/** The options modules/io/i2c/_i2c.js reads (the SDK's typing of them is a tuple: src/main.ts). */
+export interface SMBusOptions {
+  data: number; clock: number; hz: number; address: number;
+  port?: number; timeout?: number; pullup?: boolean;
+}
+
+/** The runtime shape of Moddable's SMBus (modules/io/i2c/smbus.js, _i2c.js), not its typing's. */
+export interface SimSMBus {
+  readUint8(register: number): number;
+  readUint16(register: number, bigEndian?: boolean): number;
+  readBuffer(register: number, count: number | ArrayBufferLike): ArrayBuffer;
+  writeUint8(register: number, value: number): void;
+  writeUint16(register: number, value: number, bigEndian?: boolean): void;
+  writeBuffer(register: number, buffer: ArrayBufferLike | ArrayBufferView): void;
+  sendByte(command: number): void;
+  receiveByte(): number;
+  read(count: number): ArrayBuffer;
+  write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
+  close(): void;
+}
 
 function bytesOf(buffer: ArrayBufferLike | ArrayBufferView): Uint8Array {
   if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength).slice();
@@ -18,12 +35,15 @@ function checkPin(name: string, value: unknown): number {
   return value;
 }
 
-export function smbusClass(bus: I2CBus): new (options: SMBusOptions) => SimSMBus {
+/** The SMBus class of a board whose I2C bus is `bus` (or is made by `bus()` when first opened). */
+export function smbusClass(bus: I2CBus | (() => I2CBus)): new (options: SMBusOptions) => SimSMBus {
   return class SMBus implements SimSMBus {
     readonly #address: number;
+    readonly #bus: I2CBus;
     #closed = false;
 
     constructor(options: SMBusOptions) {
+      this.#bus = typeof bus === "function" ? bus() : bus;
       checkPin("data", options.data);
       checkPin("clock", options.clock);
       if (typeof options.hz !== "number" || !(options.hz > 0)) throw new RangeError("invalid hz");
@@ -34,12 +54,12 @@ export function smbusClass(bus: I2CBus): new (options: SMBusOptions) => SimSMBus
 
     #write(bytes: Uint8Array): void {
       if (this.#closed) throw new Error("closed");
-      if (!bus.write(this.#address, bytes)) throw new Error("write failed");
+      if (!this.#bus.write(this.#address, bytes)) throw new Error("write failed");
     }
 
     #read(count: number): Uint8Array {
       if (this.#closed) throw new Error("closed");
-      const bytes = bus.read(this.#address, count);
+      const bytes = this.#bus.read(this.#address, count);
       if (bytes === undefined || bytes.length !== count) throw new Error("read failed");
       return bytes;
     }

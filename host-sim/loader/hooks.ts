@@ -27,7 +27,6 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "sntp": "sntp.js",
   "instrumentation": "instrumentation.js",
   "time": "time.js",
-  "embedded:io/digital": "digital.js",
 };
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */

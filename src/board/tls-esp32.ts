@@ -2,14 +2,20 @@
 // included by manifest.json for esp32) over the lwIP TCP socket. The CA certificate is a
 // DER resource built into the image (manifest `resources`); "" uses the TLS module's roots.
 import TCP from "embedded:io/socket/tcp";
-import TLSSocket from "embedded:io/socket/tcp/tls";
+import TLSSocket, { type Options } from "embedded:io/socket/tcp/tls";
 import Resource from "Resource";
-import type { SocketFactory } from "../platform.js";
+import type { ByteSocket, SocketFactory } from "../platform.js";
+
+// typings/embedded_io/socket/tls.d.ts (SDK 8.2.3) lacks the `TCP` option that
+// examples/io/tcp/tlssocket/tlssocket.js reads (the socket class it runs over), and types
+// read() as needing a count; the runtime's read() with none returns every buffered byte, and
+// write() returns the free space, as the ByteSocket the MQTT transport is written for.
+type TLSOptions = Options & { TCP: { io: typeof TCP } };
 
 export default function tlsSocket(host: string, ca: string): SocketFactory {
   const secure = ca === "" ? {} : { certificate: new Resource(ca) };
-  return (options) =>
-    new TLSSocket({
+  return (options) => {
+    const settings: TLSOptions = {
       TCP: { io: TCP },
       address: options.address,
       port: options.port,
@@ -18,5 +24,7 @@ export default function tlsSocket(host: string, ca: string): SocketFactory {
       onReadable: options.onReadable,
       onWritable: options.onWritable,
       onError: options.onError,
-    });
+    };
+    return new TLSSocket(settings) as unknown as ByteSocket;
+  };
 }

@@ -1,51 +1,56 @@
-// Moddable modules for the device API: `preference` (documentation/files/files.md),
-// `sntp` (modules/network/sntp), `instrumentation` (modules/base/instrumentation),
-// `time` (documentation/base/base.md § Time), ECMA-419 `embedded:io/digital`, and the
-// `System` global of the io manifest (modules/io/system). Only the members used.
+// Moddable modules of the device API, declared as the SDK's typings declare the members the
+// firmware uses: typings/preference.d.ts, typings/sntp.d.ts, typings/instrumentation.d.ts,
+// typings/time.d.ts and typings/Resource.d.ts.
 
 declare module "preference" {
-  type Value = boolean | number | string | ArrayBuffer;
   const Preference: {
-    get(domain: string, key: string): Value | undefined;
-    set(domain: string, key: string, value: Value): void;
-    delete(domain: string, key: string): void;
-    keys(domain: string): string[];
+    set: (domain: string, key: string, value: string | boolean | number | ArrayBuffer) => void;
+    get: (domain: string, key: string) => string | boolean | number | ArrayBuffer | undefined;
+    delete: (domain: string, key: string) => void;
+    keys: (domain: string) => string[];
   };
-  export default Preference;
+  export { Preference as default };
 }
 
 declare module "sntp" {
-  /** callback(1, seconds) = time; (2) = retrying; (-1, message) = failed: return a host to try another. */
-  export default class SNTP {
-    constructor(options: { host: string }, callback: (message: number, value?: unknown) => string | void);
-    close(): void;
+  /** callback(1, seconds) = time; (2) = retrying; (-1) = failed. */
+  class SNTP {
+    constructor(options: { host: string }, callback: (message: -1 | 1 | 2, value?: number) => void);
   }
+  export { SNTP as default };
 }
 
 declare module "instrumentation" {
+  type InstrumentationKeys = "XS Slot Heap Used" | "XS Chunk Heap Used" | "XS Stack Used" | "System Free Memory" | "Turns";
   const Instrumentation: {
-    get(what: number): number | undefined;
-    map(name: string): number;
+    get: (what: number | undefined) => number | undefined;
+    map: (name: InstrumentationKeys) => number | undefined;
   };
-  export default Instrumentation;
+  export { Instrumentation as default };
 }
 
 declare module "time" {
   const Time: {
-    /** Milliseconds from an arbitrary start; never set, so it never jumps. */
-    readonly ticks: number;
-    set(seconds: number): void;
+    set: (seconds: number) => void;
+    ticks: number;
   };
-  export default Time;
+  export { Time as default };
 }
 
-declare module "embedded:io/digital" {
-  export default class Digital {
-    static readonly Output: number;
-    constructor(options: { pin: number | string; mode: number });
-    write(value: number): void;
-    close(): void;
+declare module "Resource" {
+  interface ResourcePrototype extends HostBuffer {
+    slice(begin: number, end?: number): ArrayBuffer;
   }
+  export interface ResourceConstructor {
+    new (path: string): ResourcePrototype;
+    exists(path: string): boolean;
+  }
+  const Resource: ResourceConstructor;
+  export { Resource as default };
 }
 
-declare const System: { restart(): void };
+// luxflow's per-platform TLS module (manifest.json maps it per board: src/board/tls-*.ts).
+declare module "tls-socket" {
+  import type { SocketFactory } from "../../src/platform.js";
+  export default function tlsSocket(host: string, ca: string): SocketFactory;
+}

@@ -1,77 +1,120 @@
-// ECMA-419 IO classes as the Moddable SDK implements them (modules/io, documentation/io/io.md).
-// Only the members the firmware uses are declared. Moddable's own typings omit I2C close()
-// and writeRead(); they exist in modules/io/i2c/_i2c.js and are declared here.
+// ECMA-419 IO classes and the host provider, declared as the Moddable SDK's own typings
+// declare the members the firmware uses (typings/embedded_io/{i2c,smbus,digital}.d.ts,
+// typings/embedded_io/socket/{tcp,tls}.d.ts, typings/embedded_provider/builtin.d.ts,
+// typings/embedded_io/system.d.ts, typings/global.d.ts). Where those typings are wrong about
+// the runtime, the firmware corrects them in one place (src/board/sdk-typings.ts), not here:
+// these declarations stand in for the SDK's so that `npm run check` fails where mcconfig would.
+
+declare module "embedded:io/_common" {
+  export type PinSpecifier = number;
+  export type PortSpecifier = number;
+}
+
+declare module "embedded:io/i2c" {
+  import type { PinSpecifier, PortSpecifier } from "embedded:io/_common";
+  class I2C {
+    constructor(options: {
+      data: PinSpecifier; clock: PinSpecifier; hz: number; address: number;
+      port?: PortSpecifier; format?: "buffer"; target?: any;
+    });
+    write(value: ByteBuffer, stop?: boolean): void;
+    read(byteLength: number, stop?: boolean): ArrayBuffer;
+    read(buffer: ByteBuffer, stop?: boolean): number;
+  }
+  export default I2C;
+}
 
 declare module "embedded:io/smbus" {
-  export interface SMBusOptions {
-    data: number; clock: number; hz: number; address: number;
-    port?: number; timeout?: number; pullup?: boolean;
-  }
-  export default class SMBus {
-    constructor(options: SMBusOptions);
+  import I2C from "embedded:io/i2c";
+  class SMBus extends I2C {
+    // As the SDK declares it: a tuple type intersected with an object (see src/board/sdk-typings.ts).
+    constructor(options: ConstructorParameters<typeof I2C> & { stop?: boolean });
     readUint8(register: number): number;
-    readUint16(register: number, bigEndian?: boolean): number;
-    readBuffer(register: number, count: number | ArrayBufferLike): ArrayBuffer;
     writeUint8(register: number, value: number): void;
+    readUint16(register: number, bigEndian?: boolean): number;
     writeUint16(register: number, value: number, bigEndian?: boolean): void;
-    writeBuffer(register: number, buffer: ArrayBufferLike | ArrayBufferView): void;
-    sendByte(command: number): void;
+    readBuffer(register: number, byteLength: number): ArrayBuffer;
+    readBuffer(register: number, buffer: ByteBuffer): void;
+    writeBuffer(register: number, buffer: ByteBuffer): void;
     receiveByte(): number;
-    read(count: number): ArrayBuffer;
-    write(buffer: ArrayBufferLike | ArrayBufferView, stop?: boolean): void;
+    sendByte(command: number): void;
+  }
+  export default SMBus;
+}
+
+declare module "embedded:io/digital" {
+  import type { PinSpecifier } from "embedded:io/_common";
+  class Digital {
+    static readonly Input: number;
+    static readonly InputPullUp: number;
+    static readonly Output: number;
+    static readonly Rising: number;
+    static readonly Falling: number;
+    constructor(options: { pin: PinSpecifier; mode: number; format?: "number"; target?: any } & (
+      { onReadable: (this: Digital) => void; edge: number } | { edge?: number }));
+    write(value: 0 | 1): void;
+    read(): 0 | 1;
     close(): void;
   }
+  export default Digital;
 }
 
 declare module "embedded:io/socket/tcp" {
-  export interface TCPOptions {
-    /** Dotted IPv4 address: Moddable's lwIP TCP does not take host names. */
-    address: string;
-    port: number;
+  export type Options = ((({ address: string } | { host: string }) & { port: number }) | { from: TCP }) & {
     nodelay?: boolean;
-    format?: "buffer";
-    onReadable?(this: TCP, bytes: number): void;
-    onWritable?(this: TCP, bytes: number): void;
-    onError?(this: TCP, message?: string): void;
-  }
+    onReadable?: (this: TCP, bytes: number) => void;
+    onWritable?: (this: TCP, bytes: number) => void;
+    onError?: (this: TCP) => void;
+    format?: "number" | "buffer";
+    target?: any;
+  };
   export default class TCP {
-    constructor(options: TCPOptions);
-    read(): ArrayBuffer | undefined;
-    /** Returns the free space in the send buffer; throws "would block" when full. */
-    write(buffer: ArrayBufferLike | ArrayBufferView): number;
+    constructor(options: Options);
+    read(byteLength?: number): number | ArrayBuffer;
+    read(buffer: ByteBuffer): void;
+    write(value: number | ByteBuffer): void;
     close(): void;
   }
 }
 
-// Moddable's ECMA-419 TLS socket (examples/io/tcp/tlssocket/tlssocket.js): a TCP socket
-// class in `TCP.io`, the server name in `host`, and `secure` options for ssl/session
-// (e.g. `certificate`, a DER CA certificate).
 declare module "embedded:io/socket/tcp/tls" {
-  import type TCP from "embedded:io/socket/tcp";
-  import type { TCPOptions } from "embedded:io/socket/tcp";
-  export interface TLSSocketOptions extends TCPOptions {
-    TCP: { io: typeof TCP };
-    host: string;
-    secure?: { certificate?: ArrayBufferLike; [option: string]: unknown };
-  }
+  import type { Options as TCPOptions } from "embedded:io/socket/tcp";
+  export type Options = TCPOptions & { host: string; secure: Record<string, any> };
   export default class TLSSocket {
-    constructor(options: TLSSocketOptions);
-    read(): ArrayBuffer | undefined;
-    write(buffer: ArrayBufferLike | ArrayBufferView): number;
-    close(): void;
+    constructor(options: Options);
+    close(): undefined;
+    read(count: number | ArrayBufferLike): undefined | ArrayBufferLike;
+    write(buffer: ArrayBufferLike): number;
   }
 }
 
-// Moddable `Resource` (modules/files/resource): read-only data built into the image.
-declare module "Resource" {
-  export default class Resource extends ArrayBuffer {
-    constructor(path: string);
-    static exists(path: string): boolean;
+declare module "embedded:io/system" {
+  class System {
+    static deepSleep(us: number, mode: number): void;
+    static restart(): void;
   }
+  export default System;
 }
 
-// luxflow's per-platform TLS module (manifest.json maps it per board).
-declare module "tls-socket" {
-  import type { SocketFactory } from "../../src/platform.js";
-  export default function tlsSocket(host: string, ca: string): SocketFactory;
+declare module "embedded:provider/builtin" {
+  import Digital from "embedded:io/digital";
+  import I2C from "embedded:io/i2c";
+  import SMBus from "embedded:io/smbus";
+  import type { PinSpecifier } from "embedded:io/_common";
+  const device: {
+    io: { Digital: typeof Digital; I2C: typeof I2C; SMBus: typeof SMBus };
+    I2C: { default: ConstructorParameters<typeof I2C>[0] };
+    pin: { [name: string]: PinSpecifier };
+  };
+  export default device;
+}
+
+declare module "global" {
+  import System_ from "embedded:io/system";
+  import Device from "embedded:provider/builtin";
+  export {};
+  global {
+    var System: typeof System_;
+    var device: typeof Device;
+  }
 }

@@ -1,10 +1,14 @@
-// Moddable SDK `net` module (documentation/network/network.md § Net).
+// Moddable SDK `net` (documentation/network/network.md § Net), as typings/net.d.ts declares
+// the members the firmware uses: one overload per property, and an optional address.
 declare module "net" {
-  type NetProperty = "IP" | "MAC" | "SSID" | "BSSID" | "RSSI" | "CHANNEL" | "DNS";
   const Net: {
-    get(property: NetProperty, iface?: string): string | number | undefined;
-    /** Resolves a host name to a dotted IPv4 address; `address` is undefined on failure. */
-    resolve(host: string, callback: (name: string, address: string | undefined) => void): void;
+    get(what: "IP", mode?: "station" | "ap" | "ethernet"): string;
+    get(what: "MAC", mode?: "station" | "ap" | "ethernet"): string;
+    get(what: "SSID"): string;
+    get(what: "BSSID"): string;
+    get(what: "RSSI"): number;
+    get(what: "DNS"): string[];
+    resolve(name: string, callback: (name: string, address?: string) => void): void;
   };
-  export default Net;
+  export { Net as default };
 }

@@ -1,15 +1,18 @@
-// Moddable SDK classic `wifi` module (modules/network/wifi, documentation/network/network.md § WiFi).
+// Moddable SDK classic `wifi` (modules/network/wifi, documentation/network/network.md § WiFi),
+// as typings/wifi.d.ts declares the members the firmware uses. The SDK's callback type takes
+// the message only.
 declare module "wifi" {
-  export type WiFiMessage =
-    | "connect" | "gotIP" | "lostIP" | "disconnect"
-    | "station_connect" | "station_disconnect";
-  export interface WiFiOptions { ssid: string; password?: string; bssid?: string }
-  export default class WiFi {
-    constructor(options: WiFiOptions | undefined, callback: (message: WiFiMessage, value?: unknown) => void);
+  export type WiFiOptions = { bssid?: ArrayBuffer; ssid: string; password?: string };
+  export type WiFiMessage = "connect" | "gotIP" | "lostIP" | "disconnect" | "station_connect" | "station_disconnect";
+  export type WiFiCallback = (message: WiFiMessage) => void;
+  export type WiFiMode = -5 | 0 | 1 | 2 | 3;
+  class WiFi {
+    static readonly Mode: { off: -5; none: 0; station: 1; accessPoint: 2 };
+    constructor(options?: WiFiOptions, callback?: WiFiCallback);
     close(): void;
+    static mode: WiFiMode;
     static connect(options?: WiFiOptions): void;
     static disconnect(): void;
-    static mode: number;
-    static readonly Mode: { readonly none: number; readonly station: number; readonly accessPoint: number };
   }
+  export { WiFi as default };
 }

@@ -1,12 +1,13 @@
 // The ECMA-419 `device` global inside XS, shaped as the board's provider gives it
-// (Board.device: I2C.default pins, io.SMBus, pin), deep-frozen as modules/io/system does.
+// (Board.device: I2C.default pins, io.SMBus and io.Digital, pin), deep-frozen as modules/io/system does.
 import { call, deepFreeze } from "./host.js";
 import SMBus from "./smbus.js";
+import Digital from "./digital.js";
 
 const shape = call({ op: "device" }) as { i2c?: { data: number; clock: number }; pin?: Record<string, number> };
 const provider = {
   I2C: shape.i2c === undefined ? {} : { default: { io: SMBus, data: shape.i2c.data, clock: shape.i2c.clock } },
-  io: { SMBus },
+  io: { SMBus, Digital },
   pin: shape.pin ?? {},
 };
 (globalThis as Record<string, unknown>).device = deepFreeze(provider);
