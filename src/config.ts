@@ -132,8 +132,17 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze(([
   { key: "i2c_hz", default: 100000, help: "I2C bus speed in Hz (the TSL2591 allows up to 400000)", parse: integer(10000, 400000) },
 ] satisfies KeySpec[]).map((spec) => Object.freeze(spec)));
 
-/** Keys the Moddable SDK's own manifests may put in `mc/config` (board and display setup). */
-export const PLATFORM_KEYS: readonly string[] = Object.freeze(["led", "button", "screen", "touch", "rotation", "driver"]);
+/**
+ * Keys the Moddable SDK itself puts into `mc/config`, read from the generated mc.config.js of
+ * SDK 8.2.3 builds: `format` and `rotation` on every platform (tools/mcconfig.js, display
+ * defaults), `file` on lin (modules/files/file/manifest.json: `file.root`), `tls` on esp32
+ * (the TLS socket's ssl manifest). `led`, `button`, `screen`, `touch` and `driver` are set by
+ * some boards' manifests. The firmware ignores them; any other unknown key is a typo.
+ */
+export const PLATFORM_KEYS: readonly string[] = Object.freeze(["format", "rotation", "file", "tls", "led", "button", "screen", "touch", "driver"]);
+
+/** Keys of the simulated board (`sim_lux`, `sim_fault`, …): its provider reads them, the firmware does not. */
+export const SIMULATOR_KEY_PREFIX = "sim_";
 
 export interface Config {
   readonly profile: string;
@@ -182,7 +191,7 @@ function specFor(key: string): KeySpec | undefined {
 
 /** Keys present in `raw` that neither the firmware nor the platform knows. */
 export function unknownKeys(raw: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(raw).filter((key) => specFor(key) === undefined && !PLATFORM_KEYS.includes(key));
+  return Object.keys(raw).filter((key) => specFor(key) === undefined && !PLATFORM_KEYS.includes(key) && !key.startsWith(SIMULATOR_KEY_PREFIX));
 }
 
 /** Parses and validates every key; throws ConfigError naming the first bad one. */

@@ -14,7 +14,9 @@ export interface SimDigitalClass {
 }
 
 /** The Digital class of a board whose LED is on `ledPin`. */
-export function digitalClass(ledPin: number, led: { write(on: boolean): void }): SimDigitalClass {
+export function digitalClass(pin: number, lamp: { write(on: boolean): void }): SimDigitalClass {
+  const ledPin = pin; // constants, not parameters, for what a preloaded class keeps (xsl: `no const`)
+  const led = lamp;
   return class Digital {
     // The values of modules/io/digital (Input 0, InputPullUp 1, Output 8; edges 1 and 2).
     static readonly Input = 0;

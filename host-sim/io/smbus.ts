@@ -36,7 +36,8 @@ function checkPin(name: string, value: unknown): number {
 }
 
 /** The SMBus class of a board whose I2C bus is `bus` (or is made by `bus()` when first opened). */
-export function smbusClass(bus: I2CBus | (() => I2CBus)): new (options: SMBusOptions) => SimSMBus {
+export function smbusClass(board: I2CBus | (() => I2CBus)): new (options: SMBusOptions) => SimSMBus {
+  const bus = board; // a constant, not a parameter, for what a preloaded class keeps (xsl: `no const`)
   return class SMBus implements SimSMBus {
     readonly #address: number;
     readonly #bus: I2CBus;
