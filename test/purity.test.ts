@@ -10,29 +10,45 @@ import { dirname, join, relative, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-// Modules provided by the SDK manifests a project may include, read from the Moddable SDK
-// sources (modules/io/manifest.json includes examples/manifest_base.json and
-// examples/manifest_net.json; esp/esp32 platform sections). An include not listed here is an
-// offence until its modules are added, so the table cannot silently pass an unknown manifest.
+// Modules provided by the SDK manifests a project may include, read from the Moddable SDK 8.2.3
+// sources, per platform where the manifest's platform sections differ ("*": every platform).
+// modules/io/manifest.json gives ECMA-419 IO on esp/esp32 but only sockets and serial on lin
+// (modules/io/manifests/lin); examples/manifest_base.json gives the device's (or simulator's)
+// base modules and defines $(MODULES) and $(BUILD). An include not listed here is an offence
+// until its modules are added, so the table cannot silently pass an unknown manifest: there is
+// no modules/base/time/manifest.json in any SDK release (device manifests supply `time`).
+type Provided = readonly string[] | Readonly<Record<string, readonly string[]>>;
 const BASE = ["Resource", "instrumentation", "timer", "debug", "time"];
-const NET = ["socket", "net", "sntp", "wifi", "setup/network"];
-const SDK_MANIFESTS: Readonly<Record<string, readonly string[]>> = {
-  "$(MODDABLE)/modules/io/manifest.json": [
-    "embedded:io/analog", "embedded:io/digital", "embedded:io/digitalbank", "embedded:io/i2c",
-    "embedded:io/smbus", "embedded:io/pwm", "embedded:io/serial", "embedded:io/spi",
-    "embedded:io/provider/MCP23017", "embedded:io/socket/tcp", "embedded:io/socket/udp",
-    "embedded:io/socket/listener", "embedded:provider/builtin", "system", ...BASE, ...NET,
-  ],
+const NET = ["socket", "net", "sntp", "wifi"];
+const BOARD_IO = [
+  "embedded:io/analog", "embedded:io/digital", "embedded:io/digitalbank", "embedded:io/i2c",
+  "embedded:io/smbus", "embedded:io/pwm", "embedded:io/serial", "embedded:io/spi",
+  "embedded:io/socket/tcp", "embedded:io/socket/udp", "embedded:io/socket/listener",
+  "embedded:provider/builtin", "system", ...NET, "setup/network",
+];
+export const SDK_MANIFESTS: Readonly<Record<string, Provided>> = {
   "$(MODDABLE)/examples/manifest_base.json": BASE,
-  "$(MODDABLE)/examples/manifest_net.json": NET,
+  "$(MODDABLE)/modules/io/manifest.json": {
+    esp: BOARD_IO,
+    esp32: BOARD_IO,
+    lin: ["embedded:io/socket/tcp", "embedded:io/socket/udp", "embedded:io/socket/listener", "embedded:io/serial", "system", ...NET],
+  },
+  "$(MODDABLE)/examples/manifest_net.json": { "*": NET, esp: [...NET, "setup/network"], esp32: [...NET, "setup/network"] },
   "$(MODULES)/network/wifi/manifest.json": ["wifi"],
   "$(MODULES)/files/resource/manifest.json": ["Resource"],
   "$(MODULES)/files/preference/manifest.json": ["preference"],
   "$(MODULES)/network/sntp/manifest.json": ["sntp"],
   "$(MODULES)/base/instrumentation/manifest.json": ["instrumentation"],
-  "$(MODULES)/base/time/manifest.json": ["time"],
   "$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json": ["embedded:io/socket/tcp/tls"],
 };
+
+/** What an SDK manifest provides on `platform` (undefined: what it provides everywhere). */
+export function sdkProvides(include: string, platform: string | undefined): readonly string[] | undefined {
+  const provided = SDK_MANIFESTS[include];
+  if (provided === undefined || Array.isArray(provided)) return provided as readonly string[] | undefined;
+  const table = provided as Readonly<Record<string, readonly string[]>>;
+  return (platform !== undefined ? table[platform] : undefined) ?? table["*"] ?? [];
+}
 const ALWAYS = ["mc/config"];
 
 /** Host globals a Moddable device does not have. */
@@ -69,7 +85,7 @@ function addSection(section: Section, dir: string, manifestPath: string, platfor
   }
   for (const include of section.include ?? []) {
     if (include.startsWith("./")) allowedModules(join(dir, include), platform, allowed);
-    else if (SDK_MANIFESTS[include] !== undefined) for (const name of SDK_MANIFESTS[include]) allowed.names.add(name);
+    else if (SDK_MANIFESTS[include] !== undefined) for (const name of sdkProvides(include, platform) ?? []) allowed.names.add(name);
     else allowed.problems.push(`${relative(process.cwd(), manifestPath)}: include ${include} is not in the purity check's SDK table`);
   }
 }

@@ -58,8 +58,24 @@ for (const [key, value, message] of bad) {
   });
 }
 
-test("unknown keys are found, the SDK's own keys are not", () => {
-  assert.deepEqual(unknownKeys({ mqtt_host: "h", sntp: "pool.ntp.org", mqtt_hots: "x" }), ["mqtt_hots"]);
+// The keys mcconfig (Moddable SDK 8.2.3) itself put into the generated mc.config.js of each
+// build of this manifest, beside the manifest's own: a board that rejects them never starts.
+const SDK_ADDED: Readonly<Record<string, Record<string, unknown>>> = {
+  "esp32/nodemcu": { tls: { DHE_RSA: true, ECDHE_RSA: true }, format: "RGB565LE", rotation: 0 },
+  "esp/nodemcu": { format: "RGB565LE", rotation: 0 },
+  "lin": { file: { root: "/tmp/" }, format: "RGB565LE", rotation: 0 },
+};
+for (const [build, added] of Object.entries(SDK_ADDED)) {
+  test(`${build}: the keys mcconfig adds to mc/config pass, and a typo beside them is still named`, () => {
+    const raw = { ...manifest.config, mqtt_host: "127.0.0.1", ...added };
+    assert.deepEqual(unknownKeys(raw), []);
+    assert.doesNotThrow(() => parseConfig(raw));
+    assert.deepEqual(unknownKeys({ ...raw, mqtt_hots: "x" }), ["mqtt_hots"]);
+  });
+}
+
+test("the simulated board's sim_ keys (read by its provider on -p lin) are not the firmware's typos", () => {
+  assert.deepEqual(unknownKeys({ mqtt_host: "h", sim_lux: "1000", sim_fault: "nack", simlux: "1" }), ["simlux"]);
 });
 
 test("the manifest's config uses the firmware's keys and defaults", () => {
