@@ -290,7 +290,7 @@ test("the purity check names file and line of each kind of offence", () => {
     mkdirSync(join(root, "src"));
     mkdirSync(join(root, "drivers"));
     writeFileSync(join(root, "manifest.json"), JSON.stringify({
-      include: ["$(MODDABLE)/modules/io/manifest.json", "./drivers/manifest.json"],
+      include: ["$(MODDABLE)/examples/manifest_base.json", "$(MODDABLE)/modules/io/manifest.json", "./drivers/manifest.json"],
       modules: { "*": "./src/*" },
     }));
     writeFileSync(join(root, "drivers", "manifest.json"), JSON.stringify({ modules: { "embedded:sensor/X": "./x" } }));

@@ -40,8 +40,9 @@ export interface XsBundle {
   readonly firmwareBytes: number;
   /** Firmware modules in the bundle, by path. */
   readonly modules: readonly string[];
-  /** Module-level bindings the preload epilogue freezes. */
+  /** Module-level bindings the preload epilogue checks and freezes. */
   readonly roots: readonly string[];
+  readonly bindings: readonly Root[];
 }
 
 export interface BundleOptions {
@@ -96,12 +97,16 @@ function moddablePlugin(root: string, platformExternal = false): Plugin {
   };
 }
 
-const DECLARATION = /^(?:export\s+)?(?:var|let|const|class|function\*?|async\s+function\*?)\s+([A-Za-z_$][\w$]*)/;
+const DECLARATION = /^(?:export\s+)?(var|let|const|class|function\*?|async\s+function\*?)\s+([A-Za-z_$][\w$]*)/;
+
+/** A module-level binding of the firmware: its module, its name, and whether it can be reassigned. */
+export interface Root { readonly module: string; readonly name: string; readonly writable: boolean }
 
 /** Module-level declarations of the firmware's modules in esbuild's unminified output. */
-function firmwareBindings(code: string): { roots: string[]; modules: string[]; firmwareBytes: number } {
-  const roots: string[] = [];
+function firmwareBindings(code: string): { roots: Root[]; modules: string[]; firmwareBytes: number } {
+  const roots: Root[] = [];
   const modules: string[] = [];
+  let module = "";
   let firmware = false;
   let firmwareBytes = 0;
   for (const line of code.split("\n")) {
@@ -110,14 +115,27 @@ function firmwareBindings(code: string): { roots: string[]; modules: string[]; f
       const path = header[1] as string;
       firmware = FIRMWARE_DIRS.some((dir) => path.startsWith(dir));
       if (firmware) modules.push(path);
+      module = path.replace(/\.[cm]?[jt]s$/, "");
       continue;
     }
     if (!firmware) continue;
     firmwareBytes += Buffer.byteLength(line, "utf8") + 1;
     const declaration = DECLARATION.exec(line);
-    if (declaration !== null) roots.push(declaration[1] as string);
+    if (declaration !== null) roots.push({ module, name: declaration[2] as string, writable: false });
   }
   return { roots, modules, firmwareBytes };
+}
+
+const WRITABLE = /^(?:export\s+)?(?:let|var)\s+([A-Za-z_$][\w$]*)/gm;
+
+/**
+ * Module-level `let`/`var` names of a firmware module, read from its source: esbuild prints
+ * every module-level declaration as `var`, so the bundle cannot tell a constant from a binding
+ * that can be reassigned (xsl's `no const`).
+ */
+function writableBindings(root: string, module: string): Set<string> {
+  const source = readFileSync(join(root, `${module}.ts`), "utf8");
+  return new Set([...source.matchAll(WRITABLE)].map((match) => match[1] as string));
 }
 
 /** Bundles the firmware and the XS shims into one script for xsnap. */
@@ -138,13 +156,14 @@ export async function bundleForXs(options: BundleOptions = {}): Promise<XsBundle
   const code = result.outputFiles[0]?.text ?? "";
   const exported = /export\s*\{\s*([A-Za-z_$][\w$]*) as default\s*\};\s*$/.exec(code);
   if (exported === null) throw new Error(`xs bundle: ${relative(root, entry)} has no default export (the Moddable main)`);
-  const { roots, modules, firmwareBytes } = firmwareBindings(code);
+  const { roots: found, modules, firmwareBytes } = firmwareBindings(code);
+  const roots = found.map((r) => ({ ...r, writable: writableBindings(root, r.module).has(r.name) }));
   const body = code.slice(0, exported.index);
-  const list = roots.map((name) => `{ name: ${JSON.stringify(name)}, value: ${name} }`).join(",\n  ");
+  const list = roots.map((r) => `{ module: ${JSON.stringify(r.module)}, name: ${JSON.stringify(r.name)}, writable: ${r.writable}, value: ${r.name} }`).join(",\n  ");
   const script =
     `(function () {\n"use strict";\n${body}\n` +
     `globalThis.__xsModulesLoaded(${exported[1]}, [\n  ${list}\n], ${options.preload !== false});\n})();\n`;
-  return { script, bytes: Buffer.byteLength(script, "utf8"), firmwareBytes, modules, roots };
+  return { script, bytes: Buffer.byteLength(script, "utf8"), firmwareBytes, modules, roots: roots.map((r) => r.name), bindings: roots };
 }
 
 /** esbuild settings shared by the XS bundle and its minified measurement: ESM for an engine with no host. */

@@ -195,3 +195,52 @@ test("the bundle names the firmware's modules and the module-level bindings prel
   assert.ok(bundle.firmwareBytes > 0 && bundle.firmwareBytes < bundle.bytes);
   await assert.rejects(bundleForXs({ root, entry: "src/missing.ts" }));
 });
+
+// The warnings xsl printed for the firmware before its tables were frozen row by row
+// (`CONFIG_KEYS[30]: not frozen`) and for a writable module binding (`no const`): the
+// emulation must report the same kinds, with xsl's module: path wording.
+const TABLES = `
+const TABLE = Object.freeze([{ key: "a" }, { key: "b" }]);
+const ROWS = Object.freeze([Object.freeze({ key: "c" })]);
+class Holder { static readonly shared = { n: 1 }; }
+let turns = 0;
+export default function main(): void {
+  turns++;
+  trace(String(TABLE.length + ROWS.length + Holder.shared.n + turns) + "\\n");
+}
+`;
+
+test("preload check: what xsl reports as not frozen or no const, the emulation reports too", async () => {
+  const tables = mkdtempSync(join(tmpdir(), "luxflow-xs-tables-"));
+  try {
+    mkdirSync(join(tables, "src"));
+    writeFileSync(join(tables, "manifest.json"), JSON.stringify({ modules: { "*": "./src/*" } }));
+    writeFileSync(join(tables, "src", "main.ts"), TABLES);
+    const { board } = standInBoard({});
+    const run = await runOnXs(board, { bundle: await bundleForXs({ root: tables }) });
+    try {
+      await run.advance(10);
+      assert.deepEqual([...run.preloadProblems].sort(), [
+        "src/main: Holder.shared: not frozen",
+        "src/main: TABLE[0]: not frozen",
+        "src/main: TABLE[1]: not frozen",
+        "src/main: turns: no const",
+      ]);
+    } finally {
+      await run.stop();
+    }
+  } finally {
+    rmSync(tables, { recursive: true, force: true });
+  }
+});
+
+test("preload check: the stand-in firmware's module-level object and array are named", async () => {
+  const { board } = standInBoard({});
+  const run = await runOnXs(board, { bundle: await bundleForXs({ root }) });
+  try {
+    await run.advance(10);
+    assert.deepEqual([...run.preloadProblems].sort(), ["src/main: counters: not frozen", "src/main: history: not frozen"]);
+  } finally {
+    await run.stop();
+  }
+});

@@ -10,6 +10,7 @@
 // Metering: the bytecodes the shims themselves run stand in for native C on the device, so
 // they are taken back out of the turn's compute count (see unmetered()); the meter then counts
 // the firmware's bytecodes only. Node can switch that off to see the raw count.
+import { aliasWarnings, type PreloadRoot } from "./aliases.js";
 
 interface XsnapHost {
   issueCommand(request: ArrayBuffer): ArrayBuffer;
@@ -140,9 +141,9 @@ function reply(value: unknown): ArrayBuffer {
 let main: (() => void) | undefined;
 
 /** Called by the bundle's epilogue once every module body has run. */
-function modulesLoaded(entry: () => void, roots: readonly { name: string; value: unknown }[], freeze: boolean): void {
+function modulesLoaded(entry: () => void, roots: readonly PreloadRoot[], freeze: boolean): void {
   main = entry;
-  const problems = freeze ? preload(roots) : [];
+  const problems = freeze ? [...aliasWarnings(roots), ...preload(roots)] : [];
   if (problems.length > 0) request({ op: "preload", problems });
 }
 
@@ -170,7 +171,7 @@ function dispatch(event: BoardEvent): unknown {
 }
 
 // The bundle's epilogue calls this once; it is removed from the global object at once.
-global.__xsModulesLoaded = (entry: () => void, roots: readonly { name: string; value: unknown }[], freeze: boolean): void => {
+global.__xsModulesLoaded = (entry: () => void, roots: readonly PreloadRoot[], freeze: boolean): void => {
   delete global.__xsModulesLoaded;
   modulesLoaded(entry, roots, freeze);
 };
