@@ -54,6 +54,7 @@ export class Board {
   /** Simulated reboots so far. */
   restarts = 0;
   readonly #sntp: boolean;
+  readonly #timeServer: string;
   readonly #sockets = new Set<ByteSocket>();
   readonly #tcp = tcpSocketFactory();
 
@@ -72,6 +73,7 @@ export class Board {
     this.flash = new SimFlash(sim.sim_flash === undefined || sim.sim_flash === "" ? undefined : sim.sim_flash);
     this.led = new SimLed(() => this.clock.now(), this.trace);
     this.#sntp = sim.sim_sntp !== "0";
+    this.#timeServer = typeof this.config.sntp === "string" ? this.config.sntp : "pool.ntp.org";
     const SMBus = smbusClass(this.i2c);
     this.io = Object.freeze({ SMBus });
     const Digital = digitalClass(2, this.led);
@@ -110,13 +112,31 @@ export class Board {
     return socket;
   }
 
-  /** `Net.resolve`: IPv4 only, as ECMA-419 TCP on the device needs. */
+  /**
+   * `Net.resolve`: IPv4 only, as ECMA-419 TCP on the device needs. The simulated network's DNS
+   * knows its time server: the name in the board's `sntp` config answers 127.0.0.1 (the board's
+   * SNTP answers there) without the internet, unless sim_sntp=0.
+   */
   readonly resolve: Resolver = (host, callback) => {
+    if (this.#sntp && host === this.#timeServer) {
+      this.clock.set(() => callback("127.0.0.1"), 0);
+      return;
+    }
     lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
   };
 
-  /** Moddable `sntp` on this board: the host's time after 20 ms, or a failure with sim_sntp=0. */
-  sntp(_host: string, callback: (seconds: number | undefined) => void): void {
+  /**
+   * Moddable `sntp` on this board: the host's time after 20 ms, or a failure with sim_sntp=0.
+   * It takes a dotted IPv4 address only: given a name that does not resolve, the SDK 8.2.3 SNTP
+   * module's failure path ended the app with an uncaught exception on -p lin, so the firmware
+   * resolves first (src/main.ts); a name here is a failure with a line that says why.
+   */
+  sntp(host: string, callback: (seconds: number | undefined) => void): void {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
+      this.trace(`sim: sntp was given the name "${host}", not an address (resolve it first: Moddable's SNTP fails hard when a name does not resolve)\n`);
+      this.clock.set(() => callback(undefined), 20);
+      return;
+    }
     this.clock.set(() => callback(this.#sntp ? Math.floor(Date.now() / 1000) : undefined), 20);
   }
 
@@ -147,7 +167,7 @@ export class Board {
       tls: (host, ca) => this.tlsSocket(host, ca),
       i2c: { io: this.io.SMBus as AppPlatform["i2c"]["io"], data: 21, clock: 22 },
       preference: this.flash,
-      sntp: (host, callback) => this.sntp(host, callback),
+      sntp: (host, callback) => this.resolve(host, (address) => (address === undefined ? callback(undefined) : this.sntp(address, callback))),
       rssi: () => (this.wifi.joined ? -55 : undefined),
       led: this.led,
     };

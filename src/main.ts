@@ -67,10 +67,19 @@ function socket(options: ByteSocketOptions): ByteSocket {
   return tcp as unknown as ByteSocket;
 }
 
+// The name is resolved here, and SNTP is given the address: on Moddable's desktop simulator a
+// name that does not resolve made the SNTP module's failure path end the app with an uncaught
+// exception (seen with SDK 8.2.3, -p lin, no network); a failed lookup is simply "no answer".
 function sntp(host: string, callback: (seconds: number | undefined) => void): void {
-  new SNTP({ host }, (message, value) => {
-    if (message === 1 && typeof value === "number") callback(value);
-    else if (message === -1) callback(undefined);
+  Net.resolve(host, (_name, address) => {
+    if (address === undefined) {
+      callback(undefined);
+      return;
+    }
+    new SNTP({ host: address }, (message, value) => {
+      if (message === 1 && typeof value === "number") callback(value);
+      else if (message === -1) callback(undefined);
+    });
   });
 }
 
