@@ -1,28 +1,12 @@
-// ECMA-419 `embedded:io/digital` inside XS: writes reach the board (its LED on device.pin.led).
+// ECMA-419 `embedded:io/digital` inside XS: the simulated board's Digital class
+// (host-sim/io/digital.ts), whose writes to the LED pin reach the board.
 import { call } from "./host.js";
+import { digitalClass } from "../../io/digital.js";
 
-export default class Digital {
-  // The values of modules/io/digital (Input 0, InputPullUp 1, Output 8; edges 1 and 2).
-  static readonly Input = 0;
-  static readonly InputPullUp = 1;
-  static readonly Output = 8;
-  static readonly Rising = 1;
-  static readonly Falling = 2;
-  readonly #pin: number | string;
-  #value: 0 | 1 = 0;
+const led = (call({ op: "device" }) as { pin?: Record<string, number> }).pin?.led ?? -1;
 
-  constructor(options: { pin: number | string; mode: number }) {
-    this.#pin = options.pin;
-  }
-
-  write(value: number): void {
-    this.#value = value ? 1 : 0;
-    call({ op: "digital.write", pin: this.#pin, value });
-  }
-
-  read(): 0 | 1 {
-    return this.#value;
-  }
-
-  close(): void {}
-}
+export default digitalClass(led, {
+  write(on: boolean): void {
+    call({ op: "digital.write", pin: led, value: on ? 1 : 0 });
+  },
+});
