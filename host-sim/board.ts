@@ -17,6 +17,7 @@ import { SimAccessPoint } from "./wifi.js";
 import { traceLogger } from "../src/log.js";
 import { SimFlash } from "./parts/flash.js";
 import { SimLed } from "./parts/led.js";
+import { SimRtc } from "./parts/rtc.js";
 
 export interface BoardOptions {
   /** The board's `mc/config`: manifest config with key=value arguments merged over it. */
@@ -44,10 +45,15 @@ export class Board {
   /** Moddable `preference`'s flash: survives restart(); with sim_flash=<file>, a new process. */
   readonly flash: SimFlash;
   readonly led: SimLed;
+  /** The RTC domain deep sleep keeps: its memory and the reset reason. */
+  readonly rtc = new SimRtc();
   /** The `System` global's part the firmware uses. */
   readonly system = Object.freeze({ restart: () => this.restart() });
   /** Simulated reboots so far. */
   restarts = 0;
+  /** Deep sleeps so far, and each one's [board time it began, milliseconds slept]. */
+  sleeps = 0;
+  readonly sleepLog: [number, number][] = [];
   readonly #sntp: boolean;
   readonly #sockets = new Set<ByteSocket>();
   readonly #tcp = tcpSocketFactory();
@@ -109,9 +115,11 @@ export class Board {
     lookup(host, { family: 4 }, (error, address) => callback(error ? undefined : address));
   };
 
-  /** Moddable `sntp` on this board: the host's time after 20 ms, or a failure with sim_sntp=0. */
+  /** Moddable `sntp` on this board: the host's time (plus time slept) after 20 ms, or a failure with sim_sntp=0. */
   sntp(_host: string, callback: (seconds: number | undefined) => void): void {
-    this.clock.set(() => callback(this.#sntp ? Math.floor(Date.now() / 1000) : undefined), 20);
+    // The world's time moves with the board's across a simulated deep sleep (RealClock.skip).
+    const skipped = this.clock instanceof RealClock ? this.clock.skipped : 0;
+    this.clock.set(() => callback(this.#sntp ? Math.floor((Date.now() + skipped) / 1000) : undefined), 20);
   }
 
   /**
@@ -120,11 +128,39 @@ export class Board {
    */
   restart(): void {
     this.restarts++;
+    this.rtc.woke = false;
     this.trace(`sim: restart ${this.restarts}\n`);
     this.shutdown();
     this.clock.set(() => {
       void import("../src/main.js").then((m: { default: () => void }) => m.default());
     }, 10);
+  }
+
+  /** The firmware's deep sleep (its `deep-sleep` module): power down, then boot main again. */
+  deepSleep(microseconds: number): void {
+    this.shutdown();
+    this.afterSleep(microseconds / 1000, () => {
+      void import("../src/main.js").then((m: { default: () => void }) => m.default());
+    });
+  }
+
+  /**
+   * The board sleeps `ms` (RAM lost: the caller has discarded the firmware instance; flash and
+   * RTC kept), then `boot` runs main. On a real clock time jumps ahead rather than being waited
+   * out; on a virtual clock the wake is a timer `ms` ahead.
+   */
+  afterSleep(ms: number, boot: () => void): void {
+    this.sleeps++;
+    this.sleepLog.push([this.clock.now(), ms]);
+    this.trace(`sim: deep sleep ${this.sleeps} for ${ms / 1000} s\n`);
+    this.rtc.woke = true;
+    const clock = this.clock;
+    if (clock instanceof RealClock) {
+      clock.skip(ms);
+      clock.set(boot, 1);
+    } else {
+      clock.set(boot, ms);
+    }
   }
 
   /** The platform seam for running src/app.ts in-process on this board. */

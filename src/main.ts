@@ -15,6 +15,7 @@ import SNTP from "sntp";
 import Instrumentation from "instrumentation";
 import Time from "time";
 import tlsSocket from "tls-socket";
+import deepSleep from "deep-sleep";
 import { startApp, type App, type AppPlatform } from "./app.js";
 import { traceLogger } from "./log.js";
 import type { ByteSocketOptions, Clock, Led, Timers } from "./platform.js";
@@ -88,7 +89,7 @@ class Board {
     return {
       config, timers, clock, log, wifi: WiFi, address, resolve, socket, tls: tlsSocket,
       i2c: { io: SMBus, data: bus?.data, clock: bus?.clock },
-      preference: Preference, sntp, heap: heapInUse, rssi, led: this.led, restart: this.restart,
+      preference: Preference, sntp, heap: heapInUse, rssi, led: this.led, restart: this.restart, sleep: deepSleep,
     };
   }
 }

@@ -28,6 +28,7 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "instrumentation": "instrumentation.js",
   "time": "time.js",
   "embedded:io/digital": "digital.js",
+  "deep-sleep": "deep-sleep.js",
 };
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */

@@ -48,4 +48,5 @@ declare module "embedded:io/digital" {
   }
 }
 
-declare const System: { restart(): void };
+/** deepSleep: ESP8266 only (a no-op on ESP32, modules/io/system/system.c); GPIO16 must be wired to RST. */
+declare const System: { restart(): void; deepSleep(microseconds: number): void };

@@ -75,3 +75,10 @@ declare module "tls-socket" {
   import type { SocketFactory } from "../../src/platform.js";
   export default function tlsSocket(host: string, ca: string): SocketFactory;
 }
+
+// luxflow's per-platform deep sleep (src/board/esp-sleep, src/board/esp32-sleep).
+declare module "deep-sleep" {
+  import type { DeepSleep } from "../../src/platform.js";
+  const sleep: DeepSleep;
+  export default sleep;
+}
