@@ -51,9 +51,12 @@ export class Board {
   readonly system = Object.freeze({ restart: () => this.restart() });
   /** Simulated reboots so far. */
   restarts = 0;
-  /** Deep sleeps so far, and each one's [board time it began, milliseconds slept]. */
+  /** Deep sleeps so far, and for each: board time it began, milliseconds slept, flash writes so far. */
   sleeps = 0;
-  readonly sleepLog: [number, number][] = [];
+  readonly sleepLog: { readonly at: number; readonly ms: number; readonly flashWrites: number }[] = [];
+  /** Told of each deep sleep as it begins (tests act on the board between wakes). */
+  onSleep: ((sleeps: number) => void) | undefined;
+  #off = false;
   readonly #sntp: boolean;
   readonly #sockets = new Set<ByteSocket>();
   readonly #tcp = tcpSocketFactory();
@@ -151,16 +154,26 @@ export class Board {
    */
   afterSleep(ms: number, boot: () => void): void {
     this.sleeps++;
-    this.sleepLog.push([this.clock.now(), ms]);
+    this.sleepLog.push({ at: this.clock.now(), ms, flashWrites: this.flash.writes });
     this.trace(`sim: deep sleep ${this.sleeps} for ${ms / 1000} s\n`);
     this.rtc.woke = true;
+    this.onSleep?.(this.sleeps);
+    const wake = () => {
+      if (!this.#off) boot();
+    };
     const clock = this.clock;
     if (clock instanceof RealClock) {
       clock.skip(ms);
-      clock.set(boot, 1);
+      clock.set(wake, 1);
     } else {
-      clock.set(boot, ms);
+      clock.set(wake, ms);
     }
+  }
+
+  /** Power off for good: a sleeping board does not wake again. */
+  powerOff(): void {
+    this.#off = true;
+    this.shutdown();
   }
 
   /** The platform seam for running src/app.ts in-process on this board. */
