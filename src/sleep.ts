@@ -89,6 +89,10 @@ export class DeepSleepCycle {
     o.log.info(r === undefined
       ? `sleep: power-on (boot ${this.#boot}); waking every ${this.#parts.settings.values.interval / 1000} s, awake at most ${o.awakeMax / 1000} s`
       : `sleep: wake ${r.wakes + 1} since power-on (boot ${r.boot}, last seq ${r.seq})`);
+    const interval = this.#parts.settings.values.interval;
+    if (r === undefined && o.awakeMax >= interval) {
+      o.log.warn(`sleep: awake_max (${o.awakeMax / 1000} s) is not shorter than sample_interval (${interval / 1000} s): while the broker is away the board wakes every ${(o.awakeMax + MIN_SLEEP_MS) / 1000} s`);
+    }
     reading.sample();
     this.#poll = o.timers.repeat(() => this.#check(), POLL_MS);
     this.#deadline = o.timers.set(() => this.#sleep("awake_max reached"), o.awakeMax);
