@@ -165,10 +165,10 @@ class Application implements App, DeviceParts {
     this.led = platform.led;
     this.restart = platform.restart;
     const topics = (this.topics = deviceTopics(config));
-    const time = (this.time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp));
     const deep = config.sleepMode === "deep" ? platform.sleep : undefined;
     if (config.sleepMode === "deep" && deep === undefined) log.error("config: sleep_mode=deep but this board has no deep sleep; staying awake");
     const record = deep === undefined ? undefined : resumeRecord(deep, log);
+    const time = (this.time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp, record?.uptimeMs));
     const settings = (this.settings = new Settings(platform.preference, { interval: config.sampleInterval, gain: config.gain, integration: config.integration, autoRange: config.autoRange }, log, record?.boot));
     const s = settings.values;
     const light = (this.light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, time, timers, log,

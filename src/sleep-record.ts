@@ -1,8 +1,9 @@
 // What the firmware keeps in RTC memory across deep sleep: the boot number and the last seq
-// (so readings go on counting), how many wakes since power-on, and the time spent awake. Six
-// little-endian 32-bit words, the last an FNV-1a checksum of the others: RTC memory holds
-// garbage after power-on, and a record that does not check out is treated as a cold boot.
-// 24 bytes: well inside the ESP8266's 512 bytes of user RTC memory and the ESP32's 8 KB.
+// (so readings go on counting), how many wakes since power-on, the time spent awake, and the
+// time since power-on at the next wake (so uptime stamps go on too). Eight little-endian 32-bit
+// words, the last an FNV-1a checksum of the others: RTC memory holds garbage after power-on,
+// and a record that does not check out is treated as a cold boot. 32 bytes: well inside the
+// ESP8266's 512 bytes of user RTC memory and the ESP32's 8 KB.
 
 export interface SleepRecord {
   /** The boot number the readings carry (Settings.boot of the last cold boot). */
@@ -13,10 +14,13 @@ export interface SleepRecord {
   readonly wakes: number;
   /** Milliseconds awake since power-on (the firmware's own timeline). */
   readonly awakeMs: number;
+  /** Milliseconds since power-on when the next wake starts (awake and asleep). */
+  readonly uptimeMs: number;
 }
 
-const MAGIC = 0x4c585331; // "LXS1"
-const WORDS = 6;
+const MAGIC = 0x4c585332; // "LXS2"
+const WORDS = 8;
+const HIGH = 2 ** 32;
 export const RECORD_BYTES = WORDS * 4;
 
 function fnv1a(words: Uint32Array, count: number): number {
@@ -39,7 +43,9 @@ export function encodeRecord(r: SleepRecord): ArrayBuffer {
   words[2] = r.seq;
   words[3] = r.wakes;
   words[4] = r.awakeMs;
-  words[5] = fnv1a(words, WORDS - 1);
+  words[5] = r.uptimeMs % HIGH;
+  words[6] = Math.floor(r.uptimeMs / HIGH);
+  words[7] = fnv1a(words, WORDS - 1);
   return data;
 }
 
@@ -47,6 +53,6 @@ export function encodeRecord(r: SleepRecord): ArrayBuffer {
 export function decodeRecord(data: ArrayBuffer): SleepRecord | undefined {
   if (data.byteLength < RECORD_BYTES) return undefined;
   const words = new Uint32Array(data.slice(0, RECORD_BYTES));
-  if (words[0] !== MAGIC || words[5] !== fnv1a(words, WORDS - 1)) return undefined;
-  return { boot: words[1]!, seq: words[2]!, wakes: words[3]!, awakeMs: words[4]! };
+  if (words[0] !== MAGIC || words[WORDS - 1] !== fnv1a(words, WORDS - 1)) return undefined;
+  return { boot: words[1]!, seq: words[2]!, wakes: words[3]!, awakeMs: words[4]!, uptimeMs: words[5]! + words[6]! * HIGH };
 }

@@ -1,5 +1,6 @@
 // sleep_mode=deep: one reading per wake, and no sleep on an undelivered reading. Each wake
-// runs the whole firmware from main: join Wi-Fi, take network time, then sample, publish at
+// runs the whole firmware from main: join Wi-Fi, take network time (waiting at most
+// TIME_GRACE_MS past reaching the broker, or half of awake_max offline), then sample, publish at
 // QoS 1 and stay awake until the outbox is empty while connected (every PUBACK in, the
 // backlog included) or until awake_max. Then it sleeps for the rest of sample_interval.
 // What is not delivered by then goes to the flash journal (src/journal.ts) and is sent on a
@@ -18,13 +19,15 @@ export const POLL_MS = 20;
 export const FLUSH_MS = 50;
 /** The shortest sleep, when a wake took longer than the interval. */
 export const MIN_SLEEP_MS = 1000;
+/** How long past reaching the broker the reading waits for network time (a stamp in Unix time). */
+export const TIME_GRACE_MS = 1000;
 
 /** What the deep-sleep cycle reads and drives of the running app (src/app.ts). */
 export interface SleepParts {
   readonly connection: { readonly connected: boolean; readonly outbox: { readonly length: number } };
   readonly journal: Journal | undefined;
   readonly light: { readonly stats: { readings: number } };
-  readonly time: { readonly synced: boolean };
+  readonly time: { readonly synced: boolean; uptime(): number };
   readonly settings: { readonly values: { readonly interval: number } };
   stop(): void;
 }
@@ -71,6 +74,8 @@ export class DeepSleepCycle {
   #unconfirmed: Reading[] = [];
   #sampled = false;
   #asleep = false;
+  /** When this wake first saw the broker connected. */
+  #connectedAt: number | undefined;
 
   constructor(parts: SleepParts, options: SleepOptions, record: SleepRecord | undefined, boot: number) {
     this.#parts = parts;
@@ -88,7 +93,7 @@ export class DeepSleepCycle {
     this.#health = health;
     o.log.info(r === undefined
       ? `sleep: power-on (boot ${this.#boot}); waking every ${this.#parts.settings.values.interval / 1000} s, awake at most ${o.awakeMax / 1000} s`
-      : `sleep: wake ${r.wakes + 1} since power-on (boot ${r.boot}, last seq ${r.seq})`);
+      : `sleep: wake ${r.wakes + 1} since power-on (boot ${r.boot}, last seq ${r.seq}, ${Math.round(r.awakeMs / 1000)} s awake of ${Math.round(r.uptimeMs / 1000)} s)`);
     const interval = this.#parts.settings.values.interval;
     if (r === undefined && o.awakeMax >= interval) {
       o.log.warn(`sleep: awake_max (${o.awakeMax / 1000} s) is not shorter than sample_interval (${interval / 1000} s): while the broker is away the board wakes every ${(o.awakeMax + MIN_SLEEP_MS) / 1000} s`);
@@ -119,8 +124,11 @@ export class DeepSleepCycle {
   #check(): void {
     const parts = this.#parts;
     if (!this.#sampled) {
-      const ready = this.#o.networkTime ? parts.time.synced : parts.connection.connected;
-      const late = this.#o.clock.now() - this.#start >= this.#o.awakeMax / 2;
+      const now = this.#o.clock.now();
+      if (this.#connectedAt === undefined && parts.connection.connected) this.#connectedAt = now;
+      const connected = this.#connectedAt !== undefined && (!this.#o.networkTime || now - this.#connectedAt >= TIME_GRACE_MS);
+      const ready = (this.#o.networkTime && parts.time.synced) || connected;
+      const late = now - this.#start >= this.#o.awakeMax / 2;
       if (ready || late) this.#reading!.sample();
       if (this.#sampled) this.#health?.sample();
       return;
@@ -145,8 +153,11 @@ export class DeepSleepCycle {
     }
     const awake = clock.now() - this.#start;
     const r = this.#record;
-    sleep.write(encodeRecord({ boot: this.#boot, seq: parts.light.stats.readings, wakes: (r?.wakes ?? 0) + 1, awakeMs: ((r?.awakeMs ?? 0) + awake) >>> 0 }));
     const ms = Math.max(MIN_SLEEP_MS, parts.settings.values.interval - awake - FLUSH_MS);
+    sleep.write(encodeRecord({
+      boot: this.#boot, seq: parts.light.stats.readings, wakes: (r?.wakes ?? 0) + 1,
+      awakeMs: ((r?.awakeMs ?? 0) + awake) >>> 0, uptimeMs: parts.time.uptime() + FLUSH_MS + ms,
+    }));
     const queued = journal?.length ?? 0;
     log.info(`sleep: ${why}; awake ${awake} ms, ${queued === 0 ? "nothing queued" : `${queued} readings queued for the next wake`}; sleeping ${ms / 1000} s`);
     parts.stop();

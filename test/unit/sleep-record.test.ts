@@ -8,7 +8,7 @@ import { decodeRecord, encodeRecord, RECORD_BYTES } from "../../src/sleep-record
 import { resumeRecord } from "../../src/sleep.js";
 import type { DeepSleep, Logger } from "../../src/platform.js";
 
-const record = { boot: 7, seq: 4_000_000_000, wakes: 123_456, awakeMs: 98_765 };
+const record = { boot: 7, seq: 4_000_000_000, wakes: 123_456, awakeMs: 98_765, uptimeMs: 9_000_000_000_123 };
 
 test("a record round-trips through RTC memory", () => {
   const rtc = new SimRtc();
@@ -20,7 +20,7 @@ test("a record round-trips through RTC memory", () => {
 test("power-on garbage, a flipped bit and a short read are not records", () => {
   assert.equal(decodeRecord(new SimRtc().read()), undefined);
   const bytes = new Uint8Array(encodeRecord(record));
-  for (const i of [0, 5, 9, 13, 17, 21]) {
+  for (const i of [0, 5, 9, 13, 17, 21, 25, 29]) {
     const flipped = bytes.slice();
     flipped[i]! ^= 0x10;
     assert.equal(decodeRecord(flipped.buffer), undefined, `byte ${i} flipped`);

@@ -48,5 +48,8 @@ declare module "embedded:io/digital" {
   }
 }
 
-/** deepSleep: ESP8266 only (a no-op on ESP32, modules/io/system/system.c); GPIO16 must be wired to RST. */
-declare const System: { restart(): void; deepSleep(microseconds: number): void };
+/**
+ * deepSleep(us, mode): ESP8266 only (a no-op on ESP32, modules/io/system/system.c), mode as the
+ * SDK's system_deep_sleep_set_option; GPIO16 must be wired to RST. Typed as typings/embedded_io/system.d.ts.
+ */
+declare const System: { restart(): void; deepSleep(us: number, mode: number): void };
