@@ -2,7 +2,7 @@
 // test/xs/deep-sleep.test.ts on XS): the unmodified firmware (src/main.ts) on a simulated
 // board with sleep_mode=deep and a 5-minute period, against a real broker (aedes, its
 // persistence kept across restarts) that is killed for some of the wakes. A persistent-session
-// QoS 1 subscriber collects what arrives. Each deep sleep discards the firmware instance (RAM),
+// QoS 1 subscriber collects what arrives. The access point can go away for some wakes too. Each deep sleep discards the firmware instance (RAM),
 // keeps flash and RTC memory, jumps the board's clock and boots main again.
 import { connect, type MqttClient } from "mqtt";
 import { Board } from "../../host-sim/board.js";
@@ -19,7 +19,7 @@ export interface CycleRun {
   readonly received: Map<number, string[]>;
   readonly board: Board;
   readonly log: string;
-  /** Wakes (1-based, as sleeps are counted) that began with the broker down. */
+  /** Wakes (1-based, as sleeps are counted) that began with the broker or the access point down. */
   readonly downWakes: ReadonlySet<number>;
   /** Every flash write of the run, in order, for the wear models. */
   readonly flashOps: { domain: string; key: string; value: PreferenceValue | undefined }[];
@@ -30,6 +30,8 @@ export interface CycleOptions {
   readonly cycles: number;
   /** Sleep counts at which the broker is killed, and at which it comes back. */
   readonly outages: readonly (readonly [number, number])[];
+  /** Sleep counts at which the access point goes away, and at which it comes back. */
+  readonly wifiOutages?: readonly (readonly [number, number])[];
 }
 
 function subscriber(port: number, received: Map<number, string[]>): Promise<MqttClient> {
@@ -60,6 +62,7 @@ export async function runSleepCycles(options: CycleOptions): Promise<CycleRun> {
   board.flash.onWrite = (domain, key, value) => flashOps.push({ domain, key, value });
   const downWakes = new Set<number>();
   let down = false;
+  let wifiDown = false;
   let changes: Promise<void> = Promise.resolve();
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
@@ -70,9 +73,13 @@ export async function runSleepCycles(options: CycleOptions): Promise<CycleRun> {
       if (sleeps === from) { down = true; changes = changes.then(() => broker.kill()); }
       if (sleeps === to) { down = false; changes = changes.then(() => broker.restart()); }
     }
-    if (down) downWakes.add(sleeps + 1);
+    for (const [from, to] of options.wifiOutages ?? []) {
+      if (sleeps === from) { wifiDown = true; board.wifi.drop(); }
+      if (sleeps === to) { wifiDown = false; board.wifi.restore(); }
+    }
+    if (down || wifiDown) downWakes.add(sleeps + 1);
     const last = lines.filter((l) => l.includes("luxflow info: sleep: ")).at(-1) ?? "";
-    if (sleeps >= options.cycles && !down && /nothing queued; sleeping [\d.]+ s\n$/.test(last)) {
+    if (sleeps >= options.cycles && !down && !wifiDown && /nothing queued; sleeping [\d.]+ s\n$/.test(last)) {
       board.powerOff();
       finish();
     }
