@@ -20,6 +20,8 @@ import { CHIPS, CELL_MAH, WIFI_JOIN_MS, BOOT_MS, RADIO_TX_SHARE, alwaysOnCharge,
 const manifestUrl = new URL("../../manifest.json", import.meta.url);
 /** Assumption: radio time of one publish and its PUBACK when always on (already associated). */
 const ALWAYS_ON_PUBLISH_MS = 20;
+/** Supply voltage for the energy figure (both chips run at 3.3 V). */
+const VOLTS = 3.3;
 /** Typical SPI NOR endurance (e.g. Winbond W25Q32JV datasheet: 100,000 program/erase cycles). */
 const FLASH_CYCLES = 100_000;
 
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
   process.stdout.write(`model: radio ${(1 - RADIO_TX_SHARE) * 100} % Rx / ${RADIO_TX_SHARE * 100} % Tx; +${WIFI_JOIN_MS} ms Wi-Fi join and +${BOOT_MS} ms boot per wake (assumptions); ${CELL_MAH} mAh, no self-discharge or regulator\n`);
   for (const chip of CHIPS) {
     process.stdout.write(`${chip.name} (radio ${radioMa(chip).toFixed(1)} mA, deep sleep ${chip.deepSleepMa * 1000} µA, modem sleep ${chip.modemSleepMa} mA)\n`);
-    process.stdout.write(`  period  deep: mA·s/reading  battery (days)  | broker down: mA·s  days | always on: mA·s  days | deep/always-on\n`);
+    process.stdout.write(`  period  deep: mA·s (mJ at ${VOLTS} V)/reading  battery (days)  | broker down: mA·s  days | always on: mA·s  days | deep/always-on\n`);
     for (const minutes of [1, 5, 15]) {
       const period = minutes * 60;
       const deep = deepSleepCharge(chip, upMs, period);
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
       const on = alwaysOnCharge(chip, ALWAYS_ON_PUBLISH_MS, period);
       const deepDays = batteryDays(deep, period);
       const onDays = batteryDays(on, period);
-      process.stdout.write(`  ${pad(minutes, 3)} min ${pad(deep.toFixed(1), 19)} ${pad(deepDays.toFixed(0), 15)}  | ${pad(outage.toFixed(0), 17)} ${pad(batteryDays(outage, period).toFixed(0), 5)} | ${pad(on.toFixed(0), 15)} ${pad(onDays.toFixed(1), 5)} | ${pad((deepDays / onDays).toFixed(1), 8)}x\n`);
+      process.stdout.write(`  ${pad(minutes, 3)} min ${pad(`${deep.toFixed(1)} (${(deep * VOLTS).toFixed(0)})`, 33)} ${pad(deepDays.toFixed(0), 15)}  | ${pad(outage.toFixed(0), 17)} ${pad(batteryDays(outage, period).toFixed(0), 5)} | ${pad(on.toFixed(0), 15)} ${pad(onDays.toFixed(1), 5)} | ${pad((deepDays / onDays).toFixed(1), 8)}x\n`);
     }
   }
 
