@@ -26,7 +26,8 @@ export const TIME_GRACE_MS = 1000;
 export interface SleepParts {
   readonly connection: { readonly connected: boolean; readonly outbox: { readonly length: number } };
   readonly journal: Journal | undefined;
-  readonly light: { readonly stats: { readings: number } };
+  /** `unavailable`: samples that found no sensor to open. */
+  readonly light: { readonly stats: { readings: number; readonly unavailable: number } };
   readonly time: { readonly synced: boolean; uptime(): number };
   readonly settings: { readonly values: { readonly interval: number } };
   stop(): void;
@@ -131,6 +132,12 @@ export class DeepSleepCycle {
       const late = now - this.#start >= this.#o.awakeMax / 2;
       if (ready || late) this.#reading!.sample();
       if (this.#sampled) this.#health?.sample();
+      // No sensor to read: nothing will come this wake; report health (I2C errors) and sleep
+      // once the backlog is delivered.
+      else if (ready && parts.light.stats.unavailable > 0 && this.#delivered()) {
+        this.#health?.sample();
+        this.#sleep("no reading (the sensor does not answer)");
+      }
       return;
     }
     if (this.#delivered()) this.#sleep("delivered");
