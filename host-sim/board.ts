@@ -18,6 +18,7 @@ import { SimAccessPoint } from "./wifi.js";
 import { traceLogger } from "../src/log.js";
 import { SimFlash } from "./parts/flash.js";
 import { SimLed } from "./parts/led.js";
+import { SimRtc } from "./parts/rtc.js";
 
 export interface BoardOptions {
   /** The board's `mc/config`: manifest config with key=value arguments merged over it. */
@@ -49,10 +50,18 @@ export class Board {
   /** Moddable `preference`'s flash: survives restart(); with sim_flash=<file>, a new process. */
   readonly flash: SimFlash;
   readonly led: SimLed;
+  /** The RTC domain deep sleep keeps: its memory and the reset reason. */
+  readonly rtc = new SimRtc();
   /** The `System` global's part the firmware uses. */
   readonly system = Object.freeze({ restart: () => this.restart() });
   /** Simulated reboots so far. */
   restarts = 0;
+  /** Deep sleeps so far, and for each: board time it began, milliseconds slept, flash writes so far. */
+  sleeps = 0;
+  readonly sleepLog: { readonly at: number; readonly ms: number; readonly flashWrites: number }[] = [];
+  /** Told of each deep sleep as it begins (tests act on the board between wakes). */
+  onSleep: ((sleeps: number) => void) | undefined;
+  #off = false;
   readonly #sntp: boolean;
   readonly #timeServer: string;
   readonly #sockets = new Set<ByteSocket>();
@@ -126,10 +135,10 @@ export class Board {
   };
 
   /**
-   * Moddable `sntp` on this board: the host's time after 20 ms, or a failure with sim_sntp=0.
-   * It takes a dotted IPv4 address only: given a name that does not resolve, the SDK 8.2.3 SNTP
-   * module's failure path ended the app with an uncaught exception on -p lin, so the firmware
-   * resolves first (src/main.ts); a name here is a failure with a line that says why.
+   * Moddable `sntp` on this board: the host's time (plus time slept) after 20 ms, or a failure
+   * with sim_sntp=0. It takes a dotted IPv4 address only: given a name that does not resolve,
+   * the SDK 8.2.3 SNTP module's failure path ended the app with an uncaught exception on -p lin,
+   * so the firmware resolves first (src/main.ts); a name here is a failure with a line that says why.
    */
   sntp(host: string, callback: (seconds: number | undefined) => void): void {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
@@ -137,7 +146,9 @@ export class Board {
       this.clock.set(() => callback(undefined), 20);
       return;
     }
-    this.clock.set(() => callback(this.#sntp ? Math.floor(Date.now() / 1000) : undefined), 20);
+    // The world's time moves with the board's across a simulated deep sleep (RealClock.skip).
+    const skipped = this.clock instanceof RealClock ? this.clock.skipped : 0;
+    this.clock.set(() => callback(this.#sntp ? Math.floor((Date.now() + skipped) / 1000) : undefined), 20);
   }
 
   /**
@@ -146,11 +157,49 @@ export class Board {
    */
   restart(): void {
     this.restarts++;
+    this.rtc.woke = false;
     this.trace(`sim: restart ${this.restarts}\n`);
     this.shutdown();
     this.clock.set(() => {
       void import("../src/main.js").then((m: { default: () => void }) => m.default());
     }, 10);
+  }
+
+  /** The firmware's deep sleep (its `deep-sleep` module): power down, then boot main again. */
+  deepSleep(microseconds: number): void {
+    this.shutdown();
+    this.afterSleep(microseconds / 1000, () => {
+      void import("../src/main.js").then((m: { default: () => void }) => m.default());
+    });
+  }
+
+  /**
+   * The board sleeps `ms` (RAM lost: the caller has discarded the firmware instance; flash and
+   * RTC kept), then `boot` runs main. On a real clock time jumps ahead rather than being waited
+   * out; on a virtual clock the wake is a timer `ms` ahead.
+   */
+  afterSleep(ms: number, boot: () => void): void {
+    this.sleeps++;
+    this.sleepLog.push({ at: this.clock.now(), ms, flashWrites: this.flash.writes });
+    this.trace(`sim: deep sleep ${this.sleeps} for ${ms / 1000} s\n`);
+    this.rtc.woke = true;
+    this.onSleep?.(this.sleeps);
+    const wake = () => {
+      if (!this.#off) boot();
+    };
+    const clock = this.clock;
+    if (clock instanceof RealClock) {
+      clock.skip(ms);
+      clock.set(wake, 1);
+    } else {
+      clock.set(wake, ms);
+    }
+  }
+
+  /** Power off for good: a sleeping board does not wake again. */
+  powerOff(): void {
+    this.#off = true;
+    this.shutdown();
   }
 
   /** The platform seam for running src/app.ts in-process on this board. */

@@ -7,9 +7,16 @@ export interface BoardClock extends Timers, Clock {}
 /** Real time: Moddable timers on Node's event loop; now() is wall-clock milliseconds. */
 export class RealClock implements BoardClock {
   readonly #live = new Set<NodeJS.Timeout>();
+  /** Milliseconds the board's time has jumped ahead of the host's (deep sleep). */
+  skipped = 0;
 
   now(): number {
-    return Date.now();
+    return Date.now() + this.skipped;
+  }
+
+  /** Time jumps ahead by `milliseconds` at once (a deep sleep the simulation does not wait out). */
+  skip(milliseconds: number): void {
+    this.skipped += milliseconds;
   }
 
   set(callback: () => void, milliseconds: number): TimerHandle {

@@ -18,6 +18,7 @@ import { formatPayload, type Reading } from "./payload.js";
 import type { BoardExtras, Clock, Led, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
 import { describe, Scheduler, type Schedule } from "./scheduler.js";
 import { Settings } from "./settings.js";
+import { DeepSleepCycle, resumeRecord } from "./sleep.js";
 import { DeviceTime } from "./timesync.js";
 import { wifiLink, type WiFiModule } from "./wifi-link.js";
 import { MqttWriter, type WriterOptions } from "./writer.js";
@@ -145,6 +146,8 @@ class Application implements App, DeviceParts {
   readonly restart: (() => void) | undefined;
   readonly #scheduler: Scheduler;
   readonly #network: NetworkLink;
+  /** sleep_mode=deep on a board that can: one reading per wake (src/sleep.ts). */
+  readonly #sleep: DeepSleepCycle | undefined;
   lightSchedule: Schedule | undefined;
   #healthSchedule: Schedule | undefined;
   #everConnected = false;
@@ -162,15 +165,22 @@ class Application implements App, DeviceParts {
     this.led = platform.led;
     this.restart = platform.restart;
     const topics = (this.topics = deviceTopics(config));
-    const time = (this.time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp));
-    const settings = (this.settings = new Settings(platform.preference, { interval: config.sampleInterval, gain: config.gain, integration: config.integration, autoRange: config.autoRange }, log));
+    const deep = config.sleepMode === "deep" ? platform.sleep : undefined;
+    if (config.sleepMode === "deep" && deep === undefined) log.error("config: sleep_mode=deep but this board has no deep sleep; staying awake");
+    const record = deep === undefined ? undefined : resumeRecord(deep, log);
+    const time = (this.time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp, record?.uptimeMs));
+    const settings = (this.settings = new Settings(platform.preference, { interval: config.sampleInterval, gain: config.gain, integration: config.integration, autoRange: config.autoRange }, log, record?.boot));
     const s = settings.values;
     const light = (this.light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, time, timers, log,
       { gain: s.gain, integration: s.integration, autoRange: s.autoRange }, settings.boot));
+    if (record !== undefined) light.stats.readings = record.seq;
+    const persist = config.queuePersist || deep !== undefined;
     let journal: Journal | undefined;
-    if (config.queuePersist && platform.preference === undefined) log.warn("config: queue_persist=1 but this build has no preference module; offline readings are kept in RAM only");
-    else if (config.queuePersist) journal = new Journal(platform.preference!, config.queuePersistMax);
+    if (persist && platform.preference === undefined) log.warn("config: queue_persist=1 but this build has no preference module; offline readings are kept in RAM only");
+    else if (persist) journal = new Journal(platform.preference!, config.queuePersistMax);
     this.journal = journal;
+    this.#sleep = deep === undefined ? undefined : new DeepSleepCycle(this, { sleep: deep, timers, clock, log, awakeMax: config.awakeMax, networkTime: config.sntp !== "" && platform.sntp !== undefined }, record, settings.boot);
+    if (deep !== undefined && config.mqttClean) log.warn("sleep: mqtt_clean=1: commands sent while the board sleeps are lost; mqtt_clean=0 keeps them for the next wake");
     this.device = new Device(this);
 
     const connection = (this.connection = new MqttConnection(Object.assign(new ConnectionHooks(this), {
@@ -212,11 +222,16 @@ class Application implements App, DeviceParts {
     // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
     const lightThing = new SensorThing(light);
     lightThing.connect(new ReadingSink(this));
-    this.lightSchedule = this.#scheduler.schedulePeriodic(lightThing, settings.values.interval);
+    let healthThing: SensorThing<HealthReport> | undefined;
     if (config.healthInterval > 0) {
-      const healthThing = new SensorThing(this.health);
+      healthThing = new SensorThing(this.health);
       healthThing.connect(new HealthSink(this));
-      this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
+    }
+    if (this.#sleep !== undefined) {
+      this.#sleep.start(lightThing, healthThing);
+    } else {
+      this.lightSchedule = this.#scheduler.schedulePeriodic(lightThing, settings.values.interval);
+      if (healthThing !== undefined) this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
     }
     log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
       ` (profile ${config.profile}, config version ${settings.version})`);
@@ -251,6 +266,7 @@ class Application implements App, DeviceParts {
 
   onReading(reading: Reading): void {
     this.settle();
+    this.#sleep?.onReading(reading, this.connection.connected);
     if (this.journal !== undefined && !this.connection.connected) this.journal.append(reading);
     this.readingsWriter.onNext(reading);
   }
@@ -277,6 +293,7 @@ class Application implements App, DeviceParts {
   }
 
   stop(): void {
+    this.#sleep?.stop();
     this.#healthSchedule?.cancel();
     this.#scheduler.stop();
     this.device.stop();

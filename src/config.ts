@@ -122,6 +122,8 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze(([
   { key: "ha_discovery", default: 0, help: "1 = publish Home Assistant MQTT discovery (retained) for lux and health values", parse: flag },
   { key: "ha_prefix", default: "homeassistant", help: "Home Assistant discovery prefix", parse: text(1, 64, topicName) },
   { key: "sample_interval", default: 5, help: "Seconds between readings (0.1 to 86400)", parse: decimal(0.1, 86400, "seconds") },
+  { key: "sleep_mode", default: "none", help: "none: always on; deep: wake every sample_interval, publish at QoS 1, sleep once delivered (or after awake_max)", parse: choice("none", "deep") },
+  { key: "awake_max", default: 10, help: "sleep_mode=deep: longest stay awake per wake, seconds; what is not delivered by then stays queued for the next wake", parse: decimal(1, 600, "seconds") },
   { key: "gain", default: "medium", help: "TSL2591 gain: low, medium, high, max (the first range auto-range tries)", parse: choice("low", "medium", "high", "max") },
   { key: "integration", default: 100, help: "TSL2591 integration time, ms: 100 to 600 in steps of 100", parse: (v: Raw, k: string) => { const n = integer(100, 600)(v, k); if (n % 100 !== 0) fail(k, "must be 100, 200, 300, 400, 500 or 600", v); return n; } },
   { key: "auto_range", default: 1, help: "1 = step gain and integration time to keep the sensor in range; 0 = fixed gain and integration", parse: flag },
@@ -175,6 +177,9 @@ export interface Config {
   readonly haPrefix: string;
   /** Milliseconds. */
   readonly sampleInterval: number;
+  readonly sleepMode: "none" | "deep";
+  /** Milliseconds. */
+  readonly awakeMax: number;
   readonly gain: "low" | "medium" | "high" | "max";
   readonly integration: number;
   readonly autoRange: boolean;
@@ -245,6 +250,8 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
     haDiscovery: flag(values.ha_discovery, "ha_discovery"),
     haPrefix: values.ha_prefix as string,
     sampleInterval: Math.round((values.sample_interval as number) * 1000),
+    sleepMode: values.sleep_mode as "none" | "deep",
+    awakeMax: Math.round((values.awake_max as number) * 1000),
     gain: values.gain as "low" | "medium" | "high" | "max",
     integration: values.integration as number,
     autoRange: flag(values.auto_range, "auto_range"),

@@ -15,6 +15,7 @@ import SNTP from "sntp";
 import Instrumentation from "instrumentation";
 import Time from "time";
 import tlsSocket from "tls-socket";
+import deepSleep from "deep-sleep";
 import type { TSL2591SensorOptions } from "embedded:sensor/AmbientLight/TSL2591";
 import { startApp, type App, type AppPlatform } from "./app.js";
 import { traceLogger } from "./log.js";
@@ -119,7 +120,7 @@ class Board {
       config, timers, clock, log, wifi: WiFi, address, resolve, socket, tls: tlsSocket,
       i2c: { io: smbus(), ...i2cPins() },
       preference: Preference, sntp, heap: heapInUse, rssi, led: this.led,
-      restart: typeof System.restart === "function" ? this.restart : undefined,
+      restart: typeof System.restart === "function" ? this.restart : undefined, sleep: deepSleep,
     };
   }
 }

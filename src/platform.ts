@@ -81,6 +81,23 @@ export interface Led {
   write(on: boolean): void;
 }
 
+/**
+ * Deep sleep (src/board/esp-sleep on the ESP8266, src/board/esp32-sleep on the ESP32): the
+ * chip powers down but for its RTC, and boots `main` again when the timer ends; RAM is lost,
+ * flash (`preference`) and a few bytes of RTC memory are kept.
+ */
+export interface DeepSleep {
+  /** True when this boot is a wake from deep sleep; false after power-on or any reset. */
+  readonly woke: boolean;
+  /** Bytes of RTC memory the firmware may use. */
+  readonly rtcBytes: number;
+  /** The RTC memory's bytes as last written (garbage after power-on: check them). */
+  read(): ArrayBuffer;
+  write(data: ArrayBuffer): void;
+  /** Powers down for `microseconds`, then boots again; nothing after it runs on a device. */
+  sleep(microseconds: number): void;
+}
+
 /** Optional board features; where one is missing the firmware says so and does without. */
 export interface BoardExtras {
   readonly preference?: PreferenceStore;
@@ -92,4 +109,5 @@ export interface BoardExtras {
   readonly led?: Led;
   /** Reboots the board (Moddable `System.restart()`). */
   readonly restart?: () => void;
+  readonly sleep?: DeepSleep;
 }

@@ -38,15 +38,19 @@ export class Settings {
     private readonly store: PreferenceStore | undefined,
     private readonly defaults: RuntimeSettings,
     private readonly log: Logger,
+    /** The boot number kept in RTC memory across deep sleep: a wake is not a boot (nothing written). */
+    kept?: number,
   ) {
     this.#values = defaults;
-    let boot = 0;
+    let boot = kept ?? 0;
     if (store !== undefined) {
       try {
         this.#values = this.#load(store);
         this.#version = numberIn(store.get(DOMAIN, "ver")) ?? 0;
-        boot = (numberIn(store.get(DOMAIN, "boots")) ?? 0) + 1;
-        store.set(DOMAIN, "boots", boot);
+        if (kept === undefined) {
+          boot = (numberIn(store.get(DOMAIN, "boots")) ?? 0) + 1;
+          store.set(DOMAIN, "boots", boot);
+        }
       } catch (error) {
         log.warn(`settings: cannot read saved settings (${error instanceof Error ? error.message : String(error)}); using the built-in config`);
       }

@@ -27,8 +27,10 @@ export class DeviceTime {
     private readonly log: Logger,
     private readonly host: string,
     private readonly sntp: NetworkTime | undefined,
+    /** Milliseconds since boot before this start: a wake from deep sleep goes on from its RTC record. */
+    elapsed = 0,
   ) {
-    this.#boot = clock.now();
+    this.#boot = clock.now() - elapsed;
   }
 
   get synced(): boolean {

@@ -27,6 +27,7 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "sntp": "sntp.js",
   "instrumentation": "instrumentation.js",
   "time": "time.js",
+  "deep-sleep": "deep-sleep.js",
 };
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */

@@ -11,6 +11,8 @@ type Stored = { t: "b" | "n" | "s"; v: boolean | number | string } | { t: "a"; v
 export class SimFlash implements PreferenceStore {
   readonly #domains = new Map<string, Map<string, PreferenceValue>>();
   writes = 0;
+  /** Told of every write (set or delete), for wear models (host-sim/parts/flash-wear.ts). */
+  onWrite: ((domain: string, key: string, value: PreferenceValue | undefined) => void) | undefined;
 
   constructor(private readonly file?: string) {
     if (file === undefined || !existsSync(file)) return;
@@ -36,12 +38,14 @@ export class SimFlash implements PreferenceStore {
     if (map === undefined) this.#domains.set(domain, (map = new Map()));
     map.set(key, value);
     this.writes++;
+    this.onWrite?.(domain, key, value);
     this.#save();
   }
 
   delete(domain: string, key: string): void {
     if (this.#domains.get(domain)?.delete(key)) {
       this.writes++;
+      this.onWrite?.(domain, key, undefined);
       this.#save();
     }
   }

@@ -27,6 +27,8 @@ export interface XsBoard {
   };
   readonly led: { write(on: boolean): void };
   sntp(host: string, callback: (seconds: number | undefined) => void): void;
+  /** The RTC domain deep sleep keeps (host-sim/parts/rtc.ts), on boards that have one. */
+  readonly rtc?: { readonly woke: boolean; read(): ArrayBuffer; write(data: ArrayBuffer): void };
   /** luxflow's `tls-socket` on this board. */
   tlsSocket(host: string, ca: string): (options: ByteSocketOptions) => ByteSocket;
   readonly resolve: Resolver;
@@ -77,6 +79,8 @@ export class XsBridge {
   #stopped = false;
   /** System.restart() from XS; the runner replaces it to reboot the firmware. */
   onRestart: () => void = () => undefined;
+  /** Deep sleep from XS (the `deep-sleep` module); the runner replaces it to sleep and reboot. */
+  onDeepSleep: (microseconds: number) => void = () => undefined;
   /** Problems the preload freeze reported (module-level values XS could not freeze). */
   readonly preloadProblems: string[] = [];
 
@@ -193,6 +197,18 @@ export class XsBridge {
       case "system.restart":
         this.onRestart();
         return null;
+      case "sleep.woke":
+        return this.#rtc().woke;
+      case "rtc.bytes":
+        return this.#rtc().read().byteLength;
+      case "rtc.read":
+        return bytesOf(this.#rtc().read());
+      case "rtc.write":
+        this.#rtc().write(Uint8Array.from(request.data as number[]).buffer);
+        return null;
+      case "sleep.deep":
+        this.onDeepSleep(request.microseconds as number);
+        return null;
       case "tcp.new":
         return this.#openTcp(request);
       case "tcp.read":
@@ -217,6 +233,12 @@ export class XsBridge {
     this.#sockets.clear();
     for (const station of this.#stations.values()) station.close();
     this.#stations.clear();
+  }
+
+  #rtc(): NonNullable<XsBoard["rtc"]> {
+    const rtc = this.#board.rtc;
+    if (rtc === undefined) throw new Error("this board has no deep sleep (no RTC part)");
+    return rtc;
   }
 
   #socket(id: unknown): ByteSocket {

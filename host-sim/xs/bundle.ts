@@ -27,6 +27,7 @@ const PLATFORM: Readonly<Record<string, string>> = {
   "instrumentation": "instrumentation.ts",
   "time": "time.ts",
   "embedded:io/digital": "digital.ts",
+  "deep-sleep": "deep-sleep.ts",
 };
 
 /** Folders whose modules are firmware (preloaded on the device). */

@@ -59,6 +59,9 @@ const encode = (event: XsEvent) => Buffer.from(JSON.stringify(event), "utf8");
 interface RestartableBoard extends XsBoard {
   restarts?: number;
   shutdown?(): void;
+  /** Deep sleep (host-sim/board.ts): time passes, RTC kept, then `boot` runs. */
+  afterSleep?(ms: number, boot: () => void): void;
+  readonly rtc?: XsBoard["rtc"] & { woke: boolean };
 }
 
 export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions = {}): Promise<XsRun> {
@@ -86,6 +89,7 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
       void pump();
     });
     bridge.onRestart = () => restart(bridge);
+    bridge.onDeepSleep = (microseconds) => deepSleep(bridge, microseconds);
     const worker = new XsWorker({
       name: "luxflow-xs",
       onQuery: (request) => {
@@ -118,6 +122,7 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
     if (current?.bridge !== from || stopped) return;
     const old = current;
     board.restarts = (board.restarts ?? 0) + 1;
+    if (board.rtc !== undefined) board.rtc.woke = false;
     board.trace(`sim: restart ${board.restarts}\n`);
     old.bridge.stop();
     current = undefined;
@@ -132,6 +137,25 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
         }
       });
     }, 10);
+  }
+
+  /** Deep sleep: this XS machine is discarded (RAM lost), the board sleeps, a fresh one boots. */
+  function deepSleep(from: XsBridge, microseconds: number): void {
+    if (current?.bridge !== from || stopped || board.afterSleep === undefined) return;
+    const old = current;
+    old.bridge.stop();
+    current = undefined;
+    queue.length = 0;
+    board.afterSleep(microseconds / 1000, () => {
+      void old.worker.terminate().then(async () => {
+        if (stopped) return;
+        try {
+          await boot();
+        } catch (error) {
+          fail(error as Error);
+        }
+      });
+    });
   }
 
   async function pump(): Promise<void> {

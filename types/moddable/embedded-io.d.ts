@@ -118,3 +118,10 @@ declare module "global" {
     var device: typeof Device;
   }
 }
+
+// luxflow's per-platform deep sleep (src/board/esp-sleep, src/board/esp32-sleep; none on lin).
+declare module "deep-sleep" {
+  import type { DeepSleep } from "../../src/platform.js";
+  const sleep: DeepSleep | undefined;
+  export default sleep;
+}

@@ -32,3 +32,6 @@ interface ArrayBufferConstructor {
   /** The string's UTF-8 bytes, converted natively by the engine. */
   fromString(string: string): ArrayBuffer;
 }
+
+/** A host function by name (XS's `native()`, documentation/xs/XS in C.md § Native): only with a string literal. */
+declare function native(name: string): (...args: any[]) => any;

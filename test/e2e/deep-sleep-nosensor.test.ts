@@ -1,0 +1,42 @@
+// A board whose sensor does not answer has nothing to wait for: each wake reports its health
+// (with the I2C errors) and goes back to sleep without staying up for awake_max.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { connect } from "mqtt";
+import { Board } from "../../host-sim/board.js";
+import { startAedes } from "../../host-sim/faults/brokers.js";
+import { manifestConfig, parseArgs } from "../../host-sim/options.js";
+import { startFirmware } from "../../host-sim/xs/engines.js";
+
+test("xs: no sensor: health is reported and the board sleeps without waiting for awake_max", { timeout: 60_000 }, async () => {
+  const broker = await startAedes();
+  const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4, clientId: `nosensor-${process.pid}` });
+  const health: { i2c_errors: number; readings: number }[] = [];
+  client.on("message", (_t, p) => health.push(JSON.parse(p.toString()) as { i2c_errors: number; readings: number }));
+  await new Promise<void>((resolve) => client.once("connect", () => resolve()));
+  await client.subscribeAsync("lux-1/health", { qos: 0 });
+  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=60", "mqtt_clean=0", "sim_fault=absent"], manifestConfig(new URL("../../../manifest.json", import.meta.url)));
+  invocation.config.mqtt_host = "127.0.0.1";
+  invocation.config.mqtt_port = String(broker.port);
+  const lines: string[] = [];
+  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  board.onSleep = (sleeps) => { if (sleeps === 2) { board.powerOff(); done(); } };
+  const firmware = await startFirmware("xs", board);
+  try {
+    await finished;
+    const log = lines.join("");
+    assert.equal(log.match(/sleep: no reading \(the sensor does not answer\); awake \d+ ms, nothing queued/g)?.length, 2, log);
+    assert.doesNotMatch(log, /awake_max reached/);
+    const end = Date.now() + 5000;
+    while (health.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(health.length, 2, "one health report per wake");
+    assert.ok(health.every((h) => h.i2c_errors > 0 && h.readings === 0), JSON.stringify(health));
+  } finally {
+    await firmware.stop();
+    board.powerOff();
+    await client.endAsync();
+    await broker.close();
+  }
+});

@@ -1,0 +1,59 @@
+// The MQTT session survives deep sleep (mqtt_clean=0): a command published while the board
+// sleeps is kept by the broker (aedes) and handled on the next wake; its result comes back, and
+// the new interval is the next sleep's period.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { connect } from "mqtt";
+import { Board } from "../../host-sim/board.js";
+import { startAedes } from "../../host-sim/faults/brokers.js";
+import { manifestConfig, parseArgs } from "../../host-sim/options.js";
+import { enginesUnderTest, startFirmware, type Engine } from "../../host-sim/xs/engines.js";
+
+const manifestUrl = new URL("../../../manifest.json", import.meta.url);
+
+async function scenario(engine: Engine): Promise<void> {
+  const broker = await startAedes();
+  const sender = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4, clientId: `sender-${engine}-${process.pid}` });
+  const results: string[] = [];
+  sender.on("message", (_t, p) => results.push(p.toString()));
+  await new Promise<void>((resolve) => sender.once("connect", () => resolve()));
+  await sender.subscribeAsync("lux-1/result", { qos: 1 });
+  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=300", "awake_max=2", "mqtt_clean=0"], manifestConfig(manifestUrl));
+  invocation.config.mqtt_host = "127.0.0.1";
+  invocation.config.mqtt_port = String(broker.port);
+  const lines: string[] = [];
+  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  board.onSleep = (sleeps) => {
+    if (sleeps === 1) void sender.publishAsync("lux-1/command", '{"name":"set_interval","payload":{"seconds":120},"time":7}', { qos: 1 });
+    if (sleeps === 3) { board.powerOff(); done(); }
+  };
+  const firmware = await startFirmware(engine, board);
+  const timeout = setTimeout(done, 30_000);
+  try {
+    await finished;
+    const log = lines.join("");
+    assert.equal(board.sleeps, 3, log);
+    assert.match(log, /mqtt: connected to 127\.0\.0\.1:\d+ as lux-1 \(session resumed\)/);
+    const end = Date.now() + 5000;
+    while (results.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(results.length, 1, `one result for the command sent while asleep\n${log}`);
+    assert.match(results[0]!, /"name":"set_interval","time":7,"ok":true/);
+    const [first, second, third] = board.sleepLog;
+    assert.ok(first!.ms > 298_000, `before the command: a 300 s period (${first!.ms} ms)`);
+    assert.ok(second!.ms > 118_000 && second!.ms < 120_000, `after it: a 120 s period (${second!.ms} ms)`);
+    assert.ok(third!.ms > 118_000 && third!.ms < 120_000, "kept in flash for the wakes after");
+  } finally {
+    clearTimeout(timeout);
+    await firmware.stop();
+    board.powerOff();
+    await sender.endAsync();
+    await broker.close();
+  }
+}
+
+// The Node engine runs one board per process (the module shims read the installed board): XS first.
+for (const engine of enginesUnderTest().sort((a) => (a === "xs" ? -1 : 1))) {
+  test(`${engine}: a command sent while the board sleeps is handled on the next wake`, { timeout: 60_000 }, () => scenario(engine));
+}

@@ -1,0 +1,41 @@
+// Without network time a reading is stamped with seconds since boot (time_source "uptime");
+// in deep sleep that count goes on across wakes (kept in RTC memory), so readings from
+// successive wakes are one period apart rather than all "1 s after boot".
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { connect } from "mqtt";
+import { Board } from "../../host-sim/board.js";
+import { startAedes } from "../../host-sim/faults/brokers.js";
+import { manifestConfig, parseArgs } from "../../host-sim/options.js";
+import { startFirmware } from "../../host-sim/xs/engines.js";
+
+test("xs: uptime stamps go on across deep sleeps", { timeout: 60_000 }, async () => {
+  const broker = await startAedes();
+  const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4, clientId: `uptime-${process.pid}`, clean: false });
+  const stamps: { seq: number; ts: number; time_source: string }[] = [];
+  client.on("message", (_t, p) => stamps.push(JSON.parse(p.toString()) as { seq: number; ts: number; time_source: string }));
+  await new Promise<void>((resolve) => client.once("connect", () => resolve()));
+  await client.subscribeAsync("sensor-data", { qos: 1 });
+  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=60", "payload_format=json", "mqtt_clean=0", "sim_sntp=0"], manifestConfig(new URL("../../../manifest.json", import.meta.url)));
+  invocation.config.mqtt_host = "127.0.0.1";
+  invocation.config.mqtt_port = String(broker.port);
+  const lines: string[] = [];
+  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  board.onSleep = (sleeps) => { if (sleeps === 3) { board.powerOff(); done(); } };
+  const firmware = await startFirmware("xs", board);
+  try {
+    await finished;
+    const end = Date.now() + 5000;
+    while (stamps.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(stamps.map((s) => s.seq), [1, 2, 3], lines.join(""));
+    assert.ok(stamps.every((s) => s.time_source === "uptime"));
+    assert.deepEqual(stamps.map((s) => Math.round((s.ts - stamps[0]!.ts) / 60)), [0, 1, 2], `one 60 s period apart: ${stamps.map((s) => s.ts).join(", ")}`);
+  } finally {
+    await firmware.stop();
+    board.powerOff();
+    await client.endAsync();
+    await broker.close();
+  }
+});
