@@ -65,8 +65,13 @@ export const Status = Object.freeze({
 
 /** Gain names in AGAIN order (00 low, 01 medium, 10 high, 11 max). */
 export const GAIN_NAMES = Object.freeze(["low", "medium", "high", "max"] as const);
-/** Gain multipliers per AGAIN, as Adafruit, CircuitPython and Linux use them (docs/tsl2591.md §3). */
-export const GAIN_FACTORS = Object.freeze([1, 25, 428, 9876] as const);
+/**
+ * Gain per AGAIN relative to low gain, typical, per channel (datasheet "ALS Characteristics",
+ * gain scaling): medium 24.5, high 400, maximum 9200 on CH0 and 9900 on CH1. (Adafruit,
+ * CircuitPython and Linux use 1/25/428/9876 for both, which reads 7 % high at high and max gain.)
+ */
+export const GAIN_FACTORS = Object.freeze([1, 24.5, 400, 9200] as const);
+export const GAIN_FACTORS_CH1 = Object.freeze([1, 24.5, 400, 9900] as const);
 
 /** APERS (PERSIST bits 3:0) → consecutive out-of-range cycles (datasheet "Persist Register"). */
 export const PERSIST_CYCLES = Object.freeze([0, 1, 2, 3, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60] as const);
