@@ -45,6 +45,8 @@ export default class TSL2591 {
   #late = 0;
   /** Powered down by power-save until the wake timer. */
   #asleep = false;
+  /** Woken by power-save for one reading: power down again once it is in range. */
+  #oneShot = false;
   /** A reading taken by a re-measure or a wake-up and not yet returned by sample(). */
   #pending: TSL2591Sample | undefined;
 
@@ -102,6 +104,7 @@ export default class TSL2591 {
     this.#pending = undefined;
     try {
       this.#setup();
+      this.#oneShot = true;
       this.#remeasure();
     } catch (error) {
       this.#failed(error);
@@ -118,15 +121,20 @@ export default class TSL2591 {
     const c = this.#config;
     if (this.#closed || this.#fault !== undefined || !c.powerSave || c.thresholds !== null || this.#timers === undefined) return;
     if (!(milliseconds > 2 * WAKE_LEAD_MS) || this.#timer !== undefined) return; // too soon, or still settling
+    if (this.#powerDown()) this.#arm(() => this.#wake(), milliseconds - WAKE_LEAD_MS);
+  }
+
+  #powerDown(): boolean {
     try {
       this.#io.writeUint8(Command.NORMAL | Register.ENABLE, 0x00); // PON = 0: sleep (datasheet "Enable Register")
     } catch (error) {
       this.#failed(error);
-      return;
+      return false;
     }
     this.#enable = 0x00;
     this.#asleep = true;
-    this.#arm(() => this.#wake(), milliseconds - WAKE_LEAD_MS);
+    this.#oneShot = false;
+    return true;
   }
 
   sample(): TSL2591Sample | undefined {
@@ -185,6 +193,7 @@ export default class TSL2591 {
     this.#enable = Enable.PON | Enable.AEN | (c.thresholds !== null ? Enable.AIEN : 0);
     io.writeUint8(Command.NORMAL | Register.ENABLE, this.#enable);
     this.#asleep = false;
+    this.#oneShot = false;
   }
 
   /** Range change: stop the ADC, set gain/time, drop the stale data flag, restart. */
@@ -255,8 +264,10 @@ export default class TSL2591 {
     if (this.#closed || this.#fault !== undefined) return;
     try {
       const sample = this.#measure();
-      if (sample !== undefined) this.#pending = sample;
-      else if (this.#timer === undefined && this.#late++ < 5) this.#arm(() => this.#settle(), LATE_MS); // cycle not over yet
+      if (sample !== undefined) {
+        this.#pending = sample;
+        if (this.#oneShot) this.#powerDown();
+      } else if (this.#timer === undefined && this.#late++ < 5) this.#arm(() => this.#settle(), LATE_MS); // cycle not over yet
     } catch (error) {
       this.#failed(error);
     }
@@ -268,6 +279,7 @@ export default class TSL2591 {
     this.#pending = undefined;
     try {
       this.#setup();
+      this.#oneShot = true;
       this.#remeasure();
     } catch (error) {
       this.#failed(error);
