@@ -26,7 +26,9 @@ export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze([
   { name: "sim_flicker_hz", default: "100", description: "flicker frequency, Hz (mains lighting: 100 or 120)" },
   { name: "sim_flicker_depth", default: "0.5", description: "flicker modulation depth, 0 to 1" },
   { name: "sim_noise", default: "0", description: "relative standard deviation of count noise, 0 to 0.5" },
-  { name: "sim_seed", default: "1", description: "seed of the noise generator (integer)" },
+  { name: "sim_shot_noise", default: "0", description: "1 = photon shot noise on the counts (seeded by sim_seed)" },
+  { name: "sim_spread", default: "0", description: "part-to-part spread: relative standard deviation of each channel's responsivity, 0 to 0.5" },
+  { name: "sim_seed", default: "1", description: "seed of the noise generator and of the part drawn (integer)" },
   { name: "sim_fault", default: "none", description: "none | nack (chip NACKs everything) | absent (nothing at 0x29) | wrong_id" },
   { name: "sim_chip_id", default: "0x50", description: "value of the ID register (wrong_id uses 0x12 unless set)" },
   { name: "sim_unplug_at", default: "", description: "seconds after start when the sensor is unplugged (empty = never)" },
@@ -104,6 +106,8 @@ export function sensorSimFromKeys(keys: Keys, clock: { now(): number }, timers?:
   const scene = sceneFromKeys(keys);
   const noise = number(keys, "sim_noise", 0, 0.5);
   const seed = number(keys, "sim_seed", 0, 2 ** 32 - 1);
+  const shotNoise = oneOf(keys, "sim_shot_noise", ["0", "1"] as const) === "1";
+  const spread = number(keys, "sim_spread", 0, 0.5);
   const fault = oneOf(keys, "sim_fault", ["none", "nack", "absent", "wrong_id"] as const);
   const chipId = keys["sim_chip_id"] === undefined && fault === "wrong_id" ? 0x12 : number(keys, "sim_chip_id", 0, 255);
   const unplugAt = optionalSeconds(keys, "sim_unplug_at");
@@ -116,7 +120,7 @@ export function sensorSimFromKeys(keys: Keys, clock: { now(): number }, timers?:
   return {
     scene,
     attach(bus: I2CBus): Tsl2591Model {
-      const model = new Tsl2591Model({ clock, scene, noise, seed, epoch: start, ...(timers ? { timers } : {}) });
+      const model = new Tsl2591Model({ clock, scene, noise, shotNoise, spread, seed, epoch: start, ...(timers ? { timers } : {}) });
       model.chipId = chipId;
       model.nack = fault === "nack";
       if (unplugAt !== undefined) model.unplugBetween(start + unplugAt * 1000, start + (replugAt ?? Infinity) * 1000);

@@ -104,7 +104,6 @@ export default class TSL2591 {
     this.#pending = undefined;
     try {
       this.#setup();
-      this.#oneShot = true;
       this.#remeasure();
     } catch (error) {
       this.#failed(error);
@@ -121,7 +120,7 @@ export default class TSL2591 {
     const c = this.#config;
     if (this.#closed || this.#fault !== undefined || !c.powerSave || c.thresholds !== null || this.#timers === undefined) return;
     if (!(milliseconds > 2 * WAKE_LEAD_MS) || this.#timer !== undefined) return; // too soon, or still settling
-    if (this.#powerDown()) this.#arm(() => this.#wake(), milliseconds - WAKE_LEAD_MS);
+    if (this.#powerDown()) this.#arm(() => this.#wake(true), milliseconds - WAKE_LEAD_MS);
   }
 
   #powerDown(): boolean {
@@ -140,6 +139,10 @@ export default class TSL2591 {
   sample(): TSL2591Sample | undefined {
     if (this.#closed) return undefined;
     if (this.#fault !== undefined && !this.#recover()) return undefined;
+    if (this.#asleep && this.#pending === undefined) {
+      this.#wake(false); // called earlier than sampleIn() announced (the interval was shortened): run again
+      return undefined;
+    }
     let sample: TSL2591Sample | undefined;
     try {
       sample = this.#measure();
@@ -273,13 +276,16 @@ export default class TSL2591 {
     }
   }
 
-  /** Power-save wake-up: set the chip up again (a brown-out while asleep is repaired too) and read it at the integration's end. */
-  #wake(): void {
+  /**
+   * Power-save wake-up: set the chip up again (a brown-out while asleep is repaired too) and read
+   * it at the integration's end; `oneShot`: power down again once the reading is in range.
+   */
+  #wake(oneShot: boolean): void {
     if (this.#closed || this.#fault !== undefined) return;
     this.#pending = undefined;
     try {
       this.#setup();
-      this.#oneShot = true;
+      this.#oneShot = oneShot;
       this.#remeasure();
     } catch (error) {
       this.#failed(error);

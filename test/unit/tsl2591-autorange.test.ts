@@ -223,3 +223,28 @@ test("power-save with sampleIn(): the chip sleeps between samples and wakes one 
   assert.ok(counts.fired - start <= 12 * 2 + 2, `${counts.fired - start} timer turns for 12 samples`);
   driver.close();
 });
+
+test("power-save: configure() and a sample earlier than announced both leave the chip measuring again", () => {
+  const rig = makeRig({}, { lux: 300, source: "led" }, undefined, true);
+  const every = (ms: number, n: number): (number | undefined)[] => {
+    const out: (number | undefined)[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(rig.driver.sample()?.illuminance ?? undefined);
+      rig.driver.sampleIn(ms);
+      rig.clock.advance(ms);
+    }
+    return out;
+  };
+  assert.ok(every(5_000, 4).slice(1).every((l) => l !== undefined && Math.abs(l / 300 - 1) < 0.01));
+  assert.ok(rig.driver.sample() !== undefined);
+  rig.driver.sampleIn(5_000);
+  rig.clock.advance(200); // the scheduler's interval went from 5 s to 0.2 s while the chip slept
+  assert.equal(rig.driver.sample(), undefined, "asleep with nothing pending: woken, the reading comes next time");
+  rig.clock.advance(200);
+  const shortened = every(200, 6);
+  assert.ok(shortened.every((l) => l !== undefined && Math.abs(l / 300 - 1) < 0.01), shortened.join(","));
+  rig.driver.configure({ gain: "high" });
+  rig.clock.advance(200);
+  const after = every(200, 6);
+  assert.ok(after.every((l) => l !== undefined && Math.abs(l / 300 - 1) < 0.01), after.join(","));
+});
