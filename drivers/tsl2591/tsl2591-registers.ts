@@ -1,7 +1,8 @@
 // TSL2591 register map, command byte and bit fields as frozen tables (they preload into flash).
-// Sources: AMS TSL25911 datasheet (v2-04) "Register Set" and "Command Register" sections, p.14-18;
-// the register-level fact sheet in docs/tsl2591.md §1-§3 (cross-checked against the Adafruit,
-// Linux, ESPHome and Zephyr drivers).
+// Sources: AMS TSL25911 datasheet (v2-04) "Register Set", "Command Register" and "ALS
+// Characteristics" sections, cross-checked against the Adafruit, Linux, ESPHome and Zephyr
+// drivers. The chip model keeps its own reading (host-sim/chips/tsl2591-datasheet.ts); a test
+// holds the two to each other.
 
 /** Fixed 7-bit I2C address; the part has no address pin (datasheet "I2C Protocol"). */
 export const ADDRESS = 0x29;
@@ -81,7 +82,7 @@ export function integrationMs(atime: number): number {
   return (atime + 1) * 100;
 }
 
-/** Full-scale count per channel: 36863 (0x8FFF) at 100 ms, 65535 at 200-600 ms (docs/tsl2591.md §3). */
+/** Full-scale count per channel: 36863 (0x8FFF) at 100 ms, 65535 at 200-600 ms (datasheet "ALS Characteristics"). */
 export function maxCount(integration: number): number {
   return integration <= 100 ? 0x8FFF : 0xFFFF;
 }

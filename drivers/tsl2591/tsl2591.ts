@@ -212,7 +212,7 @@ export default class TSL2591 {
     if (this.#asleep) return undefined;
     const io = this.#io;
     // STATUS, C0DATAL/H, C1DATAL/H in one auto-increment read: C0 is read first, so the chip
-    // latches both channels of the same cycle (docs/tsl2591.md §2).
+    // latches both channels of the same cycle (Adafruit_TSL2591 getFullLuminosity: CH0 before CH1).
     const b = new Uint8Array(io.readBuffer(Command.NORMAL | Register.STATUS, 5));
     const status = b[0]!;
     if ((status & Status.AINT) !== 0 && this.#config.thresholds !== null) {

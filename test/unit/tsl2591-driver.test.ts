@@ -41,3 +41,29 @@ test("fixed gain too sensitive for the light: saturated, no number, a lower boun
   assert.equal(sample.full, 65535);
   assert.ok(sample.lowerBound !== null && sample.lowerBound < 500, `${sample.lowerBound}`);
 });
+
+test("an IR-rich reading is flagged through to the payload (one field, only when true); raw counts stay", async () => {
+  const { LightSource } = await import("../../src/light.js");
+  const { jsonPayload } = await import("../../src/payload.js");
+  const { smbusClass } = await import("../../host-sim/io/smbus.js");
+  const payload = (source: "a" | "led") => {
+    const rig = makeRig({}, { lux: 200, source });
+    rig.driver.close();
+    const log = { info() {}, warn() {}, error() {} };
+    const time = { now: () => ({ ms: rig.clock.now(), source: "uptime" as const }) };
+    const light = new LightSource({ io: smbusClass(rig.bus), data: 21, clock: 22 }, "lux-1", time, rig.clock, log as never, { gain: "medium", integration: 100, autoRange: true });
+    light.sample();
+    rig.clock.advance(1_000);
+    const reading = light.sample();
+    assert.ok(reading && reading.raw);
+    light.close();
+    return { reading, text: jsonPayload(reading) };
+  };
+  const a = payload("a");
+  assert.equal(a.reading.raw!.irRich, true);
+  assert.match(a.text, /"calibration":608,"ir_rich":true/);
+  const led = payload("led");
+  assert.equal(led.reading.raw!.irRich, undefined);
+  assert.doesNotMatch(led.text, /ir_rich/);
+  assert.match(led.text, /"full":\d+,"ir":\d+,"gain":"\w+","integration_ms":\d+/);
+});
