@@ -1,9 +1,10 @@
 // `npm run bench:tsl2591-xs`: what the firmware does between readings, on Moddable's XS engine
 // (xsnap), on the simulated board with a virtual clock, publishing to the embedded broker over
 // loopback TCP. After boot and connect it runs `minutes` of virtual time at sample_interval=5
-// and counts XS turns and bytecodes per minute by what the turn did: a sample-and-publish turn
-// (I2C and a socket write), other turns that touched the sensor (I2C only: range re-measures,
-// power-save wake-ups), and the rest (keepalive, scheduler, received packets).
+// and counts XS turns and bytecodes per minute by what the turn did: timer turns that wrote to
+// the socket (the sample-and-publish tick), timer turns that touched only the sensor (I2C:
+// range tracking, re-measures, power-save wake-ups), other timer turns, and everything else
+// (received packets).
 // Usage: npm run bench:tsl2591-xs [-- minutes=5 interval=5]
 import { Board } from "../host-sim/board.js";
 import { startEmbeddedBroker } from "../host-sim/broker.js";
@@ -18,7 +19,7 @@ const INTERVAL = String(args.interval ?? 5);
 const manifestUrl = new URL("../../manifest.json", import.meta.url);
 
 interface Tally { turns: number; bytecodes: number }
-const kinds = ["sample-and-publish", "sensor only (I2C, no publish)", "other timers", "received packets / other events"] as const;
+const kinds = ["timer, socket write (sample-and-publish)", "timer, sensor only (I2C, no write)", "other timers", "received packets / other events"] as const;
 type Kind = (typeof kinds)[number];
 
 const broker = await startEmbeddedBroker(0);
@@ -36,7 +37,8 @@ const run = await runOnXs(board, {
     if (!counting) return;
     const i2c = (requests["smbus.call"] ?? 0) > 0;
     const write = (requests["tcp.write"] ?? 0) > 0;
-    const kind: Kind = event.kind === "timer" ? (i2c && write ? "sample-and-publish" : i2c ? "sensor only (I2C, no publish)" : "other timers") : "received packets / other events";
+    const kind: Kind = event.kind !== "timer" ? "received packets / other events"
+      : write ? "timer, socket write (sample-and-publish)" : i2c ? "timer, sensor only (I2C, no write)" : "other timers";
     const t = tally.get(kind)!;
     t.turns++;
     t.bytecodes += meter.compute;

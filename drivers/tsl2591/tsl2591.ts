@@ -120,7 +120,7 @@ export default class TSL2591 {
     const c = this.#config;
     if (this.#closed || this.#fault !== undefined || !c.powerSave || c.thresholds !== null || this.#timers === undefined) return;
     if (!(milliseconds > 2 * WAKE_LEAD_MS) || this.#timer !== undefined) return; // too soon, or still settling
-    if (this.#powerDown()) this.#arm(() => this.#wake(true), milliseconds - WAKE_LEAD_MS);
+    if (this.#asleep || this.#powerDown()) this.#arm(() => this.#wake(true), milliseconds - WAKE_LEAD_MS);
   }
 
   #powerDown(): boolean {
