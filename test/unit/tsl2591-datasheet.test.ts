@@ -75,3 +75,24 @@ test("the same check catches a wrong gain constant: Adafruit's 1/25/428/9876 on 
   oneOff[3] = 9200; // CH1's max gain taken as CH0's
   assert.deepEqual(inconsistentRanges(driver.GAIN_FACTORS, oneOff, "d65").length, 2, "max gain at 100 and 600 ms");
 });
+
+test("the chip model and the spectra are pure TypeScript: relative imports of each other, types only from outside", async () => {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const dir = new URL("../../../host-sim/chips/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+  assert.ok(files.includes("tsl2591-datasheet.ts") && files.includes("light-spectra.ts"));
+  const problems: string[] = [];
+  for (const file of files) {
+    const code = readFileSync(new URL(file, dir), "utf8").replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)) {
+      const [, , type, from] = m;
+      const local = /^\.\/[\w-]+\.js$/.test(from!);
+      const typeOnly = type !== undefined && (from === "../../src/platform.js" || from === "../io/i2c.js");
+      if (!local && !typeOnly) problems.push(`${file}: ${m[0].trim()}`);
+    }
+    for (const g of ["process", "Buffer", "require", "setTimeout", "setInterval", "console", "globalThis"]) {
+      if (new RegExp(`(?<![.\\w])${g}\\b`).test(code)) problems.push(`${file}: uses ${g}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
