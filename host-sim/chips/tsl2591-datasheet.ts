@@ -83,11 +83,13 @@ export const RE_MS = 100;
 
 /**
  * Normalised spectral responsivity (datasheet "Spectral Responsivity" figure, CH0 peak = 1),
- * every 50 nm from 300 to 1100 nm, as read off the figure's curves by eye — about ±0.03 on the
- * figure's scale. CH0 (visible + IR) rises through the blue to a broad maximum near 650–700 nm
- * and falls off past 900 nm as silicon stops absorbing; CH1 (IR diode) is small across the
- * visible and peaks near 800–850 nm at a bit under half of CH0's peak. The readings were then
- * nudged, within that reading error, so that CH1/CH0 at 850 nm meets the Re table (0.598).
+ * every 50 nm from 300 to 1100 nm. Not digitised from the figure's image (none was at hand as
+ * data): the points follow the figure's curve shapes — CH0 (visible + IR) rising through the
+ * blue to a broad maximum near 650–700 nm and falling past 900 nm as silicon stops absorbing;
+ * CH1 (IR diode) small across the visible, peaking near 800–850 nm at about half of CH0's
+ * peak — and were then adjusted until the datasheet's Re table holds: scaled to the white-LED
+ * pair, they give 257.3 / 158.1 counts at 850 nm against 257.5 / 154.1 (CH1/CH0 0.614 vs
+ * 0.598). Treat them as ±0.05 of full scale; the 700–1100 nm part decides the IR-heavy sources.
  */
 const CH0_CURVE = [0.0, 0.06, 0.27, 0.49, 0.70, 0.87, 0.96, 1.0, 0.98, 0.95, 0.90, 0.82, 0.70, 0.52, 0.32, 0.14, 0.04];
 const CH1_CURVE = [0.0, 0.0035, 0.013, 0.027, 0.045, 0.067, 0.10, 0.18, 0.36, 0.47, 0.50, 0.49, 0.44, 0.35, 0.23, 0.11, 0.03];
