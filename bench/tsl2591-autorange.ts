@@ -1,13 +1,15 @@
 // Auto-range convergence and accuracy of the TSL2591 driver on the simulated chip, compared
 // with a peer measured in the same run: ESPHome's gain-only auto-gain (docs/tsl2591.md §5) at
-// its fixed 100 ms. Counts integration cycles of the chip model (deterministic, virtual time).
+// its fixed 100 ms. Counts integration cycles of the chip model (deterministic, virtual time),
+// under the white LED source; errors are against the scene's true illuminance (V(λ)), so they
+// include each formula's spectral error for that source (bench/lux-accuracy.ts has them all).
 // Run: npm run build && node --import ./build/host-sim/loader/register.js build/bench/tsl2591-autorange.js
 import { VirtualClock } from "../host-sim/clock.js";
 import { I2CBus } from "../host-sim/io/i2c.js";
 import { smbusClass } from "../host-sim/io/smbus.js";
 import { Tsl2591Model } from "../host-sim/chips/tsl2591.js";
 import TSL2591 from "../drivers/tsl2591/tsl2591.js";
-import { computeLux } from "../drivers/tsl2591/tsl2591-lux.js";
+import { adafruit } from "./lux-formulas.js";
 
 interface Reading { lux: number | null; cycles: number; ms: number }
 interface Subject { settle(): void; next(lux: number): Reading }
@@ -15,7 +17,7 @@ interface Subject { settle(): void; next(lux: number): Reading }
 function rig(lux: number) {
   const clock = new VirtualClock(0);
   const bus = new I2CBus();
-  const light = { lux, irFraction: 0.2 };
+  const light = { lux, source: "led" as const };
   const model = new Tsl2591Model({ clock, scene: () => light });
   bus.attach(0x29, model);
   return { clock, bus, model, light, io: smbusClass(bus) };
@@ -41,7 +43,7 @@ function ours(start: number): Subject {
 function esphome(start: number): Subject {
   const r = rig(start);
   const io = new r.io({ data: 1, clock: 2, hz: 400_000, address: 0x29 });
-  const gains = [1, 25, 428, 9876];
+  const gains = [1, 25, 400, 9500];
   let again = 1;
   const enable = (): void => { io.writeUint8(0xA0, 0x01); io.writeUint8(0xA1, again << 4); io.writeUint8(0xA0, 0x03); };
   enable();
@@ -59,7 +61,8 @@ function esphome(start: number): Subject {
       const ch0 = io.readUint16(0xB4);
       const ch1 = io.readUint16(0xB6);
       const next = rule(ch0);
-      if (next === again) return { lux: computeLux(ch0, ch1, 100, gains[again]!, 408).illuminance, cycles: r.model.cycles - before, ms: (cycle + 1) * 100 };
+      const saturated = ch0 >= 36863 || ch1 >= 36863; // ESPHome: NaN at full scale
+      if (next === again) return { lux: saturated ? null : adafruit(ch0, ch1, gains[again]!, 100, 408.1), cycles: r.model.cycles - before, ms: (cycle + 1) * 100 };
       again = next;
       enable();
     }
@@ -84,19 +87,19 @@ for (const from of levels) {
       worst[name] = Math.max(worst[name], reading.cycles);
       worstMs[name] = Math.max(worstMs[name], reading.ms);
       const error = reading.lux === null ? NaN : Math.abs(reading.lux - to) / to;
-      if (!(error <= 0.02)) errors[name]++;
+      if (!(error <= 0.05)) errors[name]++;
       cells.push(`${reading.cycles} cyc ${String(reading.ms).padStart(4)} ms, ${reading.lux === null ? "no value" : `${(error * 100).toFixed(2)} %`}`.padEnd(26));
     }
     rows.push(`${String(from).padStart(6)} → ${String(to).padEnd(6)} lux | ${cells.join(" | ")}`);
   }
 }
-console.log("transition (IR 0.2)  | luxflow (gain + time)      | ESPHome (gain only, 100 ms)");
+console.log("transition (white LED) | luxflow (gain + time)      | ESPHome (gain only, 100 ms)");
 for (const row of rows) console.log(row);
 console.log(`worst case cycles: luxflow ${worst.ours}, ESPHome ${worst.esphome} (ratio ${(worst.esphome / worst.ours).toFixed(2)}x)`);
 console.log(`worst case time: luxflow ${worstMs.ours} ms, ESPHome ${worstMs.esphome} ms (ratio ${(worstMs.esphome / worstMs.ours).toFixed(2)}x)`);
-console.log(`transitions ending outside 2 %: luxflow ${errors.ours} of ${rows.length}, ESPHome ${errors.esphome} of ${rows.length}`);
+console.log(`transitions ending outside 5 % of the truth: luxflow ${errors.ours} of ${rows.length}, ESPHome ${errors.esphome} of ${rows.length}`);
 
-// Accuracy by range: settled readings of the driver against the scene, IR share 0.2.
+// Accuracy by range: settled readings of the driver against the scene, white LED.
 console.log("\nscene lux | luxflow reading (range, counts)                 | error");
 for (const lux of [0.001, 0.005, 0.01, 0.1, 1, 10, 100, 1_000, 10_000, 40_000, 80_000, 95_000, 120_000]) {
   const r = rig(lux);

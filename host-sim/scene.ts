@@ -1,12 +1,14 @@
 // Light scenes and sensor faults for the simulated TSL2591, chosen with `sim_*` keys on the
 // simulator's command line. A scene maps the time since the simulator started (ms) to the
-// illuminance and the IR share of the full-spectrum channel that the chip model integrates.
+// light on the sensor: an illuminance of a source spectrum (./chips/light-spectra.ts), plus
+// optional extra 850 nm IR, which the chip model collects through its diodes' responsivity.
 import type { I2CBus } from "./io/i2c.js";
 import type { Timers } from "../src/platform.js";
 import { Tsl2591Model } from "./chips/tsl2591.js";
-import { ADDRESS } from "../drivers/tsl2591/tsl2591-registers.js";
+import { I2C_ADDRESS } from "./chips/tsl2591-datasheet.js";
+import { SOURCE_NAMES, type Scene, type SourceName } from "./chips/light-spectra.js";
 
-export type Scene = (timeMs: number) => { lux: number; irFraction: number };
+export type { Light, Scene, SourceName } from "./chips/light-spectra.js";
 
 export interface SimKey {
   readonly name: string;
@@ -16,14 +18,17 @@ export interface SimKey {
 
 export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze([
   { name: "sim_lux", default: "250", description: "illuminance in lux (constant scene; start level of ramp/step; mean of flicker)" },
-  { name: "sim_ir", default: "0.2", description: "IR share of the full-spectrum channel, 0 to 0.95" },
+  { name: "sim_source", default: "led", description: "light source spectrum: a (incandescent), d65 (daylight), led (white LED ~4000 K), fluorescent, ir (LED + 850 nm IR illuminator)" },
+  { name: "sim_ir", default: "0", description: "extra invisible 850 nm IR, as its share of the full-spectrum channel, 0 to 0.95" },
   { name: "sim_scene", default: "constant", description: "constant | ramp | step | flicker | dark" },
   { name: "sim_lux_to", default: "80000", description: "end level of ramp (sunrise) and level after the step, lux" },
   { name: "sim_period", default: "60", description: "ramp duration / time of the step, seconds" },
   { name: "sim_flicker_hz", default: "100", description: "flicker frequency, Hz (mains lighting: 100 or 120)" },
   { name: "sim_flicker_depth", default: "0.5", description: "flicker modulation depth, 0 to 1" },
   { name: "sim_noise", default: "0", description: "relative standard deviation of count noise, 0 to 0.5" },
-  { name: "sim_seed", default: "1", description: "seed of the noise generator (integer)" },
+  { name: "sim_shot_noise", default: "0", description: "1 = photon shot noise on the counts (seeded by sim_seed)" },
+  { name: "sim_spread", default: "0", description: "part-to-part spread: relative standard deviation of each channel's responsivity, 0 to 0.5" },
+  { name: "sim_seed", default: "1", description: "seed of the noise generator and of the part drawn (integer)" },
   { name: "sim_fault", default: "none", description: "none | nack (chip NACKs everything) | absent (nothing at 0x29) | wrong_id" },
   { name: "sim_chip_id", default: "0x50", description: "value of the ID register (wrong_id uses 0x12 unless set)" },
   { name: "sim_unplug_at", default: "", description: "seconds after start when the sensor is unplugged (empty = never)" },
@@ -61,6 +66,7 @@ function oneOf<T extends string>(keys: Keys, name: string, choices: readonly T[]
 export function sceneFromKeys(keys: Keys): Scene {
   const lux = number(keys, "sim_lux", 0, 1e6);
   const irFraction = number(keys, "sim_ir", 0, 0.95);
+  const source: SourceName = oneOf(keys, "sim_source", SOURCE_NAMES);
   const kind = oneOf(keys, "sim_scene", ["constant", "ramp", "step", "flicker", "dark"] as const);
   const to = number(keys, "sim_lux_to", 0, 1e6);
   const periodMs = number(keys, "sim_period", 0, 1e7) * 1000;
@@ -68,20 +74,20 @@ export function sceneFromKeys(keys: Keys): Scene {
   const depth = number(keys, "sim_flicker_depth", 0, 1);
   switch (kind) {
     case "constant":
-      return () => ({ lux, irFraction });
+      return () => ({ lux, source, irFraction });
     case "dark":
-      return () => ({ lux: 0, irFraction });
+      return () => ({ lux: 0, source, irFraction });
     case "step":
-      return (t) => ({ lux: t < periodMs ? lux : to, irFraction });
+      return (t) => ({ lux: t < periodMs ? lux : to, source, irFraction });
     case "ramp":
       // A sunrise: geometric (straight on a log scale) from sim_lux to sim_lux_to, then holds.
       return (t) => {
         const k = periodMs <= 0 ? 1 : Math.min(1, Math.max(0, t / periodMs));
         const level = lux > 0 && to > 0 ? lux * Math.pow(to / lux, k) : lux + (to - lux) * k;
-        return { lux: level, irFraction };
+        return { lux: level, source, irFraction };
       };
     case "flicker":
-      return (t) => ({ lux: lux * (1 + depth * Math.sin((2 * Math.PI * hz * t) / 1000)), irFraction });
+      return (t) => ({ lux: lux * (1 + depth * Math.sin((2 * Math.PI * hz * t) / 1000)), source, irFraction });
   }
 }
 
@@ -100,6 +106,8 @@ export function sensorSimFromKeys(keys: Keys, clock: { now(): number }, timers?:
   const scene = sceneFromKeys(keys);
   const noise = number(keys, "sim_noise", 0, 0.5);
   const seed = number(keys, "sim_seed", 0, 2 ** 32 - 1);
+  const shotNoise = oneOf(keys, "sim_shot_noise", ["0", "1"] as const) === "1";
+  const spread = number(keys, "sim_spread", 0, 0.5);
   const fault = oneOf(keys, "sim_fault", ["none", "nack", "absent", "wrong_id"] as const);
   const chipId = keys["sim_chip_id"] === undefined && fault === "wrong_id" ? 0x12 : number(keys, "sim_chip_id", 0, 255);
   const unplugAt = optionalSeconds(keys, "sim_unplug_at");
@@ -112,11 +120,11 @@ export function sensorSimFromKeys(keys: Keys, clock: { now(): number }, timers?:
   return {
     scene,
     attach(bus: I2CBus): Tsl2591Model {
-      const model = new Tsl2591Model({ clock, scene, noise, seed, epoch: start, ...(timers ? { timers } : {}) });
+      const model = new Tsl2591Model({ clock, scene, noise, shotNoise, spread, seed, epoch: start, ...(timers ? { timers } : {}) });
       model.chipId = chipId;
       model.nack = fault === "nack";
       if (unplugAt !== undefined) model.unplugBetween(start + unplugAt * 1000, start + (replugAt ?? Infinity) * 1000);
-      if (fault !== "absent") bus.attach(ADDRESS, model);
+      if (fault !== "absent") bus.attach(I2C_ADDRESS, model);
       return model;
     },
   };

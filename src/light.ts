@@ -3,7 +3,8 @@
 // saturated flag, timestamp and its source), and never invents a value: no chip or no new
 // measurement means no reading; a saturated chip means a reading whose value is null.
 // Gain, integration time and auto-range can change at run time (commands); a bad value is a
-// RangeError from the driver and changes nothing.
+// RangeError from the driver and changes nothing. After each sample it tells the driver when the
+// next one is due (the spacing of the scheduler's calls), so the chip can sleep until then.
 import TSL2591 from "embedded:sensor/AmbientLight/TSL2591";
 import type { TSL2591Configuration, TSL2591Options } from "embedded:sensor/AmbientLight/TSL2591";
 import { OnceLogger } from "./log.js";
@@ -19,6 +20,8 @@ export class LightSource implements Source<Reading> {
   #sensor: TSL2591 | undefined;
   #settings: SensorSettings;
   readonly #problems: OnceLogger;
+  /** The previous sample() call's time, to learn the scheduler's interval. */
+  #last: Stamp | undefined;
   /** Readings produced, sample periods with no chip, failed opens, bus errors of closed drivers. */
   readonly stats = { readings: 0, unavailable: 0, openFailures: 0, pastErrors: 0 };
 
@@ -60,10 +63,14 @@ export class LightSource implements Source<Reading> {
       return undefined;
     }
     const sample = sensor.sample();
+    const stamp = this.time.now();
+    const last = this.#last;
+    this.#last = stamp;
+    // A change of time source (uptime → SNTP) is a jump, not an interval.
+    if (last !== undefined && last.source === stamp.source) sensor.sampleIn(stamp.ms - last.ms);
     if (sample === undefined) return undefined;
     this.#problems.clear("sensor: tsl2591 answering again");
     this.stats.readings++;
-    const stamp = this.time.now();
     return {
       sensorId: this.sensorId,
       timestamp: Math.floor(stamp.ms / 1000),
@@ -78,6 +85,7 @@ export class LightSource implements Source<Reading> {
         integration: sample.integration,
         saturated: sample.saturated,
         calibration: Math.round(sample.calibration * 1000) / 1000,
+        ...(sample.irRich ? { irRich: true } : {}),
       },
     };
   }

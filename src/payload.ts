@@ -30,6 +30,8 @@ export interface RawSample {
   readonly integration: number;
   readonly saturated: boolean;
   readonly calibration: number;
+  /** Mostly IR light (the driver's irRich): the lux value is unreliable. Absent when false. */
+  readonly irRich?: boolean;
 }
 
 export type PayloadFormat = "thingflow" | "json" | "losant";
@@ -51,7 +53,7 @@ export function thingflowPayload(reading: Reading): string {
 function rawFields(reading: Reading): string {
   const r = reading.raw;
   if (r === undefined) return "";
-  return `,"full":${r.full},"ir":${r.ir},"gain":${JSON.stringify(r.gain)},"integration_ms":${r.integration},"saturated":${r.saturated},"calibration":${r.calibration}`;
+  return `,"full":${r.full},"ir":${r.ir},"gain":${JSON.stringify(r.gain)},"integration_ms":${r.integration},"saturated":${r.saturated},"calibration":${r.calibration}${r.irRich === true ? ',"ir_rich":true' : ""}`;
 }
 
 /** The self-describing object: sensor_id, ts, val (null when saturated), seq, and what produced them. */

@@ -19,11 +19,15 @@ export interface TSL2591Configuration {
   integration: number;
   /** Step gain and integration time to keep the counts in range. Default true. */
   autoRange: boolean;
-  /** ESPHome `device_factor`. Lux divisor = deviceFactor × glassAttenuation. Default 53. */
+  /** Lux calibration (ESPHome's `device_factor`); calibration = deviceFactor × glassAttenuation. Default 608 (datasheet-derived, ./tsl2591-lux.ts). */
   deviceFactor: number;
-  /** ESPHome `glass_attenuation_factor` (7.7 = open air). Default 7.7. */
+  /** Attenuation of a window in front of the sensor (1 = open air). Default 1. */
   glassAttenuation: number;
-  /** Chip asleep between samples (one integration after each sample). Default false. */
+  /**
+   * Power the chip down between samples when sampleIn() says the next one is far enough away,
+   * waking it one measurement ahead (needs `timers`; not while interrupt thresholds are set,
+   * which need the ADC running). Default true.
+   */
   powerSave: boolean;
   /** Persist-interrupt window on CH0 counts; null = interrupt off. Default null. */
   thresholds: TSL2591Thresholds | null;
@@ -70,12 +74,12 @@ export interface TSL2591Options extends Partial<TSL2591Configuration> {
   /** One line per fault transition (NACK, wrong ID, lost settings). */
   onError?(message: string): void;
   /**
-   * Moddable `timer`-shaped timers (src/platform.ts Timers). When given, the driver polls the
-   * chip every 50 ms between sample() calls, so auto-range follows the light and sample() always
-   * has an in-range reading ready. Without it, auto-range advances only on sample() calls.
-   * Not used with powerSave (the chip sleeps between samples).
+   * Moddable `timer`-shaped one-shot timers (src/platform.ts Timers). With them the driver
+   * re-measures after a range change at the end of the next integration (one timer per
+   * integration, at most 3 until in range), and power-save wakes the chip ahead of a sample.
+   * Nothing runs while the range is right. Without them, auto-range advances only on sample().
    */
-  timers?: { repeat(callback: () => void, milliseconds: number): object; clear(handle: object | undefined): void };
+  timers?: { set(callback: () => void, milliseconds: number): object; clear(handle: object | undefined): void };
 }
 
 export interface TSL2591Sample {
@@ -91,11 +95,16 @@ export interface TSL2591Sample {
   /** full − ir, never below 0. */
   visible: number;
   gain: TSL2591Gain;
+  /** CH0's gain at this AGAIN (datasheet typical). */
   gainFactor: number;
+  /** CH1's gain at this AGAIN (differs from CH0's at max gain). */
+  irGainFactor: number;
   /** Integration time in ms. */
   integration: number;
-  /** deviceFactor × glassAttenuation: lux = calibration × visible² / (full × integration × gainFactor). */
+  /** deviceFactor × glassAttenuation: lux = calibration × (full/gainFactor − 1.671 × ir/irGainFactor) / integration. */
   calibration: number;
+  /** Mostly IR light (CH1 ≥ 0.4 of CH0, gain-normalised): no two-channel lux is accurate there. */
+  irRich: boolean;
 }
 
 export const DEFAULT_CONFIGURATION: Readonly<TSL2591Configuration> = Object.freeze({
@@ -104,7 +113,7 @@ export const DEFAULT_CONFIGURATION: Readonly<TSL2591Configuration> = Object.free
   autoRange: true,
   deviceFactor: DEFAULT_DEVICE_FACTOR,
   glassAttenuation: DEFAULT_GLASS_ATTENUATION,
-  powerSave: false,
+  powerSave: true,
   thresholds: null,
   persistence: 1,
 });

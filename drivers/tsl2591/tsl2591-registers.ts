@@ -1,7 +1,8 @@
 // TSL2591 register map, command byte and bit fields as frozen tables (they preload into flash).
-// Sources: AMS TSL25911 datasheet (v2-04) "Register Set" and "Command Register" sections, p.14-18;
-// the register-level fact sheet in docs/tsl2591.md §1-§3 (cross-checked against the Adafruit,
-// Linux, ESPHome and Zephyr drivers).
+// Sources: AMS TSL25911 datasheet (v2-04) "Register Set", "Command Register" and "ALS
+// Characteristics" sections, cross-checked against the Adafruit, Linux, ESPHome and Zephyr
+// drivers. The chip model keeps its own reading (host-sim/chips/tsl2591-datasheet.ts); a test
+// holds the two to each other.
 
 /** Fixed 7-bit I2C address; the part has no address pin (datasheet "I2C Protocol"). */
 export const ADDRESS = 0x29;
@@ -65,8 +66,13 @@ export const Status = Object.freeze({
 
 /** Gain names in AGAIN order (00 low, 01 medium, 10 high, 11 max). */
 export const GAIN_NAMES = Object.freeze(["low", "medium", "high", "max"] as const);
-/** Gain multipliers per AGAIN, as Adafruit, CircuitPython and Linux use them (docs/tsl2591.md §3). */
-export const GAIN_FACTORS = Object.freeze([1, 25, 428, 9876] as const);
+/**
+ * Gain per AGAIN relative to low gain, typical, per channel (datasheet "ALS Characteristics",
+ * gain scaling): medium 24.5, high 400, maximum 9200 on CH0 and 9900 on CH1. (Adafruit,
+ * CircuitPython and Linux use 1/25/428/9876 for both, which reads 7 % high at high and max gain.)
+ */
+export const GAIN_FACTORS = Object.freeze([1, 24.5, 400, 9200] as const);
+export const GAIN_FACTORS_CH1 = Object.freeze([1, 24.5, 400, 9900] as const);
 
 /** APERS (PERSIST bits 3:0) → consecutive out-of-range cycles (datasheet "Persist Register"). */
 export const PERSIST_CYCLES = Object.freeze([0, 1, 2, 3, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60] as const);
@@ -76,7 +82,7 @@ export function integrationMs(atime: number): number {
   return (atime + 1) * 100;
 }
 
-/** Full-scale count per channel: 36863 (0x8FFF) at 100 ms, 65535 at 200-600 ms (docs/tsl2591.md §3). */
+/** Full-scale count per channel: 36863 (0x8FFF) at 100 ms, 65535 at 200-600 ms (datasheet "ALS Characteristics"). */
 export function maxCount(integration: number): number {
   return integration <= 100 ? 0x8FFF : 0xFFFF;
 }

@@ -1,16 +1,17 @@
 // TSL2591 ambient-light sensor, ECMA-419 Sensor Class Pattern (`embedded:sensor/AmbientLight/TSL2591`).
-// Datasheet: AMS TSL25911 v2-04 (https://ams.com/tsl25911); register facts in docs/tsl2591.md.
+// Datasheet: AMS TSL25911 v2-04 (https://ams.com/tsl25911), "Register Set", "ALS Operation", "Interrupts".
 //
-// The ADC runs continuously (PON|AEN) and sample() never waits for it: it reads STATUS and both
-// channels in one auto-increment transaction and returns undefined until a new integration has
-// completed. "New" is flagged by the no-persist interrupt: with NPAILT = 0xFFFF and NPAIHT = 0
-// every C0 value is out of range, so the chip sets NPINTR at each cycle end (datasheet
-// "Interrupts"); sample() clears it with 0xEA after reading. With powerSave the same flag, made
-// visible by NPIEN, drives sleep-after-interrupt (SAI): the chip does one integration after each
-// sample and sleeps until the next one. Auto-range (./tsl2591-range.ts) moves gain and
-// integration time and re-measures before reporting. Bus faults go to onError once per
+// sample() never waits: it reads STATUS and both channels in one auto-increment transaction and
+// returns undefined until a new integration has completed. "New" is flagged by the no-persist
+// interrupt: with NPAILT = 0xFFFF and NPAIHT = 0 every C0 value is out of range, so the chip sets
+// NPINTR at each cycle end (datasheet "Interrupts"); the driver clears it with 0xEA after reading.
+// Nothing runs between samples while the range is right. When a reading calls for another range
+// (./tsl2591-range.ts) the driver sets it and, given `timers`, one timer at the end of the next
+// integration re-measures, at most 3 cycles until in range; the in-range reading waits for the
+// next sample(). With powerSave and sampleIn(ms), the chip is powered down (PON = 0) between
+// samples and woken one measurement ahead of the next. Bus faults go to onError once per
 // transition, are counted, and the chip is set up again as soon as it answers with its ID.
-import { ADDRESS, CHIP_ID, Command, Enable, GAIN_FACTORS, GAIN_NAMES, PERSIST_CYCLES, Register, Status, Control, integrationMs } from "./tsl2591-registers.js";
+import { ADDRESS, CHIP_ID, Command, Enable, GAIN_FACTORS, GAIN_FACTORS_CH1, GAIN_NAMES, PERSIST_CYCLES, Register, Status, Control, integrationMs } from "./tsl2591-registers.js";
 import { computeLux } from "./tsl2591-lux.js";
 import { decide, ladder, type Range } from "./tsl2591-range.js";
 import { DEFAULT_CONFIGURATION, mergeConfiguration, type TSL2591Configuration, type TSL2591IO, type TSL2591Options, type TSL2591Sample } from "./tsl2591-options.js";
@@ -20,7 +21,10 @@ export type {
 } from "./tsl2591-options.js";
 
 const NP_ALWAYS = Uint8Array.of(0xFF, 0xFF, 0x00, 0x00); // NPAILT = 0xFFFF, NPAIHT = 0x0000
-const TRACK_MS = 50; // background poll period with `timers`: half the shortest integration
+/** Worst case from wake to an in-range reading: 3 integrations, e.g. 600 ms saturated → 100 → 100 (tsl2591-range.ts). */
+const WAKE_LEAD_MS = 1_200;
+/** A cycle can run a little long (the datasheet's typical step is 101 ms): re-check this soon after. */
+const LATE_MS = 10;
 
 export default class TSL2591 {
   readonly #io: TSL2591IO;
@@ -36,14 +40,19 @@ export default class TSL2591 {
   #fault: string | undefined;
   #closed = false;
   #timers: TSL2591Options["timers"];
-  #tracker: object | undefined;
-  /** A reading taken by the background poll and not yet returned by sample(). */
+  /** The one timer the driver may have: a re-measure at an integration's end, or a wake-up. */
+  #timer: object | undefined;
+  #late = 0;
+  /** Powered down by power-save until the wake timer. */
+  #asleep = false;
+  /** Woken by power-save for one reading: power down again once it is in range. */
+  #oneShot = false;
+  /** A reading taken by a re-measure or a wake-up and not yet returned by sample(). */
   #pending: TSL2591Sample | undefined;
 
   constructor(options: TSL2591Options) {
     const { sensor, alert, onAlert, onError, timers, ...initial } = options;
     this.#config = mergeConfiguration(DEFAULT_CONFIGURATION, initial);
-    if (alert !== undefined && this.#config.powerSave) throw new RangeError("tsl2591: powerSave cannot be used with an alert pin (INT signals every one-shot cycle)");
     this.#onError = onError;
     this.#onAlert = onAlert;
     this.#address = sensor.address ?? ADDRESS;
@@ -68,7 +77,7 @@ export default class TSL2591 {
       throw new Error(`tsl2591: setup failed at ${where} (${String((error as Error)?.message ?? error)})`);
     }
     this.#timers = timers;
-    this.#tracker = timers?.repeat(() => this.#track(), TRACK_MS);
+    this.#remeasure(); // the first reading, and auto-range from the start
     if (alert !== undefined) {
       this.#alert = new alert.io({
         pin: alert.pin,
@@ -89,21 +98,51 @@ export default class TSL2591 {
   }
 
   configure(partial: Partial<TSL2591Configuration>): void {
-    const next = mergeConfiguration(this.#config, partial as Record<string, unknown>);
-    if (next.powerSave && this.#alert !== undefined) throw new RangeError("tsl2591: powerSave cannot be used with an alert pin (INT signals every one-shot cycle)");
-    this.#config = next;
+    this.#config = mergeConfiguration(this.#config, partial as Record<string, unknown>);
     this.#rebuildRanges();
     if (this.#closed || this.#fault !== undefined) return; // applied on recovery
+    this.#pending = undefined;
     try {
       this.#setup();
+      this.#remeasure();
     } catch (error) {
       this.#failed(error);
     }
   }
 
+  /**
+   * The next sample() is due in `milliseconds`. With powerSave (and timers, and no interrupt
+   * thresholds) the chip is powered down now and woken WAKE_LEAD_MS ahead, so the reading is
+   * fresh and in range when sample() comes; two timer turns per sample, none in between.
+   * A shorter interval keeps the chip running (no timers at all).
+   */
+  sampleIn(milliseconds: number): void {
+    const c = this.#config;
+    if (this.#closed || this.#fault !== undefined || !c.powerSave || c.thresholds !== null || this.#timers === undefined) return;
+    if (!(milliseconds > 2 * WAKE_LEAD_MS) || this.#timer !== undefined) return; // too soon, or still settling
+    if (this.#asleep || this.#powerDown()) this.#arm(() => this.#wake(true), milliseconds - WAKE_LEAD_MS);
+  }
+
+  #powerDown(): boolean {
+    try {
+      this.#io.writeUint8(Command.NORMAL | Register.ENABLE, 0x00); // PON = 0: sleep (datasheet "Enable Register")
+    } catch (error) {
+      this.#failed(error);
+      return false;
+    }
+    this.#enable = 0x00;
+    this.#asleep = true;
+    this.#oneShot = false;
+    return true;
+  }
+
   sample(): TSL2591Sample | undefined {
     if (this.#closed) return undefined;
     if (this.#fault !== undefined && !this.#recover()) return undefined;
+    if (this.#asleep && this.#pending === undefined) {
+      this.#wake(false); // called earlier than sampleIn() announced (the interval was shortened): run again
+      return undefined;
+    }
     let sample: TSL2591Sample | undefined;
     try {
       sample = this.#measure();
@@ -119,7 +158,7 @@ export default class TSL2591 {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#timers?.clear(this.#tracker);
+    this.#disarm();
     this.#alert?.close();
     try {
       this.#io.writeUint8(Command.NORMAL | Register.ENABLE, 0x00); // sleep: PON = AEN = 0
@@ -154,8 +193,10 @@ export default class TSL2591 {
     }
     io.writeBuffer(Command.NORMAL | Register.NPAILTL, NP_ALWAYS);
     io.sendByte(Command.CLEAR_ALL_INTERRUPTS);
-    this.#enable = Enable.PON | Enable.AEN | (c.thresholds !== null ? Enable.AIEN : 0) | (c.powerSave ? Enable.NPIEN | Enable.SAI : 0);
+    this.#enable = Enable.PON | Enable.AEN | (c.thresholds !== null ? Enable.AIEN : 0);
     io.writeUint8(Command.NORMAL | Register.ENABLE, this.#enable);
+    this.#asleep = false;
+    this.#oneShot = false;
   }
 
   /** Range change: stop the ADC, set gain/time, drop the stale data flag, restart. */
@@ -168,9 +209,10 @@ export default class TSL2591 {
   }
 
   #measure(): TSL2591Sample | undefined {
+    if (this.#asleep) return undefined;
     const io = this.#io;
     // STATUS, C0DATAL/H, C1DATAL/H in one auto-increment read: C0 is read first, so the chip
-    // latches both channels of the same cycle (docs/tsl2591.md §2).
+    // latches both channels of the same cycle (Adafruit_TSL2591 getFullLuminosity: CH0 before CH1).
     const b = new Uint8Array(io.readBuffer(Command.NORMAL | Register.STATUS, 5));
     const status = b[0]!;
     if ((status & Status.AINT) !== 0 && this.#config.thresholds !== null) {
@@ -188,17 +230,74 @@ export default class TSL2591 {
     if (decision.next !== this.#index) {
       this.#index = decision.next;
       this.#changeRange();
+      this.#remeasure();
     } else {
       io.sendByte(Command.CLEAR_NP_INTERRUPT);
     }
     return decision.report ? this.#sampleOf(full, ir, range) : undefined;
   }
 
+  /** With timers: one timer at the end of the integration now running, to read it. */
+  #remeasure(): void {
+    this.#late = 0;
+    this.#arm(() => this.#settle(), this.#cycleMs());
+  }
+
+  #cycleMs(): number {
+    return integrationMs(this.#steps[this.#index]!.atime);
+  }
+
+  #arm(callback: () => void, milliseconds: number): void {
+    if (this.#timers === undefined) return;
+    this.#disarm();
+    this.#timer = this.#timers.set(() => {
+      this.#timer = undefined;
+      callback();
+    }, milliseconds);
+  }
+
+  #disarm(): void {
+    if (this.#timer === undefined) return;
+    this.#timers?.clear(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Timer at an integration's end: keep an in-range reading for sample(), or step the range again. */
+  #settle(): void {
+    if (this.#closed || this.#fault !== undefined) return;
+    try {
+      const sample = this.#measure();
+      if (sample !== undefined) {
+        this.#pending = sample;
+        if (this.#oneShot) this.#powerDown();
+      } else if (this.#timer === undefined && this.#late++ < 5) this.#arm(() => this.#settle(), LATE_MS); // cycle not over yet
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  /**
+   * Power-save wake-up: set the chip up again (a brown-out while asleep is repaired too) and read
+   * it at the integration's end; `oneShot`: power down again once the reading is in range.
+   */
+  #wake(oneShot: boolean): void {
+    if (this.#closed || this.#fault !== undefined) return;
+    this.#pending = undefined;
+    try {
+      this.#setup();
+      this.#oneShot = oneShot;
+      this.#remeasure();
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
   #sampleOf(full: number, ir: number, range: Range): TSL2591Sample {
     const gainFactor = GAIN_FACTORS[range.again]!;
+    const irGainFactor = GAIN_FACTORS_CH1[range.again]!;
     const integration = integrationMs(range.atime);
     const calibration = this.#config.deviceFactor * this.#config.glassAttenuation;
-    const lux = computeLux(full, ir, integration, gainFactor, calibration);
+    const lux = computeLux(full, ir, integration, gainFactor, irGainFactor, calibration);
     return {
       illuminance: lux.illuminance,
       saturated: lux.saturated,
@@ -208,8 +307,10 @@ export default class TSL2591 {
       visible: Math.max(0, full - ir),
       gain: GAIN_NAMES[range.again]!,
       gainFactor,
+      irGainFactor,
       integration,
       calibration,
+      irRich: lux.irRich,
     };
   }
 
@@ -242,6 +343,7 @@ export default class TSL2591 {
       return false;
     }
     this.#fault = undefined;
+    this.#remeasure();
     return true;
   }
 
@@ -255,16 +357,6 @@ export default class TSL2591 {
     if (message === this.#fault) return;
     this.#fault = message;
     this.#onError?.(message);
-  }
-
-  /** Background poll (with `timers`): keeps auto-range tracking; faults wait for sample(). */
-  #track(): void {
-    if (this.#closed || this.#fault !== undefined || this.#config.powerSave) return;
-    try {
-      this.#pending = this.#measure() ?? this.#pending;
-    } catch (error) {
-      this.#failed(error);
-    }
   }
 
   #onAlertPin(): void {

@@ -1,9 +1,11 @@
-// A register-accurate TSL2591 on the simulated I2C bus (docs/tsl2591.md; datasheet v2-04
-// "Register Set", "Command Register", "ALS Operation", "Interrupts").
+// A register-accurate TSL2591 on the simulated I2C bus (datasheet v2-04 "Register Set",
+// "Command Register", "ALS Operation", "Interrupts"), built from its own reading of the
+// datasheet (./tsl2591-datasheet.ts), never from the driver's tables. Pure TypeScript.
 // - COMMAND byte: 0xA0|reg sets the pointer (auto-increment on reads and writes); 0xE0|sf runs a
 //   special function (0xE4 force, 0xE6/0xE7/0xEA clear); everything else is NACKed.
 // - ADC on the injected clock: a cycle of (ATIME+1)×stepMs starts when PON and AEN are both set;
-//   at each cycle end the channels update (scene light averaged over the cycle), AVALID is set,
+//   at each cycle end the channels update (the scene's spectrum and lux collected over the cycle
+//   through each diode's responsivity and gain, ./tsl2591-adc.ts), AVALID is set,
 //   thresholds are compared against C0 and the persistence filter runs. Counts clamp at 36863
 //   (100 ms) or 65535. Reading C0DATAL snapshots all four data bytes (CH0-before-CH1 latching).
 // - INT pin: active low while (AINT && AIEN) || (NPINTR && NPIEN); SAI sleeps the ADC after a
@@ -11,9 +13,12 @@
 // - Faults: unplug()/replug() (replug = power-on reset), nack (NACK everything), chipId, nackNext.
 import type { I2CTarget } from "../io/i2c.js";
 import type { Timers, TimerHandle } from "../../src/platform.js";
-import type { Scene } from "../scene.js";
-import { Gaussian, MODEL_GAINS, compareThresholds, integrate, interruptLevel, specialFunction } from "./tsl2591-adc.js";
-import { CHIP_ID, Command, Control, Enable, Register, Status, maxCount } from "../../drivers/tsl2591/tsl2591-registers.js";
+import type { Scene } from "./light-spectra.js";
+import { Gaussian, TYPICAL_PART, compareThresholds, drawPart, integrate, interruptLevel, specialFunction, type Part } from "./tsl2591-adc.js";
+import {
+  ADDR_SF_MASK, AGAIN_BITS, AGAIN_SHIFT, ATIME_BITS, ATIME_LAST_VALID, CMD_BIT, CONFIG_SRESET, EN, EN_DEFINED, ID_VALUE, REG, ST,
+  TRANSACTION_NORMAL, TRANSACTION_SHIFT, TRANSACTION_SPECIAL, fullScale,
+} from "./tsl2591-datasheet.js";
 
 export interface Tsl2591ModelOptions {
   clock: { now(): number };
@@ -22,8 +27,12 @@ export interface Tsl2591ModelOptions {
   timers?: Timers;
   /** Length of one ATIME step in ms (nominal 100; the datasheet's typical is 101). */
   stepMs?: number;
-  /** Relative standard deviation of count noise (0 = none), from a seeded generator. */
+  /** Relative standard deviation of extra count noise (0 = none), from a seeded generator. */
   noise?: number;
+  /** Photon shot noise on the counts (default false), from the same seeded generator. */
+  shotNoise?: boolean;
+  /** Part-to-part spread: relative standard deviation of each channel's responsivity (default 0: a typical part). */
+  spread?: number;
   seed?: number;
   /** Clock time that scene time 0 stands for (default: when the model is created). */
   epoch?: number;
@@ -31,7 +40,7 @@ export interface Tsl2591ModelOptions {
 
 export class Tsl2591Model implements I2CTarget {
   /** Value returned by the ID register; set to something else to simulate a wrong part. */
-  chipId = CHIP_ID;
+  chipId = ID_VALUE;
   /** NACK every transaction while true (a stuck or browned-out device). */
   nack = false;
   /** Number of upcoming transactions to NACK (transient bus errors). */
@@ -42,7 +51,10 @@ export class Tsl2591Model implements I2CTarget {
   readonly #timers: Timers | undefined;
   readonly #stepMs: number;
   readonly #noise: number;
+  readonly #shotNoise: boolean;
   readonly #random: Gaussian;
+  /** This part's responsivity factors and dark counts. */
+  readonly part: Part;
   readonly #start: number;
   readonly #regs = new Uint8Array(0x20);
   readonly #snapshot = new Uint8Array(4);
@@ -65,7 +77,9 @@ export class Tsl2591Model implements I2CTarget {
     this.#timers = options.timers;
     this.#stepMs = options.stepMs ?? 100;
     this.#noise = options.noise ?? 0;
+    this.#shotNoise = options.shotNoise ?? false;
     this.#random = new Gaussian(options.seed ?? 1);
+    this.part = (options.spread ?? 0) > 0 ? drawPart(options.spread!, this.#random) : TYPICAL_PART;
     this.#start = options.epoch ?? this.#clock.now();
   }
 
@@ -74,14 +88,14 @@ export class Tsl2591Model implements I2CTarget {
     if (!this.#answers()) return false;
     this.#advance();
     const command = bytes[0];
-    if (command === undefined || (command & Command.CMD) === 0) return false;
-    const transaction = command & Command.TRANSACTION_MASK;
+    if (command === undefined || (command & CMD_BIT) === 0) return false;
+    const transaction = (command >> TRANSACTION_SHIFT) & 0b11;
     let ack = true;
-    if (transaction === (Command.NORMAL & Command.TRANSACTION_MASK)) {
-      this.#pointer = command & Command.ADDRESS_MASK;
+    if (transaction === TRANSACTION_NORMAL) {
+      this.#pointer = command & ADDR_SF_MASK;
       for (let i = 1; i < bytes.length && ack; i++) ack = this.#writeRegister(this.#pointer++, bytes[i]!);
-    } else if (transaction === (Command.SPECIAL & Command.TRANSACTION_MASK) && bytes.length === 1) {
-      ack = this.#special(command);
+    } else if (transaction === TRANSACTION_SPECIAL && bytes.length === 1) {
+      ack = this.#special(command & ADDR_SF_MASK);
     } else {
       ack = false; // reserved transaction types, or data after a special function
     }
@@ -120,7 +134,7 @@ export class Tsl2591Model implements I2CTarget {
   /** Register contents as the bus would read them, without side effects (tests). */
   peek(register: number): number {
     this.#advance();
-    return register === Register.STATUS ? this.#status() : this.#regs[register & 0x1F]!;
+    return register === REG.STATUS ? this.#status() : this.#regs[register & 0x1F]!;
   }
 
   get present(): boolean {
@@ -176,67 +190,67 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   #running(): boolean {
-    const enable = this.#regs[Register.ENABLE]!;
-    return this.#present && (enable & (Enable.PON | Enable.AEN)) === (Enable.PON | Enable.AEN) && !this.#asleep;
+    const enable = this.#regs[REG.ENABLE]!;
+    return this.#present && (enable & (EN.PON | EN.AEN)) === (EN.PON | EN.AEN) && !this.#asleep;
   }
 
   #cycleMs(): number {
-    return ((this.#regs[Register.CONTROL]! & Control.ATIME_MASK) + 1) * this.#stepMs;
+    return ((this.#regs[REG.CONFIG]! & ATIME_BITS) + 1) * this.#stepMs;
   }
 
   #writeRegister(register: number, value: number): boolean {
     switch (register) {
-      case Register.ENABLE: {
+      case REG.ENABLE: {
         const wasRunning = this.#running();
-        this.#regs[Register.ENABLE] = value & Enable.WRITABLE;
-        const off = (value & (Enable.PON | Enable.AEN)) !== (Enable.PON | Enable.AEN);
+        this.#regs[REG.ENABLE] = value & EN_DEFINED;
+        const off = (value & (EN.PON | EN.AEN)) !== (EN.PON | EN.AEN);
         // AVALID clears when PON or AEN goes to 0 (docs §3); a restart begins a fresh cycle.
         if (off) {
-          this.#regs[Register.STATUS] = this.#regs[Register.STATUS]! & ~Status.AVALID;
+          this.#regs[REG.STATUS] = this.#regs[REG.STATUS]! & ~ST.AVALID;
           this.#asleep = false;
         }
         if (!wasRunning && this.#running()) this.#cycleStart = this.#clock.now();
         return true;
       }
-      case Register.CONTROL: {
-        if ((value & Control.SRESET) !== 0) {
+      case REG.CONFIG: {
+        if ((value & CONFIG_SRESET) !== 0) {
           // Reset equivalent to power-on; the part may not acknowledge this write (docs §2).
           this.#powerOnReset();
           return false;
         }
-        if ((value & Control.ATIME_MASK) > Control.ATIME_MAX) return false; // ATIME 110/111 invalid
-        this.#regs[Register.CONTROL] = value & (Control.AGAIN_MASK | Control.ATIME_MASK);
+        if ((value & ATIME_BITS) > ATIME_LAST_VALID) return false; // ATIME 110/111 invalid
+        this.#regs[REG.CONFIG] = value & (AGAIN_BITS | ATIME_BITS);
         this.#cycleStart = this.#clock.now(); // new settings: integration restarts
-        this.#regs[Register.STATUS] = this.#regs[Register.STATUS]! & ~Status.AVALID;
+        this.#regs[REG.STATUS] = this.#regs[REG.STATUS]! & ~ST.AVALID;
         return true;
       }
-      case Register.PERSIST:
+      case REG.PERSIST:
         this.#regs[register] = value & 0x0F;
         return true;
       default:
-        if (register >= Register.AILTL && register <= Register.NPAIHTL + 1) this.#regs[register] = value;
+        if (register >= REG.AILTL && register <= REG.NPAIHTH) this.#regs[register] = value;
         return true; // read-only and undefined registers ignore writes
     }
   }
 
   #readRegister(register: number): number {
     const r = register & 0xFF;
-    if (r === Register.C0DATAL) {
+    if (r === REG.C0DATAL) {
       this.#snapshot.set([this.#c0 & 0xFF, this.#c0 >> 8, this.#c1 & 0xFF, this.#c1 >> 8]);
     }
-    if (r >= Register.C0DATAL && r <= Register.C1DATAL + 1) return this.#snapshot[r - Register.C0DATAL]!;
-    if (r === Register.ID) return this.chipId;
-    if (r === Register.STATUS) return this.#status();
-    if (r === Register.PID) return 0x00;
+    if (r >= REG.C0DATAL && r <= REG.C1DATAH) return this.#snapshot[r - REG.C0DATAL]!;
+    if (r === REG.ID) return this.chipId;
+    if (r === REG.STATUS) return this.#status();
+    if (r === REG.PID) return 0x00;
     return r < 0x20 ? this.#regs[r]! : 0;
   }
 
   #status(): number {
-    return this.#regs[Register.STATUS]! & (Status.NPINTR | Status.AINT | Status.AVALID);
+    return this.#regs[REG.STATUS]! & (ST.NPINTR | ST.AINT | ST.AVALID);
   }
 
-  #special(command: number): boolean {
-    if (!specialFunction(this.#regs, command)) return false; // reserved special functions
+  #special(sf: number): boolean {
+    if (!specialFunction(this.#regs, sf)) return false; // reserved special functions
     if (this.#asleep && !interruptLevel(this.#regs)) {
       this.#asleep = false; // sleep-after-interrupt resumes once the interrupt is cleared
       this.#cycleStart = this.#clock.now();
@@ -262,15 +276,16 @@ export class Tsl2591Model implements I2CTarget {
 
   #completeCycle(start: number, end: number): void {
     this.#cycles++;
-    const control = this.#regs[Register.CONTROL]!;
-    const gain = MODEL_GAINS[(control & Control.AGAIN_MASK) >> Control.AGAIN_SHIFT]!;
-    const max = maxCount(((control & Control.ATIME_MASK) + 1) * 100);
-    const counts = integrate(this.#scene, { start: start - this.#start, end: end - this.#start, gain, max, noise: this.#noise }, this.#random);
+    const config = this.#regs[REG.CONFIG]!;
+    const again = (config & AGAIN_BITS) >> AGAIN_SHIFT;
+    const max = fullScale(config & ATIME_BITS);
+    const window = { start: start - this.#start, end: end - this.#start, again, max, noise: this.#noise, shotNoise: this.#shotNoise };
+    const counts = integrate(this.#scene, window, this.part, this.#random);
     this.#c0 = counts.c0;
     this.#c1 = counts.c1;
-    this.#regs[Register.STATUS] = this.#regs[Register.STATUS]! | Status.AVALID;
+    this.#regs[REG.STATUS] = this.#regs[REG.STATUS]! | ST.AVALID;
     this.#outOfRange = compareThresholds(this.#regs, this.#c0, this.#outOfRange);
-    if ((this.#regs[Register.ENABLE]! & Enable.SAI) !== 0 && interruptLevel(this.#regs)) this.#asleep = true;
+    if ((this.#regs[REG.ENABLE]! & EN.SAI) !== 0 && interruptLevel(this.#regs)) this.#asleep = true;
   }
 
   #notify(): void {

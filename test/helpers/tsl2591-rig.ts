@@ -3,22 +3,22 @@ import { VirtualClock } from "../../host-sim/clock.js";
 import { I2CBus } from "../../host-sim/io/i2c.js";
 import { smbusClass } from "../../host-sim/io/smbus.js";
 import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
-import type { Scene } from "../../host-sim/scene.js";
+import type { Light, Scene } from "../../host-sim/scene.js";
 import TSL2591, { type TSL2591Options, type TSL2591Sample } from "../../drivers/tsl2591/tsl2591.js";
 
 export interface Rig {
   clock: VirtualClock;
   bus: I2CBus;
   model: Tsl2591Model;
-  light: { lux: number; irFraction: number };
+  light: Light;
   errors: string[];
   driver: TSL2591;
   /** Polls sample() every `stepMs` for up to `maxMs`; returns the first sample and when it came. */
   next(maxMs?: number, stepMs?: number): { sample: TSL2591Sample | undefined; elapsed: number };
 }
 
-/** `track`: hand the driver the virtual clock as its timers (background auto-range polling). */
-export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, light = { lux: 250, irFraction: 0.2 }, scene?: Scene, track = false): Rig {
+/** `timers`: hand the driver the virtual clock as its timers (re-measures after a range change, power-save wake-ups). */
+export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, light: Light = { lux: 250, source: "led" }, scene?: Scene, timers = false): Rig {
   const clock = new VirtualClock(1_000);
   const bus = new I2CBus();
   const state = { ...light };
@@ -28,7 +28,7 @@ export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, l
   const driver = new TSL2591({
     sensor: { io: smbusClass(bus), data: 21, clock: 22 },
     onError: (message) => errors.push(message),
-    ...(track ? { timers: clock } : {}),
+    ...(timers ? { timers: clock } : {}),
     ...options,
   });
   return {
