@@ -111,3 +111,26 @@ test("the check sees a TypeScript module missing from the preload list", () => {
   const preloads = preloadsOn("esp32").filter((name) => name !== "mqtt/codec");
   assert.deepEqual([...modules.keys()].filter((name) => !preloads.includes(name)), ["mqtt/codec"]);
 });
+
+// On -p lin the simulated board's provider and the chip model are compiled by mcconfig: every
+// file they import must be a module of host-sim/lin/manifest.json, named by its path from the
+// project root, which is how XS resolves their relative imports (xs/tools/xsl.c fxFindModule).
+test("lin: every file the device provider imports is a module named by its path", () => {
+  const modules = modulesOn("lin");
+  const byFile = new Map([...modules].map(([name, file]) => [file, name]));
+  const queue = [join(root, "host-sim", "lin", "device.ts")];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const name = byFile.get(file);
+    assert.ok(name !== undefined, `${file.slice(root.length + 1)} is imported on lin but is no module of the lin build`);
+    assert.equal(name, file.slice(root.length + 1, -3), "a module's name is its path, so relative imports resolve");
+    const source = readFileSync(file, "utf8");
+    for (const match of source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"(\.{1,2}\/[^"]+)"/gm)) {
+      queue.push(join(dirname(file), (match[1] as string).replace(/\.js$/, ".ts")));
+    }
+  }
+  assert.ok(seen.size >= 5, `only ${seen.size} files reached`);
+});
