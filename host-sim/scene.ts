@@ -16,7 +16,8 @@ export interface SimKey {
   readonly description: string;
 }
 
-export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze([
+// Rows frozen too: on -p lin this table is preloaded into flash (xsl warns of a writable row).
+export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze(([
   { name: "sim_lux", default: "250", description: "illuminance in lux (constant scene; start level of ramp/step; mean of flicker)" },
   { name: "sim_source", default: "led", description: "light source spectrum: a (incandescent), d65 (daylight), led (white LED ~4000 K), fluorescent, ir (LED + 850 nm IR illuminator)" },
   { name: "sim_ir", default: "0", description: "extra invisible 850 nm IR, as its share of the full-spectrum channel, 0 to 0.95" },
@@ -33,7 +34,7 @@ export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze([
   { name: "sim_chip_id", default: "0x50", description: "value of the ID register (wrong_id uses 0x12 unless set)" },
   { name: "sim_unplug_at", default: "", description: "seconds after start when the sensor is unplugged (empty = never)" },
   { name: "sim_replug_at", default: "", description: "seconds after start when it is plugged back in (empty = never)" },
-]);
+] satisfies SimKey[]).map((key) => Object.freeze(key)));
 
 type Keys = Record<string, string>;
 

@@ -25,12 +25,12 @@ function reScale(): Response {
   };
 }
 
-let scale: Response | undefined;
+// Computed when the module loads (at build time on -p lin, where preload keeps it in flash).
+const scale: Response = Object.freeze(reScale());
 const cache = new Map<string, Response>();
 
 /** Counts per (gain × ms) for `e` W/m²/nm; the same for every source, so lux formulas are tested, not the model. */
 function countsOf(e: Float64Array): Response {
-  scale ??= reScale();
   return { ch0: scale.ch0 * collected(e, RESPONSIVITY_CH0), ch1: scale.ch1 * collected(e, RESPONSIVITY_CH1) };
 }
 
