@@ -27,24 +27,28 @@ function reScale(): Response {
 
 // Computed when the module loads (at build time on -p lin, where preload keeps it in flash).
 const scale: Response = Object.freeze(reScale());
-const cache = new Map<string, Response>();
 
 /** Counts per (gain × ms) for `e` W/m²/nm; the same for every source, so lux formulas are tested, not the model. */
 function countsOf(e: Float64Array): Response {
   return { ch0: scale.ch0 * collected(e, RESPONSIVITY_CH0), ch1: scale.ch1 * collected(e, RESPONSIVITY_CH1) };
 }
 
+function responseOf(name: SourceName): Response {
+  const e = spectrum(name);
+  const counts = countsOf(e);
+  const l = lux(e);
+  return Object.freeze({ ch0: counts.ch0 / l, ch1: counts.ch1 / l });
+}
+
+// Every source's response, computed when the module loads: a Map filled later would be
+// read-only in flash on a preloaded build (-p lin: "read-only Map instance (in set)").
+const RESPONSES: Readonly<Record<SourceName, Response>> = Object.freeze({
+  a: responseOf("a"), d65: responseOf("d65"), led: responseOf("led"), fluorescent: responseOf("fluorescent"), ir: responseOf("ir"),
+});
+
 /** Counts per lux per (gain × ms) for a source's spectrum. */
 export function sourceResponse(name: SourceName): Response {
-  let r = cache.get(name);
-  if (r === undefined) {
-    const e = spectrum(name);
-    const counts = countsOf(e);
-    const l = lux(e);
-    r = Object.freeze({ ch0: counts.ch0 / l, ch1: counts.ch1 / l });
-    cache.set(name, r);
-  }
-  return r;
+  return RESPONSES[name];
 }
 
 /** Counts per (gain × ms) per µW/cm² of the bare 850 nm LED (to check against the datasheet's Re). */

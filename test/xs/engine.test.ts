@@ -244,3 +244,34 @@ test("preload check: the stand-in firmware's module-level object and array are n
     await run.stop();
   }
 });
+
+// A Map built when a preloaded module loads is in flash on the device: filling it later threw
+// "read-only Map instance (in set)" in the -p lin build of the chip model (SDK 8.2.3).
+const LATE_MAP = `
+import Timer from "timer";
+const cache = new Map<string, number>();
+export default function main(): void {
+  Timer.set(() => { cache.set("led", 1); trace("cached\\n"); }, 10);
+}
+`;
+
+test("preload: a module-level Map filled at run time throws on XS, as in flash", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "luxflow-xs-map-"));
+  try {
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ modules: { "*": "./src/*" } }));
+    writeFileSync(join(dir, "src", "main.ts"), LATE_MAP);
+    const { board, lines } = standInBoard({});
+    const run = await runOnXs(board, { bundle: await bundleForXs({ root: dir }) });
+    try {
+      await run.advance(100);
+      assert.ok(run.failure, "filling the preloaded Map failed the run");
+      assert.match(run.failure.message, /read-only Map instance \(in set\)/);
+      assert.ok(!lines.includes("cached"));
+    } finally {
+      await run.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

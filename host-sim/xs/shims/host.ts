@@ -10,7 +10,7 @@
 // Metering: the bytecodes the shims themselves run stand in for native C on the device, so
 // they are taken back out of the turn's compute count (see unmetered()); the meter then counts
 // the firmware's bytecodes only. Node can switch that off to see the raw count.
-import { aliasWarnings, type PreloadRoot } from "./aliases.js";
+import { aliasWarnings, readOnlyCollections, type PreloadRoot } from "./aliases.js";
 
 interface XsnapHost {
   issueCommand(request: ArrayBuffer): ArrayBuffer;
@@ -143,7 +143,11 @@ let main: (() => void) | undefined;
 /** Called by the bundle's epilogue once every module body has run. */
 function modulesLoaded(entry: () => void, roots: readonly PreloadRoot[], freeze: boolean): void {
   main = entry;
-  const problems = freeze ? [...aliasWarnings(roots), ...preload(roots)] : [];
+  const problems = freeze ? aliasWarnings(roots) : [];
+  if (freeze) {
+    readOnlyCollections(roots);
+    problems.push(...preload(roots));
+  }
   if (problems.length > 0) request({ op: "preload", problems });
 }
 
