@@ -198,7 +198,7 @@ class Application implements App, DeviceParts {
       outbox: config.queueBytes,
     })));
     connection.subscribe(topics.command, 1);
-    this.readingDrops = new ReadingDrops(connection.outbox, utf8Encode(topics.readings), topics.readings === topics.state);
+    this.readingDrops = new ReadingDrops(connection.outbox, topics.readings, topics.readings === topics.state);
 
     this.#scheduler = new Scheduler(timers, clock, log);
     const readings = (this.readingsWriter = new MqttWriter<Reading>(connection, log, new ReadingFormat(topics.readings, config.qos, config.payloadFormat)));

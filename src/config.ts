@@ -52,8 +52,14 @@ function decimal(min: number, max: number, unit: string) {
   };
 }
 
-/** 0 (off) or a number of seconds from `min` to `max`: a floor, so a typo cannot flood the broker. */
-function offOrSeconds(min: number, max: number) {
+/**
+ * 0 (off) or a number of seconds from `lowest` to `highest`: a floor, so a typo cannot flood the
+ * broker. The bounds are copied into constants: a parser made at preload keeps its captures in
+ * flash, and xsl reports a captured parameter (a writable binding) as `no const`.
+ */
+function offOrSeconds(lowest: number, highest: number) {
+  const min = lowest;
+  const max = highest;
   return (value: Raw, key: string): number => {
     const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
     if (!Number.isFinite(n) || (n !== 0 && (n < min || n > max))) fail(key, `must be 0 (off) or a number of seconds from ${min} to ${max}`, value);

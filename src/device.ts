@@ -56,58 +56,28 @@ export interface DeviceParts {
 const RECENT = 8;
 
 /**
- * At most once. A retained command (RETAIN=1: the broker stored it and sends it on every new
- * subscription [MQTT-3.3.1-8] [MQTT-3.3.1-9]) never runs. A command whose name and time match
- * one run before is a redelivery (QoS 1 after a reconnect [MQTT-4.4.0-1], or a sender's own
- * resend) and does not run again: the last RECENT keys are kept in RAM, and the last one in
- * flash when a reboot could bring it back: always for `restart`, and for every command when
- * the broker keeps the session across a reboot (mqtt_clean=0). One flash write per such
- * command; none for the others.
+ * The device; it is also the gate of its own commands, at most once. A retained command
+ * (RETAIN=1: the broker stored it and sends it on every new subscription [MQTT-3.3.1-8]
+ * [MQTT-3.3.1-9]) never runs. A command whose name and time match one run before is a
+ * redelivery (QoS 1 after a reconnect [MQTT-4.4.0-1], or a sender's own resend) and does not
+ * run again: the last RECENT keys are kept in RAM, and the last one in flash when a reboot
+ * could bring it back: always for `restart`, and for every command when the broker keeps the
+ * session across a reboot (mqtt_clean=0). One flash write per such command; none otherwise.
  */
-class AtMostOnce implements CommandGate {
+export class Device implements CommandGate {
+  readonly commands: Commands<Device>;
+  readonly events = new DeviceEvents();
+  #blink: TimerHandle | undefined;
   /** Whether the message under way was delivered with RETAIN=1. */
-  retained = false;
+  #retained = false;
   #key: number | undefined;
   /** Keys of the last commands run, newest last; made on the first command with a time. */
   #recent: number[] | undefined;
 
-  constructor(private readonly device: Device, private readonly parts: DeviceParts) {
-    const saved = parts.settings.lastCommand;
-    if (saved !== undefined) this.#recent = [saved];
-  }
-
-  ignore(command: Command | undefined): string | undefined {
-    if (this.retained) {
-      return `ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t ${this.parts.topics.command}`;
-    }
-    const key = (this.#key = command === undefined ? undefined : commandKey(command));
-    if (key !== undefined && this.#recent?.includes(key) === true) {
-      return "ignored: a command with this name and time has already run (a redelivery); send it with a new \"time\" to run it again";
-    }
-    return undefined;
-  }
-
-  running(command: Command): void {
-    const key = this.#key;
-    if (key !== undefined) {
-      const recent = (this.#recent ??= []);
-      recent.push(key);
-      if (recent.length > RECENT) recent.shift();
-      if (!this.parts.deviceConfig.mqttClean || command.name === "restart") this.parts.settings.rememberCommand(key);
-    }
-    this.device.events.emit("command", command);
-  }
-}
-
-export class Device {
-  readonly commands: Commands<Device>;
-  readonly events = new DeviceEvents();
-  #blink: TimerHandle | undefined;
-  readonly #once: AtMostOnce;
-
   constructor(private readonly parts: DeviceParts) {
     this.commands = new Commands<Device>(Device.#builtIns, this as Device);
-    this.#once = new AtMostOnce(this, parts);
+    const saved = parts.settings.lastCommand;
+    if (saved !== undefined) this.#recent = [saved];
   }
 
   /** The state as published on the state topic (never a secret). */
@@ -149,10 +119,34 @@ export class Device {
       log.info(`command: an empty message on ${topics.command} (a retained command cleared): nothing to run`);
       return;
     }
-    this.#once.retained = retained;
-    const ack = this.commands.handle(text, this.#once);
+    this.#retained = retained;
+    const ack = this.commands.handle(text, this);
     log[ack.ok ? "info" : "warn"](`command ${ack.name ?? "?"}: ${ack.ok ? "ok: " : ack.ignored ? "" : "refused: "}${ack.message}`);
     this.parts.publish(topics.result, ackPayload(ack), false);
+  }
+
+  /** CommandGate: why this message is not run, if it is not. */
+  ignore(command: Command | undefined): string | undefined {
+    if (this.#retained) {
+      return `ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t ${this.parts.topics.command}`;
+    }
+    const key = (this.#key = command === undefined ? undefined : commandKey(command));
+    if (key !== undefined && this.#recent?.includes(key) === true) {
+      return "ignored: a command with this name and time has already run (a redelivery); send it with a new \"time\" to run it again";
+    }
+    return undefined;
+  }
+
+  /** CommandGate: the command is about to run; remember it (in flash first, where a reboot could bring it back). */
+  running(command: Command): void {
+    const key = this.#key;
+    if (key !== undefined) {
+      const recent = (this.#recent ??= []);
+      recent.push(key);
+      if (recent.length > RECENT) recent.shift();
+      if (!this.parts.deviceConfig.mqttClean || command.name === "restart") this.parts.settings.rememberCommand(key);
+    }
+    this.events.emit("command", command);
   }
 
   stop(): void {

@@ -4,6 +4,7 @@
 // queue, readings dropped, I2C errors, MQTT reconnects. A value the board cannot measure is
 // null, never a guess.
 import { QUEUED, type Outbox } from "./mqtt/outbox.js";
+import { utf8Encode } from "./mqtt/utf8.js";
 import type { BoardExtras } from "./platform.js";
 import type { Schedule, Source } from "./scheduler.js";
 import type { WriterOptions } from "./writer.js";
@@ -69,9 +70,11 @@ export class HealthInputsOf implements HealthInputs {
 export class ReadingDrops {
   lost = 0;
   readonly #next: Outbox["onDrop"];
+  /** The readings topic's UTF-8, made on the first drop (a board that never drops keeps none). */
+  #bytes: Uint8Array | undefined;
 
-  /** `topic`: the readings topic's UTF-8; `sharedWithState`: the state goes there too (Losant). */
-  constructor(private readonly outbox: Outbox, private readonly topic: Uint8Array, private readonly sharedWithState: boolean) {
+  /** `topic`: the readings topic; `sharedWithState`: the state goes there too (Losant). */
+  constructor(private readonly outbox: Outbox, private readonly topic: string, private readonly sharedWithState: boolean) {
     this.#next = outbox.onDrop;
     outbox.onDrop = this;
   }
@@ -87,7 +90,7 @@ export class ReadingDrops {
     let o = 1;
     while (p[o]! > 127) o++; // Remaining Length (§2.2.3)
     o++;
-    const topic = this.topic;
+    const topic = (this.#bytes ??= utf8Encode(this.topic));
     if (((p[o]! << 8) | p[o + 1]!) !== topic.length) return false;
     o += 2;
     for (let i = 0; i < topic.length; i++) if (p[o + i] !== topic[i]) return false;

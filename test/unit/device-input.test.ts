@@ -74,7 +74,7 @@ test("a command nested 10,000 levels deep is refused with a clear answer, before
 
 test("health's dropped: readings dropped unsent count; entries evicted after they were sent (awaiting PUBACK) do not", () => {
   const box = new Outbox(600);
-  const drops = new ReadingDrops(box, utf8Encode("sensor-data"), false);
+  const drops = new ReadingDrops(box, "sensor-data", false);
   const push = (topic: string, payload: string) => {
     const t = utf8Encode(topic);
     const p = utf8Encode(payload);
@@ -100,7 +100,7 @@ test("health's dropped: readings dropped unsent count; entries evicted after the
 
 test("with Losant the state shares the readings topic: a dropped state is not a reading", () => {
   const box = new Outbox(300);
-  const drops = new ReadingDrops(box, utf8Encode("losant/d/state"), true);
+  const drops = new ReadingDrops(box, "losant/d/state", true);
   const t = utf8Encode("losant/d/state");
   const put = (s: string) => { const p = utf8Encode(s); box.push(publishSize(t.length, p.length, 1), t, p, 1, false); };
   for (let i = 0; i < 20; i++) put(`{"data":{"sensor_id":"lux-1","uptime":${i}}}`);
