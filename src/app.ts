@@ -8,7 +8,7 @@ import { SensorThing } from "./dataflow.js";
 import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
 import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type Topics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
-import { HealthFormat, HealthInputsOf, HealthSource, type HealthReport } from "./health.js";
+import { HealthFormat, HealthInputsOf, HealthSource, ReadingDrops, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
 import { LightSource, type SensorBus } from "./light.js";
 import { MqttConnection } from "./mqtt/connection.js";
@@ -61,8 +61,8 @@ class ConnectionHooks {
 
   onConnect(): void { this.app.connected(); }
   onDisconnect(reason: string): void { this.app.device.events.emit("close", reason); }
-  onMessage(topic: string, payload: Uint8Array): void {
-    if (topic === this.app.topics.command) this.app.device.command(utf8Decode(payload, 0, payload.length));
+  onMessage(topic: string, payload: Uint8Array, info: { readonly retain: boolean }): void {
+    if (topic === this.app.topics.command) this.app.device.command(utf8Decode(payload, 0, payload.length), info.retain);
   }
 }
 
@@ -124,8 +124,8 @@ export function startApp(platform: AppPlatform): App | undefined {
 
 /** The configuration kept after boot: what the state and discovery report (a few fields, not 35). */
 function kept(config: Config): DeviceConfig & { readonly haPrefix: string | undefined } {
-  const { sensorId, payloadFormat, healthInterval, profile } = config;
-  return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
+  const { sensorId, payloadFormat, healthInterval, profile, mqttClean } = config;
+  return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, mqttClean, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
 }
 
 /** The running device: one object whose methods are the callbacks (no closure per callback). */
@@ -140,6 +140,7 @@ class Application implements App, DeviceParts {
   readonly readingsWriter: MqttWriter<Reading>;
   readonly healthWriter: MqttWriter<HealthReport>;
   readonly health: HealthSource;
+  readonly readingDrops: ReadingDrops;
   readonly timers: Timers;
   readonly log: Logger;
   readonly led: Led | undefined;
@@ -207,6 +208,7 @@ class Application implements App, DeviceParts {
       outbox: config.queueBytes,
     })));
     connection.subscribe(topics.command, 1);
+    this.readingDrops = new ReadingDrops(connection.outbox, topics.readings, topics.readings === topics.state);
 
     this.#scheduler = new Scheduler(timers, clock, log);
     const readings = (this.readingsWriter = new MqttWriter<Reading>(connection, log, new ReadingFormat(topics.readings, config.qos, config.payloadFormat)));

@@ -2,7 +2,10 @@
 // topic. Every command gets exactly one acknowledgement, `{"name", "time", "ok", "message"}`
 // (time echoed so a sender can match it). Bad JSON, an unknown name or a bad value is an
 // error acknowledgement and changes nothing. Applications register their own with
-// register(); the built-in ones are registered by src/device.ts.
+// register(); the built-in ones are registered by src/device.ts. JSON nested deeper than
+// MAX_DEPTH is refused before it is parsed (a cheap scan): deep nesting would exhaust the
+// parser's native stack on the device. A command the caller's gate ignores (retained, or run
+// before) is answered `"ignored": true` and does not run (src/device.ts decides which).
 
 export interface Command {
   readonly name: string;
@@ -21,8 +24,21 @@ export interface Ack {
   readonly name?: string;
   readonly time?: number | string;
   readonly ok: boolean;
+  /** Present (true) when the command was not run because the gate ignored it. */
+  readonly ignored?: true;
   readonly message: string;
 }
+
+/** Decides, per message, whether a command runs (methods of one object: no closure per command). */
+export interface CommandGate {
+  /** Why this message is not run (it is answered as ignored), or undefined to go on; `command` is undefined when it did not parse. */
+  ignore(command: Command | undefined): string | undefined;
+  /** The command is about to run. */
+  running(command: Command): void;
+}
+
+/** Deepest JSON nesting a command may have ({"payload": {…}} is 2). */
+export const MAX_DEPTH = 16;
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -34,8 +50,8 @@ const NONE: Readonly<Record<string, BuiltIn<any>>> = Object.freeze({});
 export class Commands<C = undefined> {
   /** Commands registered at run time; made on the first register() (none cost no RAM). */
   #handlers: Map<string, CommandHandler> | undefined;
-  /** Commands received, and those refused. */
-  readonly stats = { received: 0, failed: 0 };
+  /** Commands received, those refused, and those ignored by the gate. */
+  readonly stats = { received: 0, failed: 0, ignored: 0 };
 
   /** `builtIns`: a frozen module-level table, called with `context`; no closure per instance. */
   constructor(
@@ -55,23 +71,28 @@ export class Commands<C = undefined> {
     return names;
   }
 
-  /** Parses and runs one command message; the result is its acknowledgement. */
-  handle(text: string | undefined, onCommand?: (command: Command) => void): Ack {
+  /** Parses and runs one command message (unless `gate` ignores it); the result is its acknowledgement. */
+  handle(text: string | undefined, gate?: CommandGate): Ack {
     this.stats.received++;
     const parsed = parse(text);
-    if ("message" in parsed) {
-      this.stats.failed++;
-      return parsed;
+    const command = "message" in parsed ? undefined : parsed;
+    const ignored = gate?.ignore(command);
+    if (ignored !== undefined) {
+      this.stats.ignored++;
+      return { ...echo(parsed), ok: false, ignored: true, message: ignored };
     }
-    const command = parsed;
-    const base = { name: command.name, ...(command.time !== undefined ? { time: command.time } : {}) };
+    if (command === undefined) {
+      this.stats.failed++;
+      return parsed as Ack;
+    }
+    const base = echo(command);
     const builtIn = Object.hasOwn(this.builtIns, command.name) ? this.builtIns[command.name] : undefined;
     const handler = this.#handlers?.get(command.name);
     if (builtIn === undefined && handler === undefined) {
       this.stats.failed++;
       return { ...base, ok: false, message: `unknown command "${command.name}" (known: ${this.names.join(", ")})` };
     }
-    onCommand?.(command);
+    gate?.running(command);
     try {
       const message = builtIn !== undefined ? builtIn(this.context as C, command.payload) : handler!(command.payload, command);
       return { ...base, ok: true, message };
@@ -82,8 +103,42 @@ export class Commands<C = undefined> {
   }
 }
 
+/** The name and time of a command (or of a refusal that knows them), for its acknowledgement. */
+function echo(c: { readonly name?: string; readonly time?: number | string }): { name?: string; time?: number | string } {
+  const out: { name?: string; time?: number | string } = {};
+  if (c.name !== undefined) out.name = c.name;
+  if (c.time !== undefined) out.time = c.time;
+  return out;
+}
+
+/**
+ * Whether JSON text nests arrays/objects deeper than `limit`, found without parsing. Text with
+ * at most `limit` opening brackets cannot (counted with indexOf: native, and nearly every
+ * command has two or three); only other text is walked, skipping brackets inside strings.
+ */
+export function nestsDeeper(text: string, limit: number): boolean {
+  let openings = 0;
+  for (let i = text.indexOf("{"); i >= 0 && openings <= limit; i = text.indexOf("{", i + 1)) openings++;
+  for (let i = text.indexOf("["); i >= 0 && openings <= limit; i = text.indexOf("[", i + 1)) openings++;
+  if (openings <= limit) return false;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
 function parse(text: string | undefined): Command | Ack {
   if (text === undefined) return { ok: false, message: "command is not valid UTF-8" };
+  if (nestsDeeper(text, MAX_DEPTH)) return { ok: false, message: `command nests JSON deeper than ${MAX_DEPTH} levels: refused unparsed` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -100,6 +155,19 @@ function parse(text: string | undefined): Command | Ack {
     return { name: o.name, ...echo, ok: false, message: "payload must be a JSON object" };
   }
   return { name: o.name, payload: payload as Record<string, unknown>, ...echo };
+}
+
+/**
+ * A command's identity for at-most-once: FNV-1a (32 bits, as a signed integer, which any
+ * `preference` stores) of its name and time; undefined without a time (nothing identifies it).
+ */
+export function commandKey(command: Command): number | undefined {
+  const time = command.time;
+  if (time === undefined) return undefined;
+  const text = `${command.name}\u0000${typeof time === "number" ? "n" : "s"}${time}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
 
 export function ackPayload(ack: Ack): string {

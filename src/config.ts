@@ -2,7 +2,13 @@
 // `mc/config`, where `mcconfig key=value` values arrive as strings) and by the host
 // simulator's command line, so a key is spelled and validated the same everywhere.
 // A bad value is a ConfigError naming the key, the rule and the value given (never the value
-// of a secret key). `profile=` (src/profiles.ts) supplies defaults and required keys.
+// of a secret key). An empty value is an error naming the key, unless the key says what empty
+// means (`empty` below). `profile=` (src/profiles.ts) supplies defaults and required keys.
+// Every topic the configuration derives is checked here, at boot, with the MQTT client's rules.
+import { nodeId } from "./discovery.js";
+import { printable as shown } from "./log.js";
+import { checkTopicName } from "./mqtt/encode.js";
+import { utf8Length } from "./mqtt/utf8.js";
 import { PROFILES, profileNamed } from "./profiles.js";
 
 export class ConfigError extends Error {
@@ -19,13 +25,15 @@ export interface KeySpec {
   readonly required?: boolean;
   /** A password or key: its value is never shown in an error, a log line or the state. */
   readonly secret?: boolean;
+  /** What an empty value means; keys without it refuse an empty value. */
+  readonly empty?: string;
   readonly help: string;
   parse(value: Raw, key: string): unknown;
 }
 
 function fail(key: string, rule: string, value: Raw): never {
-  const shown = specFor(key)?.secret === true ? "a secret, not shown" : typeof value === "string" ? `"${value}"` : String(value);
-  throw new ConfigError(`config: ${key} ${rule} (got ${shown})`);
+  const got = specFor(key)?.secret === true ? "a secret, not shown" : typeof value === "string" ? `"${shown(value)}"` : shown(String(value));
+  throw new ConfigError(`config: ${key} ${rule} (got ${got})`);
 }
 
 // The rule factories below copy their arguments into constants before making the parser: a
@@ -48,6 +56,21 @@ function decimal(lowest: number, highest: number, units: string) {
   return (value: Raw, key: string): number => {
     const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
     if (!Number.isFinite(n) || n < min || n > max) fail(key, `must be a number of ${unit} from ${min} to ${max}`, value);
+    return n;
+  };
+}
+
+/**
+ * 0 (off) or a number of seconds from `lowest` to `highest`: a floor, so a typo cannot flood the
+ * broker. The bounds are copied into constants: a parser made at preload keeps its captures in
+ * flash, and xsl reports a captured parameter (a writable binding) as `no const`.
+ */
+function offOrSeconds(lowest: number, highest: number) {
+  const min = lowest;
+  const max = highest;
+  return (value: Raw, key: string): number => {
+    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+    if (!Number.isFinite(n) || (n !== 0 && (n < min || n > max))) fail(key, `must be 0 (off) or a number of seconds from ${min} to ${max}`, value);
     return n;
   };
 }
@@ -83,52 +106,64 @@ function flag(value: Raw, key: string): boolean {
   return fail(key, "must be 1 or 0 (true or false)", value);
 }
 
-// A topic name a device publishes to: no wildcards [MQTT-3.3.2-2], no NUL [MQTT-4.7.3-2].
-const topicName = (s: string): string | undefined =>
-  /[+#\u0000]/.test(s) ? "must not contain the wildcards + or # or a NUL character" : undefined;
+// A topic name or part of one: no wildcards [MQTT-3.3.2-2] [MQTT-4.7.1-1], no NUL
+// [MQTT-4.7.3-2], no control characters (they SHOULD NOT appear [MQTT-1.5.3]), and not the
+// broker's own `$` topics [MQTT-4.7.2-1].
+const topicText = (s: string): string | undefined =>
+  /[+#\u0000-\u001f\u007f-\u009f]/.test(s) ? "must not contain the wildcards + or #, a NUL or another control character"
+    : s.startsWith("$") ? "must not start with $ (topics starting with $ are the broker's [MQTT-4.7.2-1])"
+      : undefined;
+
+// A name used as topic levels (<sensor_id>/state): a topic text without an empty level.
+const topicLevels = (s: string): string | undefined =>
+  plainText(s) ?? topicText(s) ?? (/^\/|\/\/|\/$/.test(s) ? "must not start or end with / or contain // (an empty topic level)" : undefined);
 
 // A host: a dotted IPv4 address or a DNS name (RFC 1123 labels).
 const hostName = (s: string): string | undefined =>
   /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/.test(s) ? undefined : "must be an IPv4 address or a host name";
 
-const printable = (s: string): string | undefined =>
+const plainText = (s: string): string | undefined =>
   /[\u0000-\u001f"\\]/.test(s) ? "must not contain control characters, quotes or backslashes" : undefined;
+
+/** The floors of the interval keys, seconds (set_interval takes the same). */
+export const SAMPLE_FLOOR_S = 0.1;
+export const HEALTH_FLOOR_S = 1;
 
 export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze(([
   { key: "profile", default: "local", help: `Connection profile: ${PROFILES.map((p) => p.name).join(", ")} (defaults and required keys for the broker)`, parse: choice(...PROFILES.map((p) => p.name)) },
-  { key: "sensor_id", default: "lux-1", help: "Sensor name, first element of every reading", parse: text(1, 64, printable) },
+  { key: "sensor_id", default: "lux-1", help: "Sensor name, first element of every reading", parse: text(1, 64, topicLevels) },
   { key: "mqtt_host", required: true, help: "MQTT broker: IPv4 address or host name (resolved on the device)", parse: text(1, 253, hostName) },
   { key: "mqtt_port", default: 1883, help: "MQTT broker TCP port", parse: integer(1, 65535) },
-  { key: "mqtt_topic", default: "sensor-data", help: "Topic the readings are published to", parse: text(1, 256, topicName) },
-  { key: "mqtt_client_id", help: "MQTT client id (default: sensor_id); must be unique per broker", parse: text(1, 64, printable) },
-  { key: "mqtt_user", help: "MQTT user name (none: connect anonymously)", parse: text(0, 256) },
-  { key: "mqtt_password", secret: true, help: "MQTT password (never logged); keep it in secrets.json", parse: text(0, 256) },
+  { key: "mqtt_topic", default: "sensor-data", help: "Topic the readings are published to", parse: text(1, 256, topicText) },
+  { key: "mqtt_client_id", help: "MQTT client id (default: sensor_id); must be unique per broker", parse: text(1, 64, plainText) },
+  { key: "mqtt_user", empty: "anonymous", help: "MQTT user name (none: connect anonymously)", parse: text(0, 256) },
+  { key: "mqtt_password", secret: true, empty: "none", help: "MQTT password (never logged); keep it in secrets.json", parse: text(0, 256) },
   { key: "mqtt_keepalive", default: 30, help: "MQTT keepalive in seconds; a dead link is noticed within 1.5x (0 = off)", parse: integer(0, 65535) },
   { key: "mqtt_clean", default: 1, help: "1 = clean session; 0 = persistent session (the broker keeps subscriptions and QoS 1/2 state)", parse: flag },
   { key: "mqtt_tls", default: 0, help: "1 = MQTT over TLS (mqtts; usually port 8883)", parse: flag },
-  { key: "mqtt_ca", help: "CA certificate for mqtt_tls: a DER resource name on a device, a PEM file in the simulator (default: built-in roots)", parse: text(0, 256) },
+  { key: "mqtt_ca", empty: "the built-in roots", help: "CA certificate for mqtt_tls: a DER resource name on a device, a PEM file in the simulator (default: built-in roots)", parse: text(0, 256) },
   { key: "mqtt_reconnect_min", default: 1, help: "Shortest wait before reconnecting, seconds (jittered, doubling)", parse: decimal(0.1, 3600, "seconds") },
   { key: "mqtt_reconnect_max", default: 60, help: "Longest wait before reconnecting, seconds", parse: decimal(0.1, 86400, "seconds") },
   { key: "mqtt_max_packet", default: 4096, help: "Largest MQTT packet sent or accepted, bytes (a larger one is an error, never a silent drop)", parse: integer(64, 268435455) },
   { key: "mqtt_inflight", default: 8, help: "QoS 1/2 publishes awaiting acknowledgement at once", parse: integer(1, 65535) },
-  { key: "status_topic", help: "Retained status topic: online while connected, offline (the will) when not (default: <sensor_id>/status)", parse: text(1, 256, topicName) },
+  { key: "status_topic", help: "Retained status topic: online while connected, offline (the will) when not (default: <sensor_id>/status)", parse: text(1, 256, topicText) },
   { key: "qos", default: 1, help: "QoS of the readings: 0, 1 or 2", parse: integer(0, 2) },
   { key: "payload_format", default: "thingflow", help: "thingflow: [\"id\", ts, lux]; json: {sensor_id, ts, val, seq, raw counts, …}; losant: {data, time} on losant/<client id>/state", parse: choice("thingflow", "json", "losant") },
   { key: "queue_bytes", default: 4096, help: "Readings held while offline, bytes; when full the oldest go first and are counted", parse: integer(512, 1048576) },
   { key: "queue_persist", default: 0, help: "1 = readings taken while offline are also kept in flash (preference) and sent after a reboot", parse: flag },
   { key: "queue_persist_max", default: 32, help: "Most offline readings kept in flash (the oldest go first)", parse: integer(1, 256) },
-  { key: "health_interval", default: 60, help: "Seconds between health reports on <sensor_id>/health (0 = off)", parse: decimal(0, 86400, "seconds") },
-  { key: "sntp", default: "pool.ntp.org", help: "Network time server (\"\" = none: timestamps are seconds since boot)", parse: text(0, 253, (s) => (s === "" ? undefined : hostName(s))) },
+  { key: "health_interval", default: 60, help: `Seconds between health reports on <sensor_id>/health: 0 = off, else ${HEALTH_FLOOR_S} to 86400`, parse: offOrSeconds(HEALTH_FLOOR_S, 86400) },
+  { key: "sntp", default: "pool.ntp.org", empty: "no time server", help: "Network time server (\"\" = none: timestamps are seconds since boot)", parse: text(0, 253, (s) => (s === "" ? undefined : hostName(s))) },
   { key: "ha_discovery", default: 0, help: "1 = publish Home Assistant MQTT discovery (retained) for lux and health values", parse: flag },
-  { key: "ha_prefix", default: "homeassistant", help: "Home Assistant discovery prefix", parse: text(1, 64, topicName) },
-  { key: "sample_interval", default: 5, help: "Seconds between readings (0.1 to 86400)", parse: decimal(0.1, 86400, "seconds") },
+  { key: "ha_prefix", default: "homeassistant", help: "Home Assistant discovery prefix", parse: text(1, 64, topicText) },
+  { key: "sample_interval", default: 5, help: `Seconds between readings (${SAMPLE_FLOOR_S} to 86400)`, parse: decimal(SAMPLE_FLOOR_S, 86400, "seconds") },
   { key: "sleep_mode", default: "none", help: "none: always on; deep: wake every sample_interval, publish at QoS 1, sleep once delivered (or after awake_max)", parse: choice("none", "deep") },
   { key: "awake_max", default: 10, help: "sleep_mode=deep: longest stay awake per wake, seconds; what is not delivered by then stays queued for the next wake", parse: decimal(1, 600, "seconds") },
   { key: "gain", default: "medium", help: "TSL2591 gain: low, medium, high, max (the first range auto-range tries)", parse: choice("low", "medium", "high", "max") },
   { key: "integration", default: 100, help: "TSL2591 integration time, ms: 100 to 600 in steps of 100", parse: (v: Raw, k: string) => { const n = integer(100, 600)(v, k); if (n % 100 !== 0) fail(k, "must be 100, 200, 300, 400, 500 or 600", v); return n; } },
   { key: "auto_range", default: 1, help: "1 = step gain and integration time to keep the sensor in range; 0 = fixed gain and integration", parse: flag },
-  { key: "ssid", help: "Wi-Fi network to join (none: use the board's existing network)", parse: text(0, 32) },
-  { key: "password", secret: true, help: "Wi-Fi password (never logged); keep it in secrets.json", parse: text(0, 64) },
+  { key: "ssid", empty: "the board's existing network", help: "Wi-Fi network to join (none: use the board's existing network)", parse: text(0, 32) },
+  { key: "password", secret: true, empty: "an open network", help: "Wi-Fi password (never logged); keep it in secrets.json", parse: text(0, 64) },
   { key: "i2c_data", help: "I2C SDA pin (default: the board's I2C.default)", parse: integer(0, 48) },
   { key: "i2c_clock", help: "I2C SCL pin (default: the board's I2C.default)", parse: integer(0, 48) },
   { key: "i2c_hz", default: 100000, help: "I2C bus speed in Hz (the TSL2591 allows up to 400000)", parse: integer(10000, 400000) },
@@ -199,31 +234,47 @@ export function unknownKeys(raw: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(raw).filter((key) => specFor(key) === undefined && !PLATFORM_KEYS.includes(key) && !key.startsWith(SIMULATOR_KEY_PREFIX));
 }
 
-/** Parses and validates every key; throws ConfigError naming the first bad one. */
+/**
+ * Parses and validates every key; throws ConfigError naming the first bad one. An empty value
+ * is refused, except by a key that says what empty means, and by mqtt_host, whose empty
+ * placeholder in manifest.json means "not given" (a required key, or the profile's default).
+ */
 export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
-  const profileName = given.profile === undefined || given.profile === "" ? "local" : String(given.profile);
+  if (given.profile === "") emptyValue(specFor("profile")!);
+  const profileName = given.profile === undefined ? "local" : String(given.profile);
   const profile = profileNamed(specFor("profile")!.parse(profileName, "profile") as string)!;
   const raw: Record<string, unknown> = { ...profile.defaults };
-  for (const [key, value] of Object.entries(given)) if (value !== undefined && value !== "") raw[key] = value;
+  for (const [key, value] of Object.entries(given)) if (value !== undefined && !(value === "" && key === "mqtt_host")) raw[key] = value;
   const values: Record<string, unknown> = {};
   for (const spec of CONFIG_KEYS) {
     const value = raw[spec.key];
-    const present = value !== undefined && value !== "";
     const needed = profile.requires[spec.key];
-    if (!present && needed !== undefined) {
+    if ((value === undefined || value === "") && needed !== undefined) {
       throw new ConfigError(`config: ${spec.key} is required by profile=${profile.name} (${needed}); pass ${spec.key}=… to mcconfig or put it in secrets.json`);
     }
-    if (!present && spec.required) {
+    if (value === undefined && spec.required) {
       throw new ConfigError(`config: ${spec.key} is required (${spec.help}); pass ${spec.key}=… to mcconfig`);
     }
-    values[spec.key] = present ? spec.parse(value, spec.key) : spec.default;
+    if (value === "" && spec.empty === undefined) emptyValue(spec);
+    values[spec.key] = value !== undefined ? spec.parse(value, spec.key) : spec.default;
   }
   const sensorId = values.sensor_id as string;
   if ((values.mqtt_reconnect_max as number) < (values.mqtt_reconnect_min as number)) {
     fail("mqtt_reconnect_max", `must not be below mqtt_reconnect_min (${String(values.mqtt_reconnect_min)})`, raw.mqtt_reconnect_max ?? values.mqtt_reconnect_max);
   }
+  const config = build(profile.name, sensorId, values);
+  checkTopics(config);
+  return config;
+}
+
+function emptyValue(spec: KeySpec): never {
+  const instead = spec.default !== undefined ? `leave ${spec.key} out for its default (${String(spec.default)})` : `leave ${spec.key} out`;
+  throw new ConfigError(`config: ${spec.key} is empty; give a value (${spec.help}) or ${instead}`);
+}
+
+function build(profileName: string, sensorId: string, values: Readonly<Record<string, unknown>>): Config {
   return Object.freeze({
-    profile: profile.name,
+    profile: profileName,
     sensorId,
     mqttHost: values.mqtt_host as string,
     mqttPort: values.mqtt_port as number,
@@ -261,4 +312,63 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
     i2cClock: values.i2c_clock as number | undefined,
     i2cHz: values.i2c_hz as number,
   });
+}
+
+/** The device's topics (docs/device-api.md), derived from the configuration. */
+export interface Topics {
+  readonly readings: string;
+  readonly state: string;
+  readonly command: string;
+  readonly result: string;
+  readonly health: string;
+  readonly status: string;
+}
+
+export function deviceTopics(config: Config): Topics {
+  const id = config.sensorId;
+  const losant = config.payloadFormat === "losant";
+  const device = config.mqttClientId;
+  return Object.freeze({
+    readings: losant ? `losant/${device}/state` : config.mqttTopic,
+    state: losant ? `losant/${device}/state` : `${id}/state`,
+    command: losant ? `losant/${device}/command` : `${id}/command`,
+    result: `${id}/result`,
+    health: `${id}/health`,
+    status: config.statusTopic,
+  });
+}
+
+/** Packet bytes besides the topic in the smallest QoS 1 PUBLISH: header (up to 5), topic length, id, 1 payload byte (§3.3). */
+const PUBLISH_OVERHEAD = 5 + 2 + 2 + 1;
+
+/**
+ * Every topic the configuration derives, checked as the MQTT client will check it and against
+ * mqtt_max_packet, so a bad one is a ConfigError naming the key at boot, not a crash later.
+ */
+function checkTopics(c: Config): void {
+  const t = deviceTopics(c);
+  const losant = c.payloadFormat === "losant";
+  const via = losant ? "mqtt_client_id" : "sensor_id";
+  const own = c.statusTopic === `${c.sensorId}/status`;
+  // [key, its value, a topic it makes]
+  const topics: [string, string, string][] = [
+    losant ? ["mqtt_client_id", c.mqttClientId, t.readings] : ["mqtt_topic", c.mqttTopic, t.readings],
+    [via, losant ? c.mqttClientId : c.sensorId, t.state], [via, losant ? c.mqttClientId : c.sensorId, t.command],
+    ["sensor_id", c.sensorId, t.result], ["sensor_id", c.sensorId, t.health],
+    own ? ["sensor_id", c.sensorId, t.status] : ["status_topic", c.statusTopic, t.status],
+  ];
+  if (c.haDiscovery) topics.push(["ha_prefix", c.haPrefix, `${c.haPrefix}/sensor/${nodeId(c.sensorId)}/reconnects/config`]);
+  for (const [key, value, topic] of topics) {
+    let problem = key === "mqtt_client_id" && value.includes("/") ? "must not contain / (it is one level of the Losant topics)" : topicText(topic);
+    if (problem === undefined) {
+      try {
+        checkTopicName(topic);
+        const bytes = utf8Length(topic);
+        if (bytes + PUBLISH_OVERHEAD > c.mqttMaxPacket) problem = `makes a topic of ${bytes} bytes, too long for any packet within mqtt_max_packet (${c.mqttMaxPacket})`;
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (problem !== undefined) fail(key, `${problem}; it makes the topic "${shown(topic)}"`, value);
+  }
 }

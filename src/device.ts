@@ -1,39 +1,18 @@
 // The device as its users see it over MQTT (docs/device-api.md): topics, the retained state
 // with its configuration version, the built-in commands and their acknowledgements, and
 // device events like the Losant client's (connect, reconnect, close, command).
-import { booleanField, choiceField, CommandError, Commands, ackPayload, numberField, type BuiltIn, type Command } from "./commands.js";
-import type { Config } from "./config.js";
+import { booleanField, choiceField, CommandError, Commands, ackPayload, commandKey, numberField, type BuiltIn, type Command, type CommandGate } from "./commands.js";
+import { SAMPLE_FLOOR_S, type Config, type Topics } from "./config.js";
 import type { LightSource } from "./light.js";
 import type { Led, Logger, TimerHandle, Timers } from "./platform.js";
 import type { Schedule } from "./scheduler.js";
 import { GAINS, type RuntimeSettings, type Settings } from "./settings.js";
 import type { DeviceTime } from "./timesync.js";
 
-export interface Topics {
-  readonly readings: string;
-  readonly state: string;
-  readonly command: string;
-  readonly result: string;
-  readonly health: string;
-  readonly status: string;
-}
-
-export function deviceTopics(config: Config): Topics {
-  const id = config.sensorId;
-  const losant = config.payloadFormat === "losant";
-  const device = config.mqttClientId;
-  return Object.freeze({
-    readings: losant ? `losant/${device}/state` : config.mqttTopic,
-    state: losant ? `losant/${device}/state` : `${id}/state`,
-    command: losant ? `losant/${device}/command` : `${id}/command`,
-    result: `${id}/result`,
-    health: `${id}/health`,
-    status: config.statusTopic,
-  });
-}
+export { deviceTopics, type Topics } from "./config.js";
 
 /** What the device keeps of the configuration after boot (the state reports it). */
-export type DeviceConfig = Pick<Config, "sensorId" | "payloadFormat" | "healthInterval" | "profile">;
+export type DeviceConfig = Pick<Config, "sensorId" | "payloadFormat" | "healthInterval" | "profile" | "mqttClean">;
 
 type Payload = Readonly<Record<string, unknown>>;
 
@@ -73,13 +52,32 @@ export interface DeviceParts {
   publish(topic: string, text: string, retain: boolean): void;
 }
 
-export class Device {
+/** Commands the device remembers having run (RAM), for redeliveries within a boot. */
+const RECENT = 8;
+
+/**
+ * The device; it is also the gate of its own commands, at most once. A retained command
+ * (RETAIN=1: the broker stored it and sends it on every new subscription [MQTT-3.3.1-8]
+ * [MQTT-3.3.1-9]) never runs. A command whose name and time match one run before is a
+ * redelivery (QoS 1 after a reconnect [MQTT-4.4.0-1], or a sender's own resend) and does not
+ * run again: the last RECENT keys are kept in RAM, and the last one in flash when a reboot
+ * could bring it back: always for `restart`, and for every command when the broker keeps the
+ * session across a reboot (mqtt_clean=0). One flash write per such command; none otherwise.
+ */
+export class Device implements CommandGate {
   readonly commands: Commands<Device>;
   readonly events = new DeviceEvents();
   #blink: TimerHandle | undefined;
+  /** Whether the message under way was delivered with RETAIN=1. */
+  #retained = false;
+  #key: number | undefined;
+  /** Keys of the last commands run, newest last; made on the first command with a time. */
+  #recent: number[] | undefined;
 
   constructor(private readonly parts: DeviceParts) {
     this.commands = new Commands<Device>(Device.#builtIns, this as Device);
+    const saved = parts.settings.lastCommand;
+    if (saved !== undefined) this.#recent = [saved];
   }
 
   /** The state as published on the state topic (never a secret). */
@@ -111,11 +109,44 @@ export class Device {
     this.parts.publish(this.parts.topics.state, JSON.stringify(losant ? { data: state } : state), !losant);
   }
 
-  /** A message on the command topic: run it, acknowledge it on the result topic. */
-  command(text: string | undefined): void {
-    const ack = this.commands.handle(text, (command: Command) => this.events.emit("command", command));
-    this.parts.log[ack.ok ? "info" : "warn"](`command ${ack.name ?? "?"}: ${ack.ok ? "ok" : "refused"}: ${ack.message}`);
-    this.parts.publish(this.parts.topics.result, ackPayload(ack), false);
+  /**
+   * A message on the command topic (`retained`: delivered with RETAIN=1): run it at most once,
+   * acknowledge it on the result topic. An empty message is a retained command being cleared.
+   */
+  command(text: string | undefined, retained = false): void {
+    const { log, topics } = this.parts;
+    if (text === "") {
+      log.info(`command: an empty message on ${topics.command} (a retained command cleared): nothing to run`);
+      return;
+    }
+    this.#retained = retained;
+    const ack = this.commands.handle(text, this);
+    log[ack.ok ? "info" : "warn"](`command ${ack.name ?? "?"}: ${ack.ok ? "ok: " : ack.ignored ? "" : "refused: "}${ack.message}`);
+    this.parts.publish(topics.result, ackPayload(ack), false);
+  }
+
+  /** CommandGate: why this message is not run, if it is not. */
+  ignore(command: Command | undefined): string | undefined {
+    if (this.#retained) {
+      return `ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t ${this.parts.topics.command}`;
+    }
+    const key = (this.#key = command === undefined ? undefined : commandKey(command));
+    if (key !== undefined && this.#recent?.includes(key) === true) {
+      return "ignored: a command with this name and time has already run (a redelivery); send it with a new \"time\" to run it again";
+    }
+    return undefined;
+  }
+
+  /** CommandGate: the command is about to run; remember it (in flash first, where a reboot could bring it back). */
+  running(command: Command): void {
+    const key = this.#key;
+    if (key !== undefined) {
+      const recent = (this.#recent ??= []);
+      recent.push(key);
+      if (recent.length > RECENT) recent.shift();
+      if (!this.parts.deviceConfig.mqttClean || command.name === "restart") this.parts.settings.rememberCommand(key);
+    }
+    this.events.emit("command", command);
   }
 
   stop(): void {
@@ -132,7 +163,7 @@ export class Device {
   // preload), not a closure per command per device.
   static readonly #builtIns: Readonly<Record<string, BuiltIn<Device>>> = Object.freeze({
     set_interval(d: Device, payload: Payload): string {
-      const seconds = numberField(payload, "seconds", 0.1, 86400);
+      const seconds = numberField(payload, "seconds", SAMPLE_FLOOR_S, 86400);
       const ms = Math.round(seconds * 1000);
       d.parts.readings()?.setPeriod(ms);
       return d.#change({ interval: ms }, `sample interval ${seconds} s`);

@@ -3,6 +3,8 @@
 // (Moddable `instrumentation`, where the build has it), Wi-Fi RSSI, uptime, the offline
 // queue, readings dropped, I2C errors, MQTT reconnects. A value the board cannot measure is
 // null, never a guess.
+import { QUEUED, type Outbox } from "./mqtt/outbox.js";
+import { utf8Encode } from "./mqtt/utf8.js";
 import type { BoardExtras } from "./platform.js";
 import type { Schedule, Source } from "./scheduler.js";
 import type { WriterOptions } from "./writer.js";
@@ -14,7 +16,7 @@ export interface HealthInputs {
   /** Publishes waiting in the MQTT outbox, and readings kept in flash (queue_persist). */
   queued(): number;
   persisted(): number;
-  /** Readings lost: dropped by a full outbox or journal, or rejected as unsendable. */
+  /** Readings lost: dropped unsent by a full outbox, overwritten in the journal, or rejected as unsendable. */
   dropped(): number;
   i2cErrors(): number;
   reconnects(): number;
@@ -26,7 +28,8 @@ export interface HealthInputs {
 /** The parts of the running app the health inputs read (src/app.ts). */
 export interface HealthParts {
   readonly time: { uptime(): number };
-  readonly connection: { readonly outbox: { readonly length: number }; readonly stats: { readonly dropped: number; readonly reconnects: number } };
+  readonly connection: { readonly outbox: { readonly length: number }; readonly stats: { readonly reconnects: number } };
+  readonly readingDrops: { readonly lost: number };
   readonly journal: { readonly length: number; readonly dropped: number } | undefined;
   readonly readingsWriter: { readonly rejected: number };
   readonly light: { readonly errors: number; readonly stats: { readonly readings: number } };
@@ -46,13 +49,54 @@ export class HealthInputsOf implements HealthInputs {
   uptime(): number { return this.app.time.uptime(); }
   queued(): number { return this.app.connection.outbox.length; }
   persisted(): number { return this.app.journal?.length ?? 0; }
-  dropped(): number { return this.app.connection.stats.dropped + this.app.readingsWriter.rejected + (this.app.journal?.dropped ?? 0); }
+  dropped(): number { return this.app.readingDrops.lost + this.app.readingsWriter.rejected + (this.app.journal?.dropped ?? 0); }
   i2cErrors(): number { return this.app.light.errors; }
   reconnects(): number { return this.app.connection.stats.reconnects; }
   readings(): number { return this.app.light.stats.readings; }
   skipped(): number {
     const s = this.app.lightSchedule;
     return (s?.skipped ?? 0) + (s?.failures ?? 0);
+  }
+}
+
+/**
+ * Readings lost from the outbox. A full outbox drops its oldest entries, of any topic, and
+ * its own count (connection.stats.dropped) includes them all: in a burst of commands nearly
+ * all are acknowledgements and states already sent and only awaiting their PUBACK, which the
+ * broker has. Here only readings dropped before they were sent on the current connection
+ * (QUEUED: never sent, or sent on a connection that died unacknowledged) are counted. It
+ * listens to the outbox's drops ahead of the publisher, which it then tells.
+ */
+export class ReadingDrops {
+  lost = 0;
+  readonly #next: Outbox["onDrop"];
+  /** The readings topic's UTF-8, made on the first drop (a board that never drops keeps none). */
+  #bytes: Uint8Array | undefined;
+
+  /** `topic`: the readings topic; `sharedWithState`: the state goes there too (Losant). */
+  constructor(private readonly outbox: Outbox, private readonly topic: string, private readonly sharedWithState: boolean) {
+    this.#next = outbox.onDrop;
+    outbox.onDrop = this;
+  }
+
+  dropped(at: number): void {
+    const outbox = this.outbox;
+    if ((outbox.flags(at) & 3) === QUEUED && this.#reading(outbox.packet(at))) this.lost++;
+    this.#next?.dropped(at);
+  }
+
+  /** Whether a PUBLISH (§3.3) is on the readings topic, and not the state (Losant: {"data":{"sensor_id"… vs {"data":{"lux"…). */
+  #reading(p: Uint8Array): boolean {
+    let o = 1;
+    while (p[o]! > 127) o++; // Remaining Length (§2.2.3)
+    o++;
+    const topic = (this.#bytes ??= utf8Encode(this.topic));
+    if (((p[o]! << 8) | p[o + 1]!) !== topic.length) return false;
+    o += 2;
+    for (let i = 0; i < topic.length; i++) if (p[o + i] !== topic[i]) return false;
+    if (!this.sharedWithState) return true;
+    o += topic.length + (p[0]! & 6 ? 2 : 0);
+    return p[o + 10] !== 0x73; // "s" of "sensor_id"
   }
 }
 

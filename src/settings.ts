@@ -33,6 +33,8 @@ export class Settings {
   #version = 0;
   /** Boots counted in the store (1 on the first), or 0 without a store. */
   readonly boot: number;
+  /** The key of the last command kept in flash (src/device.ts: at most once), if any. */
+  lastCommand: number | undefined;
 
   constructor(
     private readonly store: PreferenceStore | undefined,
@@ -47,6 +49,7 @@ export class Settings {
       try {
         this.#values = this.#load(store);
         this.#version = numberIn(store.get(DOMAIN, "ver")) ?? 0;
+        this.lastCommand = numberIn(store.get(DOMAIN, "cmd"));
         if (kept === undefined) {
           boot = (numberIn(store.get(DOMAIN, "boots")) ?? 0) + 1;
           store.set(DOMAIN, "boots", boot);
@@ -82,6 +85,17 @@ export class Settings {
       this.store.set(DOMAIN, "ver", this.#version);
     }
     return true;
+  }
+
+  /** Keeps a command's key in flash (one write; none when it is already the one kept). */
+  rememberCommand(key: number): void {
+    if (this.store === undefined || key === this.lastCommand) return;
+    this.lastCommand = key;
+    try {
+      this.store.set(DOMAIN, "cmd", key);
+    } catch (error) {
+      this.log.warn(`settings: cannot save the last command (${error instanceof Error ? error.message : String(error)}); a redelivery after a reboot may run it again`);
+    }
   }
 
   /** Forgets every saved setting: back to the built-in config (the version still counts up). */

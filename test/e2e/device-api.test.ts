@@ -55,7 +55,7 @@ describe("device API against mosquitto", { skip: missing }, () => {
 
   test("mosquitto_pub changes interval and gain: acknowledged, new cadence, new state; bad commands refused; health counters", async () => {
     const sub = await subscriber(broker.port, ["sensor-data", "lux-1/result", "lux-1/state", "lux-1/health"]);
-    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sample_interval=1", "health_interval=0.5", "sim_lux=300"]);
+    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sample_interval=1", "health_interval=1", "sim_lux=300"]);
     try {
       const first = json(await sub.next("sensor-data"));
       assert.equal(first.sensor_id, "lux-1");

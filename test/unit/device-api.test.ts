@@ -34,7 +34,7 @@ test("commands: exactly one acknowledgement each, time echoed, errors say why", 
   assert.match(c.handle("[1]").message, /must be a JSON object/);
   assert.match(c.handle('{"name":"echo","payload":3}').message, /payload must be a JSON object/);
   assert.throws(() => c.register("echo", () => ""), /already registered/);
-  assert.deepEqual(c.stats, { received: 5, failed: 4 });
+  assert.deepEqual(c.stats, { received: 5, failed: 4, ignored: 0 });
 });
 
 test("settings survive a reboot in preference, count versions and boots, and write only on change", () => {
