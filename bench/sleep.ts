@@ -5,19 +5,17 @@
 // currents from the datasheets): charge per reading and battery life of a 2,000 mAh cell at
 // 1, 5 and 15 minute periods, beside always-on operation; flash wear of the worst case (broker
 // never reachable, the journal full and turning over) at a 5-minute period.
-import { Board } from "../host-sim/board.js";
 import { startAedes } from "../host-sim/faults/brokers.js";
 import { Esp32NvsWear, Esp8266PreferenceWear, enduranceYears } from "../host-sim/parts/flash-wear.js";
 import { SimFlash } from "../host-sim/parts/flash.js";
-import { manifestConfig, parseArgs } from "../host-sim/options.js";
 import { bundleForXs, type XsBundle } from "../host-sim/xs/bundle.js";
 import { startFirmware } from "../host-sim/xs/engines.js";
 import { parseConfig } from "../src/config.js";
 import { Journal } from "../src/journal.js";
 import type { Reading } from "../src/payload.js";
 import { CHIPS, CELL_MAH, WIFI_JOIN_MS, BOOT_MS, RADIO_TX_SHARE, alwaysOnCharge, batteryDays, deepSleepCharge, radioMa } from "./sleep-model.js";
+import { sleepingBoard } from "../host-sim/sleeping-board.js";
 
-const manifestUrl = new URL("../../manifest.json", import.meta.url);
 /** Assumption: radio time of one publish and its PUBACK when always on (already associated). */
 const ALWAYS_ON_PUBLISH_MS = 20;
 /** Supply voltage for the energy figure (both chips run at 3.3 V). */
@@ -30,18 +28,7 @@ interface Wakes { readonly awake: number[]; readonly flash: number[] }
 async function wakes(bundle: XsBundle, count: number, brokerUp: boolean): Promise<Wakes> {
   const broker = await startAedes();
   if (!brokerUp) await broker.kill();
-  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=300", "payload_format=json", "mqtt_clean=0"], manifestConfig(manifestUrl));
-  invocation.config.mqtt_host = "127.0.0.1";
-  invocation.config.mqtt_port = String(broker.port);
-  const lines: string[] = [];
-  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
-  board.onSleep = (n) => {
-    if (n < count) return;
-    board.powerOff();
-    finish();
-  };
+  const { board, lines, finished } = sleepingBoard(["sample_interval=300", "payload_format=json", "mqtt_clean=0"], broker.port, count);
   const firmware = await startFirmware("xs", board, { bundle });
   await finished;
   await firmware.stop();

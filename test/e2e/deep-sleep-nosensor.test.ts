@@ -3,10 +3,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { connect } from "mqtt";
-import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
-import { manifestConfig, parseArgs } from "../../host-sim/options.js";
 import { startFirmware } from "../../host-sim/xs/engines.js";
+import { sleepingBoard } from "../../host-sim/sleeping-board.js";
 
 test("xs: no sensor: health is reported and the board sleeps without waiting for awake_max", { timeout: 60_000 }, async () => {
   const broker = await startAedes();
@@ -15,14 +14,7 @@ test("xs: no sensor: health is reported and the board sleeps without waiting for
   client.on("message", (_t, p) => health.push(JSON.parse(p.toString()) as { i2c_errors: number; readings: number }));
   await new Promise<void>((resolve) => client.once("connect", () => resolve()));
   await client.subscribeAsync("lux-1/health", { qos: 0 });
-  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=60", "mqtt_clean=0", "sim_fault=absent"], manifestConfig(new URL("../../../manifest.json", import.meta.url)));
-  invocation.config.mqtt_host = "127.0.0.1";
-  invocation.config.mqtt_port = String(broker.port);
-  const lines: string[] = [];
-  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
-  board.onSleep = (sleeps) => { if (sleeps === 2) { board.powerOff(); done(); } };
+  const { board, lines, finished } = sleepingBoard(["sample_interval=60", "mqtt_clean=0", "sim_fault=absent"], broker.port, 2);
   const firmware = await startFirmware("xs", board);
   try {
     await finished;

@@ -7,11 +7,9 @@ import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { test } from "node:test";
 import mqttPacket from "mqtt-packet";
-import { Board } from "../../host-sim/board.js";
-import { manifestConfig, parseArgs } from "../../host-sim/options.js";
 import { enginesUnderTest, startFirmware, type Engine } from "../../host-sim/xs/engines.js";
+import { sleepingBoard } from "../../host-sim/sleeping-board.js";
 
-const manifestUrl = new URL("../../../manifest.json", import.meta.url);
 
 /** Answers CONNECT, SUBSCRIBE and PINGREQ; acknowledges QoS 1 PUBLISH only when `ack` is set. */
 class WithholdingBroker {
@@ -61,19 +59,11 @@ class WithholdingBroker {
 
 async function scenario(engine: Engine): Promise<void> {
   const broker = await WithholdingBroker.start();
-  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=60", "awake_max=1", "payload_format=json", "qos=1", "mqtt_clean=0"], manifestConfig(manifestUrl));
-  invocation.config.mqtt_host = "127.0.0.1";
-  invocation.config.mqtt_port = String(broker.port);
-  const lines: string[] = [];
-  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
   const afterFirst: { journal: string[]; flashWrites: number }[] = [];
-  board.onSleep = (sleeps) => {
+  const { board, lines, finished, stop: done } = sleepingBoard(["sample_interval=60", "awake_max=1", "payload_format=json", "qos=1", "mqtt_clean=0"], broker.port, 2, () => {
     afterFirst.push({ journal: board.flash.keys("luxq"), flashWrites: board.flash.writes });
     broker.ack = true; // the broker behaves from the second wake on
-    if (sleeps === 2) { board.powerOff(); done(); }
-  };
+  });
   const firmware = await startFirmware(engine, board);
   const timeout = setTimeout(done, 30_000);
   try {

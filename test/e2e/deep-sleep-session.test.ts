@@ -4,12 +4,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { connect } from "mqtt";
-import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
-import { manifestConfig, parseArgs } from "../../host-sim/options.js";
 import { enginesUnderTest, startFirmware, type Engine } from "../../host-sim/xs/engines.js";
+import { sleepingBoard } from "../../host-sim/sleeping-board.js";
 
-const manifestUrl = new URL("../../../manifest.json", import.meta.url);
 
 async function scenario(engine: Engine): Promise<void> {
   const broker = await startAedes();
@@ -18,17 +16,9 @@ async function scenario(engine: Engine): Promise<void> {
   sender.on("message", (_t, p) => results.push(p.toString()));
   await new Promise<void>((resolve) => sender.once("connect", () => resolve()));
   await sender.subscribeAsync("lux-1/result", { qos: 1 });
-  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=300", "awake_max=2", "mqtt_clean=0"], manifestConfig(manifestUrl));
-  invocation.config.mqtt_host = "127.0.0.1";
-  invocation.config.mqtt_port = String(broker.port);
-  const lines: string[] = [];
-  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
-  board.onSleep = (sleeps) => {
+  const { board, lines, finished, stop: done } = sleepingBoard(["sample_interval=300", "awake_max=2", "mqtt_clean=0"], broker.port, 3, (sleeps) => {
     if (sleeps === 1) void sender.publishAsync("lux-1/command", '{"name":"set_interval","payload":{"seconds":120},"time":7}', { qos: 1 });
-    if (sleeps === 3) { board.powerOff(); done(); }
-  };
+  });
   const firmware = await startFirmware(engine, board);
   const timeout = setTimeout(done, 30_000);
   try {

@@ -4,10 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { connect } from "mqtt";
-import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
-import { manifestConfig, parseArgs } from "../../host-sim/options.js";
 import { startFirmware } from "../../host-sim/xs/engines.js";
+import { sleepingBoard } from "../../host-sim/sleeping-board.js";
 
 test("xs: uptime stamps go on across deep sleeps", { timeout: 60_000 }, async () => {
   const broker = await startAedes();
@@ -16,14 +15,7 @@ test("xs: uptime stamps go on across deep sleeps", { timeout: 60_000 }, async ()
   client.on("message", (_t, p) => stamps.push(JSON.parse(p.toString()) as { seq: number; ts: number; time_source: string }));
   await new Promise<void>((resolve) => client.once("connect", () => resolve()));
   await client.subscribeAsync("sensor-data", { qos: 1 });
-  const invocation = parseArgs(["sleep_mode=deep", "sample_interval=60", "payload_format=json", "mqtt_clean=0", "sim_sntp=0"], manifestConfig(new URL("../../../manifest.json", import.meta.url)));
-  invocation.config.mqtt_host = "127.0.0.1";
-  invocation.config.mqtt_port = String(broker.port);
-  const lines: string[] = [];
-  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { done = resolve; });
-  board.onSleep = (sleeps) => { if (sleeps === 3) { board.powerOff(); done(); } };
+  const { board, lines, finished } = sleepingBoard(["sample_interval=60", "payload_format=json", "mqtt_clean=0", "sim_sntp=0"], broker.port, 3);
   const firmware = await startFirmware("xs", board);
   try {
     await finished;
