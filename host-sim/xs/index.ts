@@ -124,29 +124,15 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
     board.restarts = (board.restarts ?? 0) + 1;
     if (board.rtc !== undefined) board.rtc.woke = false;
     board.trace(`sim: restart ${board.restarts}\n`);
-    old.bridge.stop();
-    current = undefined;
-    queue.length = 0;
-    board.clock.set(() => {
-      void old.worker.terminate().then(async () => {
-        if (stopped) return;
-        try {
-          await boot();
-        } catch (error) {
-          fail(error as Error);
-        }
-      });
-    }, 10);
+    powerDown(old, (bootAgain) => board.clock.set(bootAgain, 10));
   }
 
-  /** Deep sleep: this XS machine is discarded (RAM lost), the board sleeps, a fresh one boots. */
-  function deepSleep(from: XsBridge, microseconds: number): void {
-    if (current?.bridge !== from || stopped || board.afterSleep === undefined) return;
-    const old = current;
+  /** The machine's RAM is lost: it is stopped and discarded, and `later` boots a fresh one. */
+  function powerDown(old: { worker: XsWorker; bridge: XsBridge }, later: (bootAgain: () => void) => void): void {
     old.bridge.stop();
     current = undefined;
     queue.length = 0;
-    board.afterSleep(microseconds / 1000, () => {
+    later(() => {
       void old.worker.terminate().then(async () => {
         if (stopped) return;
         try {
@@ -156,6 +142,13 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
         }
       });
     });
+  }
+
+  /** Deep sleep: this XS machine is discarded (RAM lost), the board sleeps, a fresh one boots. */
+  function deepSleep(from: XsBridge, microseconds: number): void {
+    if (current?.bridge !== from || stopped || board.afterSleep === undefined) return;
+    const afterSleep = board.afterSleep;
+    powerDown(current, (bootAgain) => afterSleep(microseconds / 1000, bootAgain));
   }
 
   async function pump(): Promise<void> {
