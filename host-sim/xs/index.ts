@@ -147,8 +147,7 @@ export async function runOnXs(board: RestartableBoard, options: RunOnXsOptions =
   /** Deep sleep: this XS machine is discarded (RAM lost), the board sleeps, a fresh one boots. */
   function deepSleep(from: XsBridge, microseconds: number): void {
     if (current?.bridge !== from || stopped || board.afterSleep === undefined) return;
-    const afterSleep = board.afterSleep;
-    powerDown(current, (bootAgain) => afterSleep(microseconds / 1000, bootAgain));
+    powerDown(current, (bootAgain) => board.afterSleep?.(microseconds / 1000, bootAgain));
   }
 
   async function pump(): Promise<void> {
