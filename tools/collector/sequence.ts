@@ -5,8 +5,8 @@
 // the last WINDOW seqs as a bitmap: in order, a gap (readings never seen), a late reading
 // that fills a gap, a duplicate. A seq far outside the window (a spoofed or corrupt one, or a
 // board back after a long outage) is written and remembered on its own; only when the next
-// seq confirms it does the run move there. A new `boot` count, or, from a board without one,
-// the count back at 1, is a restart; earlier boots keep their windows for late redeliveries.
+// seq confirms it does the run move there. A new `boot` count, or the count back at 1 (a
+// board without flash, or a wiped one), is a restart; earlier boots keep their windows for late redeliveries.
 // Pure: the collector turns each verdict into a log line.
 
 export type Verdict =
@@ -119,7 +119,7 @@ export class SequenceTracker {
     const t = this.#devices.get(device);
     if (t?.run === undefined) return false;
     if (boot !== undefined && t.boot !== undefined && boot !== t.boot) return t.earlier.find((e) => e.boot === boot)?.run.has(seq) ?? false;
-    if (seq === 1 && t.run.last > 1 && (boot === undefined || boot === 0)) return false;
+    if (this.#backToOne(t.run, seq)) return false;
     return t.run.has(seq);
   }
 
@@ -148,12 +148,13 @@ export class SequenceTracker {
     if (boot !== undefined) t.boot = boot;
     const run = t.run;
     if (run === undefined) {
-      t.run = new Run(seq, boot === undefined ? seq : 1);
+      t.run = new Run(seq, boot === undefined || boot === 0 ? seq : 1);
       c.rows++;
       return { kind: "first" };
     }
-    // Back to 1 from a board that cannot count its boots (none, or 0: no flash): a restart.
-    if (seq === 1 && run.last > 1 && (boot === undefined || boot === 0)) return this.#restart(t, seq, boot);
+    // Back to 1 with the same boot count (or none): a board without flash, or a wiped one.
+    // (A redelivered seq 1 looks the same, and is written twice: better than a boot lost.)
+    if (this.#backToOne(run, seq)) return this.#restart(t, seq, boot);
     if (run.has(seq)) return this.#duplicate(c);
     c.rows++;
     if (seq === run.last + 1) {
@@ -185,6 +186,10 @@ export class SequenceTracker {
     run.keepFar(seq);
     c.far++;
     return { kind: "far", last: run.last };
+  }
+
+  #backToOne(run: Run, seq: number): boolean {
+    return seq === 1 && run.last > 1 && (run.has(1) || !run.inWindow(1)) && !run.far.includes(1);
   }
 
   #duplicate(c: DeviceCounts): Verdict {
