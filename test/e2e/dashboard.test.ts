@@ -135,13 +135,18 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
   });
 
   test("a bad command is refused by the server with a reason, and nothing is published", async () => {
-    const res = await page.evaluate(async () => {
-      const r = await fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1/#", name: "identify", time: 1 }) });
-      return { status: r.status, body: (await r.json()) as { error: string } };
-    });
+    // As the page sends it (its token, JSON), but for a device id that is a wildcard.
+    const res = await page.evaluate<{ status: number; body: { error: string } }>(`(async () => {
+      const token = document.querySelector('meta[name="luxflow-token"]').content;
+      const r = await fetch("command", { method: "POST", headers: { "content-type": "application/json", "x-luxflow-token": token }, body: JSON.stringify({ id: "lux-1/#", name: "identify", time: 1 }) });
+      return { status: r.status, body: await r.json() };
+    })()`);
     assert.deepEqual(res, { status: 400, body: { error: "id must be a device id (no /, + or #)" } });
+    // The same request without the token, as a page of another origin would have to send it.
+    const forged = await page.evaluate<number>(`fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1", name: "identify", time: 2 }) }).then((r) => r.status)`);
+    assert.equal(forged, 403);
     await sleep(300);
-    assert.ok(!messages.some((m) => m.body.time === 1), "nothing was published for it");
+    assert.ok(!messages.some((m) => m.body.time === 1 || m.body.time === 2), "nothing was published for them");
   });
 
   test("the board going away shows as offline (its retained will)", async () => {
