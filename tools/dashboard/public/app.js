@@ -169,7 +169,8 @@ on("snapshot", (s) => {
   document.getElementById("topic").textContent = s.topic;
   if (s.windowSeconds && !params.get("window")) WINDOW_MS = s.windowSeconds * 1000;
   setBroker(s.broker);
-  for (const v of s.devices) {
+  // In id order, so a device keeps its colour from one page load to the next.
+  for (const v of [...s.devices].sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }))) {
     const d = device(v.id);
     d.points.length = 0;
     for (const p of v.points) addPoint(d, p);
