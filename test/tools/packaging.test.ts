@@ -4,7 +4,7 @@
 // `npm install -g .`, plain `luxflow-collect`) finds an executable script.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { test } from "node:test";
 
 const root = new URL("../../../", import.meta.url);
@@ -17,6 +17,7 @@ test("npm ci builds what package.json's bin points at", () => {
     const file = new URL(target, root);
     assert.ok(existsSync(file), `${target} is made by the build`);
     assert.ok(readFileSync(file, "utf8").startsWith("#!/usr/bin/env node\n"), `${target} starts with a node shebang`);
+    assert.ok((statSync(file).mode & 0o111) !== 0, `${target} is executable (npm only links it)`);
   }
 });
 
