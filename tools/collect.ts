@@ -65,6 +65,7 @@ async function run(a: CollectorArgs): Promise<void> {
     client.subscribe(a.topic, { qos: a.qos }, (error, granted) => {
       if (error) problem(`subscribe to ${a.topic} failed: ${error.message}`);
       else if (granted?.[0]?.qos === 128) problem(`the broker refused the subscription to ${a.topic}`);
+      else log(`subscribed to ${a.topic} at QoS ${granted?.[0]?.qos ?? a.qos}`);
     });
   });
   client.on("offline", () => problem(`connection to ${a.host}:${a.port} lost; reconnecting every second`));

@@ -32,6 +32,8 @@ export function postgresMissing(): string | false {
 
 export interface TestPostgres {
   readonly port: number;
+  /** The cluster's directory (owned by the server's user). */
+  readonly dir: string;
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   readonly url: string;
   /** Fast shutdown (connections are cut, committed data stays); restart() brings it back. */
@@ -45,6 +47,8 @@ const NOBODY = 65534;
 export interface PostgresOptions {
   /** fsync and synchronous_commit as PostgreSQL ships them (on) — for benchmarks; tests turn them off. */
   readonly durable?: boolean;
+  /** More `name=value` server settings (-c). */
+  readonly settings?: readonly string[];
 }
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<TestPostgres> {
@@ -65,6 +69,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
   const port = await freePort();
   const settings = ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dir}`, "-c", "max_connections=50", "-c", "shared_buffers=64MB"];
   if (options.durable !== true) settings.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+  for (const s of options.settings ?? []) settings.push("-c", s);
   let child: ChildProcess | undefined;
   const up = async () => {
     const [cmd, args] = asUser(join(bin, "postgres"), ["-D", data, "-p", String(port), ...settings]);
@@ -95,6 +100,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
   await up();
   return {
     port,
+    dir,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     kill: down,
     restart: up,
