@@ -6,6 +6,7 @@
 // [MQTT-4.3.2-4], so nothing is lost; what QoS 1 may deliver twice is dropped by
 // (device, boot, seq). A full disk or a database away is retried, never skipped; a reading
 // that can never be stored is logged, counted, skipped and acknowledged.
+import type { Writable } from "node:stream";
 import { connect, type IPublishPacket, type MqttClient } from "mqtt";
 import { Collector, csvSink, type Sink } from "./collector/collector.js";
 import { collectorHelp, parseCollectorArgs, UsageError, type CollectorArgs } from "./collector/options.js";
@@ -20,12 +21,28 @@ const log = (line: string) => process.stderr.write(`collector: ${line}\n`);
  * on without a PUBACK) and the PUBACK goes out here once the row is committed.
  */
 function puback(client: MqttClient, messageId: number): void {
-  (client as unknown as { _sendPacket(p: { cmd: "puback"; messageId: number }, cb?: () => void): void })._sendPacket({ cmd: "puback", messageId });
+  const c = client as unknown as { stream?: Writable; _sendPacket(p: { cmd: "puback"; messageId: number }): void };
+  // A committed batch acknowledges all its readings in one turn: one write for all of them.
+  const stream = c.stream;
+  if (stream !== undefined && !corked.has(stream)) {
+    corked.add(stream);
+    stream.cork();
+    process.nextTick(() => {
+      corked.delete(stream);
+      stream.uncork();
+    });
+  }
+  c._sendPacket({ cmd: "puback", messageId });
 }
+
+const corked = new WeakSet<Writable>();
 
 class Deferred extends Error {
   override name = "Deferred";
 }
+
+/** One instance for every deferred PUBLISH: an Error per message would capture a stack each time. */
+const DEFERRED = new Deferred("acknowledged once committed");
 
 async function run(a: CollectorArgs): Promise<void> {
   let sink: Sink;
@@ -92,7 +109,7 @@ async function run(a: CollectorArgs): Promise<void> {
       }
       sync = false;
       if (acked || packet.qos === 0) done();
-      else if (packet.qos === 1) done(new Deferred("acknowledged once committed"));
+      else if (packet.qos === 1) done(DEFERRED);
     };
     attempt();
   };
