@@ -19,7 +19,7 @@ import type { ParsedReading } from "../collector/parse.js";
 import { insertSql, rowValues, schema } from "../collector/pg-sink.js";
 import { startDashboard } from "./server.js";
 
-const [out = "docs/dashboard.png", secondsText = "45"] = process.argv.slice(2);
+const [out = "docs/dashboard.png", secondsText = "30"] = process.argv.slice(2);
 const BOARDS = 4;
 const db = await startPostgres();
 const sql = new pg.Client(db.url);
