@@ -3,7 +3,9 @@
 // offer, a flood of fake devices, and an open bind without a password — over real HTTP, with
 // a real (embedded) broker and a real MQTT subscriber watching what gets published.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { after, before, describe, test } from "node:test";
 import { connect, type MqttClient } from "mqtt";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host-sim/broker.js";
@@ -137,4 +139,27 @@ test("beyond loopback the dashboard asks for a password, and checks it", async (
   assert.match(String(anon.headers["www-authenticate"]), /^Basic realm="luxflow dashboard"/);
   assert.equal((await http(url, { headers: { authorization: `Basic ${Buffer.from("x:wrong").toString("base64")}` } })).status, 401);
   assert.equal((await http(url, { headers: { authorization: `Basic ${Buffer.from("luxflow:s3cret").toString("base64")}` } })).status, 200);
+});
+
+test("with TLS the page is served over https, and the password is still asked", async (t) => {
+  const broker = await startEmbeddedBroker(0);
+  t.after(() => broker.close());
+  // A throwaway self-signed certificate for 127.0.0.1, made for this test only.
+  const fixture = (name: string) => new URL(`../../../test/tools/fixtures/${name}`, import.meta.url).pathname;
+  const d = await startDashboard({
+    mqttHost: "127.0.0.1", mqttPort: broker.port, topic: "sensor-data", httpHost: "0.0.0.0", httpPort: 0, history: 10, log: () => {},
+    password: "s3cret", tlsCert: fixture("dashboard-test.crt"), tlsKey: fixture("dashboard-test.key"), allowedHosts: ["127.0.0.1"],
+  });
+  t.after(() => d.close());
+  assert.match(d.url, /^https:\/\/0\.0\.0\.0:\d+\/$/);
+  const port = new URL(d.url).port;
+  const get = (auth?: string) => new Promise<number>((resolve, reject) => {
+    const req = httpsRequest({ host: "127.0.0.1", port, path: "/", ca: readFileSync(fixture("dashboard-test.crt")), headers: auth ? { authorization: auth } : {} }, (res) => { res.resume(); resolve(res.statusCode!); });
+    req.on("error", reject);
+    req.end();
+  });
+  assert.equal(await get(), 401);
+  assert.equal(await get(`Basic ${Buffer.from("me:s3cret").toString("base64")}`), 200);
+  // Plain HTTP on the TLS port gets no page.
+  await assert.rejects(http(`http://127.0.0.1:${port}/`));
 });
