@@ -1,13 +1,21 @@
 // End to end: the simulated board (json readings with seq, QoS 1) → mosquitto → the
 // collector command → CSV, through a broker kill/restart and a collector restart: every
-// seq exactly once, in order, no gap; then a device restart is reported as one.
+// seq exactly once, in order, no gap; then a device restart is reported as one. A reading
+// that cannot be written is skipped and acknowledged (issue 12, defect 1). Then PostgreSQL
+// (a throwaway Debian cluster): through a database restart, and with three collectors in one
+// shared subscription, one killed mid-run, every seq lands exactly once.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { connect as mqttConnect, type MqttClient } from "mqtt";
+import pg from "pg";
 import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
+import { Fleet } from "../../host-sim/fleet/fleet.js";
+import { manifestConfig } from "../../host-sim/options.js";
 import { HEADER, splitCsv } from "../../tools/collector/csv.js";
+import { postgresMissing, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { runSim } from "../helpers/sim.js";
 import { runNode, sleep, type Child } from "../tools/child.js";
 
@@ -69,7 +77,7 @@ describe("collector against mosquitto", { skip: missing }, () => {
     await sleep(600);
     collector = runNode(COLLECT, args);
     children.push(collector);
-    await collector.waitFor(/collector: resuming .*readings\.csv: last seq recovered for 1 device\(s\)/);
+    await collector.waitFor(/collector: resuming .*readings\.csv: seqs recovered for 1 device\(s\)/);
     const written = rows(out).length;
     await rowsUntil(out, Number(rows(out).at(-1)![5]) + 10);
     assert.ok(rows(out).length > written + 5, "readings queued while the collector was away arrive");
@@ -98,5 +106,171 @@ describe("collector against mosquitto", { skip: missing }, () => {
     await again.stop();
     assert.equal(await collector.stop(), 0);
     assert.ok(collector.lines.some((l) => /^collector:\s+lux-7: \d+ row\(s\), 0 gap\(s\) with 0 reading\(s\) still missing, 0 late, \d+ duplicate\(s\), 1 restart\(s\)$/.test(l)), collector.lines.join("\n"));
+  });
+});
+
+async function mqttClient(port: number): Promise<MqttClient> {
+  const c = mqttConnect({ host: "127.0.0.1", port, protocolVersion: 4, clean: true });
+  await new Promise<void>((resolve, reject) => { c.once("connect", () => resolve()); c.once("error", reject); });
+  return c;
+}
+
+describe("collector: a reading that cannot be written", { skip: missing }, () => {
+  test("is logged, skipped and acknowledged: later rows flow, and a restart does not see it again", async (t) => {
+    const broker = await startMosquitto();
+    const dir = mkdtempSync(join(tmpdir(), "luxflow-collect-evil-"));
+    t.after(async () => { await broker.close(); rmSync(dir, { recursive: true, force: true }); });
+    const out = join(dir, "readings.csv");
+    const args = [`mqtt_port=${broker.port}`, "mqtt_client_id=skip-test", `out=${out}`, "timestamps=device"];
+    let collector = runNode(COLLECT, args);
+    t.after(() => collector.stop());
+    await collector.waitFor(/collector: connected/);
+    const pub = await mqttClient(broker.port);
+    t.after(() => pub.end(true));
+    await pub.publishAsync("sensor-data", '["evil",1e300,1]', { qos: 1 });
+    await pub.publishAsync("sensor-data", '["lux-1",1795355431,5]', { qos: 1 });
+    await collector.waitFor(/^collector: evil: reading skipped \(cannot be written: timestamp 1e\+300 is not a date\)/);
+    const end = Date.now() + 10_000;
+    while (rows(out).length < 1 && Date.now() < end) await sleep(50);
+    assert.deepEqual(rows(out).map((r) => r[2]), ["lux-1"]);
+    assert.equal(await collector.stop(), 0);
+    collector = runNode(COLLECT, args);
+    await collector.waitFor(/collector: connected .* \(session resumed\)/);
+    await pub.publishAsync("sensor-data", '["lux-1",1795355432,6]', { qos: 1 });
+    while (rows(out).length < 2 && Date.now() < end + 10_000) await sleep(50);
+    await sleep(300);
+    assert.deepEqual(rows(out).map((r) => r[3]), ["5", "6"]);
+    assert.ok(!collector.lines.some((l) => /reading skipped|cannot write/.test(l)), `not redelivered:\n${collector.lines.join("\n")}`);
+  });
+});
+
+const pgMissing = postgresMissing();
+
+async function seqsIn(db: pg.Client): Promise<Map<string, number[]>> {
+  const r = await db.query<{ device: string; seqs: string[] }>("SELECT device, array_agg(seq ORDER BY seq) AS seqs FROM luxflow_readings GROUP BY device");
+  return new Map(r.rows.map((row) => [row.device, row.seqs.map(Number)]));
+}
+
+/** Waits until the table holds, per device, every seq up to the highest one published. */
+async function converged(db: pg.Client, published: Map<string, number>, timeoutMs = 30_000): Promise<Map<string, number[]>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await seqsIn(db);
+    const done = [...published].every(([id, top]) => (got.get(id)?.length ?? 0) >= top);
+    if (done || Date.now() > end) return got;
+    await sleep(200);
+  }
+}
+
+function assertExactlyOnce(got: Map<string, number[]>, published: Map<string, number>): void {
+  assert.deepEqual([...got.keys()].sort(), [...published.keys()].sort());
+  for (const [id, top] of published) {
+    const seqs = got.get(id)!;
+    assert.deepEqual(seqs, Array.from({ length: top }, (_, i) => i + 1), `${id}: every seq 1..${top} exactly once`);
+  }
+}
+
+/** The highest seq seen per device on the readings topic, by an independent subscriber. */
+async function watchSeqs(port: number): Promise<{ client: MqttClient; top: Map<string, number> }> {
+  const client = await mqttClient(port);
+  const top = new Map<string, number>();
+  client.on("message", (_t, payload) => {
+    const r = JSON.parse(payload.toString()) as { sensor_id: string; seq: number };
+    top.set(r.sensor_id, Math.max(top.get(r.sensor_id) ?? 0, r.seq));
+  });
+  await client.subscribeAsync("sensor-data", { qos: 1 });
+  return { client, top };
+}
+
+describe("collector into PostgreSQL", { skip: missing || pgMissing }, () => {
+  let broker: TestBroker;
+  let db: TestPostgres;
+  let sql: pg.Client;
+  before(async () => {
+    broker = await startMosquitto();
+    db = await startPostgres();
+  });
+  after(async () => {
+    await sql?.end().catch(() => {});
+    await broker?.close();
+    await db?.close();
+  });
+
+  test("raw counts, gain, both timestamps; through a database restart every seq lands exactly once", async (t) => {
+    const watch = await watchSeqs(broker.port);
+    t.after(() => watch.client.end(true));
+    const collector = runNode(COLLECT, [`mqtt_port=${broker.port}`, "mqtt_client_id=pg-collector", `db=${db.url}`]);
+    t.after(() => collector.stop());
+    await collector.waitFor(/collector: connected .*; writing postgresql:\/\/127\.0\.0\.1:\d+\/postgres table luxflow_readings/);
+    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sensor_id=lux-9", "sample_interval=0.1", "mqtt_reconnect_min=0.1", "mqtt_reconnect_max=0.3", "sim_lux=800"]);
+    t.after(() => sim.stop());
+    sql = new pg.Client(db.url);
+    await sql.connect();
+    const end = Date.now() + 20_000;
+    while (((await seqsIn(sql)).get("lux-9")?.length ?? 0) < 20) {
+      if (Date.now() > end) throw new Error(`no rows: ${collector.lines.join("\n")}\n${sim.stderr.join("\n")}\n${JSON.stringify([...watch.top])}`);
+      await sleep(100);
+    }
+    await sql.end();
+    await db.kill();
+    await collector.waitFor(/database connection lost|database .* unavailable/);
+    await sleep(1500);
+    await db.restart();
+    await collector.waitFor(/database .* is back/);
+    await sleep(1000);
+    await sim.stop();
+    await sleep(300);
+    sql = new pg.Client(db.url);
+    await sql.connect();
+    const got = await converged(sql, watch.top);
+    assertExactlyOnce(got, watch.top);
+    assert.ok(watch.top.get("lux-9")! > 35, `readings flowed through the restart (${watch.top.get("lux-9")})`);
+    const row = (await sql.query("SELECT * FROM luxflow_readings WHERE device = 'lux-9' AND seq = 5")).rows[0] as Record<string, unknown>;
+    assert.equal(row.sensor_id, "lux-9");
+    assert.ok(Math.abs(Number(row.lux) - 800) < 20, `lux ${row.lux}`);
+    assert.ok(Number(row.full_count) > 0 && Number(row.ir_count) >= 0, "raw counts");
+    assert.match(String(row.gain), /^(low|medium|high|max)$/);
+    assert.ok(Number(row.integration_ms) >= 100);
+    assert.equal(row.saturated, false);
+    assert.ok(Number(row.boot) >= 1);
+    assert.ok(row.host_time instanceof Date && Math.abs(row.host_time.getTime() - Date.now()) < 120_000, "arrival time");
+    assert.equal(typeof row.device_ts, "number");
+    assert.equal(await collector.stop(), 0);
+    assert.ok(collector.lines.some((l) => /summary: \d+ message\(s\), \d+ row\(s\) written to postgresql/.test(l)), collector.lines.join("\n"));
+  });
+
+  test("three collectors in one shared subscription, one killed mid-run: every seq exactly once", async (t) => {
+    await sql.query("TRUNCATE luxflow_readings");
+    const watch = await watchSeqs(broker.port);
+    t.after(() => watch.client.end(true));
+    const start = (i: number) => runNode(COLLECT, [`mqtt_port=${broker.port}`, "mqtt_topic=$share/luxflow/sensor-data", `mqtt_client_id=shared-${i}`, `db=${db.url}`]);
+    const collectors = [start(1), start(2), start(3)];
+    t.after(async () => { for (const c of collectors) await c.stop(); });
+    for (const c of collectors) await c.waitFor(/collector: connected/);
+    const fleet = new Fleet({
+      devices: 12, idPrefix: "share-", spreadMs: 100, sim: {}, trace: () => {},
+      config: { ...manifestConfig(new URL("../../../manifest.json", import.meta.url)), mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), payload_format: "json", sample_interval: "0.1", mqtt_reconnect_min: "0.1", mqtt_reconnect_max: "0.5", ssid: "luxflow-sim", password: "" },
+    });
+    t.after(() => fleet.stop());
+    await fleet.start();
+    await sleep(2500);
+    // Killed without a goodbye: its unacknowledged readings stay in its session at the broker.
+    collectors[1]!.process.kill("SIGKILL");
+    await collectors[1]!.exited;
+    await sleep(2500);
+    collectors[1] = start(2);
+    await collectors[1].waitFor(/collector: connected .* \(session resumed\)/);
+    await sleep(1500);
+    fleet.stop();
+    const got = await converged(sql, watch.top);
+    assertExactlyOnce(got, watch.top);
+    const total = [...watch.top.values()].reduce((a, b) => a + b, 0);
+    assert.ok(total > 300, `${total} readings`);
+    for (const c of [collectors[0]!, collectors[2]!]) {
+      assert.equal(await c.stop(), 0);
+      const summary = c.lines.find((l) => /summary:/.test(l))!;
+      const written = Number(/(\d+) row\(s\) written/.exec(summary)![1]);
+      assert.ok(written > total / 6 && written < total * 0.8, `each collector took a share: ${summary} of ${total}`);
+    }
   });
 });

@@ -10,8 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { connect, type MqttClient } from "mqtt";
+import pg from "pg";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host-sim/broker.js";
+import type { ParsedReading } from "../../tools/collector/parse.js";
+import { insertSql, rowValues, schema } from "../../tools/collector/pg-sink.js";
+import { postgresMissing, startPostgres } from "../helpers/postgres.js";
 import { runSim, type SimProcess } from "../helpers/sim.js";
 import { runNode, sleep, type Child } from "../tools/child.js";
 
@@ -135,18 +139,72 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
   });
 
   test("a bad command is refused by the server with a reason, and nothing is published", async () => {
-    const res = await page.evaluate(async () => {
-      const r = await fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1/#", name: "identify", time: 1 }) });
-      return { status: r.status, body: (await r.json()) as { error: string } };
-    });
+    // As the page sends it (its token, JSON), but for a device id that is a wildcard.
+    const res = await page.evaluate<{ status: number; body: { error: string } }>(`(async () => {
+      const token = document.querySelector('meta[name="luxflow-token"]').content;
+      const r = await fetch("command", { method: "POST", headers: { "content-type": "application/json", "x-luxflow-token": token }, body: JSON.stringify({ id: "lux-1/#", name: "identify", time: 1 }) });
+      return { status: r.status, body: await r.json() };
+    })()`);
     assert.deepEqual(res, { status: 400, body: { error: "id must be a device id (no /, + or #)" } });
+    // The same request without the token, as a page of another origin would have to send it.
+    const forged = await page.evaluate<number>(`fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1", name: "identify", time: 2 }) }).then((r) => r.status)`);
+    assert.equal(forged, 403);
     await sleep(300);
-    assert.ok(!messages.some((m) => m.body.time === 1), "nothing was published for it");
+    assert.ok(!messages.some((m) => m.body.time === 1 || m.body.time === 2), "nothing was published for them");
   });
 
   test("the board going away shows as offline (its retained will)", async () => {
     await sim.stop();
     await page.locator('[data-device="lux-1"] .status.offline').waitFor({ timeout: 10_000 });
     if (process.env.DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT });
+  });
+});
+
+const pgMissing = postgresMissing();
+
+describe("dashboard with history from PostgreSQL", { skip: missing || pgMissing }, () => {
+  test("the page opens with the last hour of readings from the collector's table", async (t) => {
+    const db = await startPostgres();
+    const sql = new pg.Client(db.url);
+    await sql.connect();
+    t.after(async () => { await sql.end(); await db.close(); });
+    await sql.query(schema("luxflow_readings"));
+    // 90 minutes of readings, one per 20 s per sensor, as the collector writes them: only the last hour is shown.
+    const now = Date.now();
+    const rows: ParsedReading[] = [];
+    const at: number[] = [];
+    for (const id of ["hist-1", "hist-2"]) {
+      for (let k = 0; k < 270; k++) {
+        rows.push({ sensorId: id, deviceId: id, deviceTs: (now - k * 20_000) / 1000, value: id === "hist-1" ? 100 + k : 900 - k, seq: 270 - k, boot: 1, timeSource: "sntp" });
+        at.push(now - k * 20_000 - 500);
+      }
+    }
+    const values = rows.map((r, i) => rowValues(r, at[i]!));
+    await sql.query(insertSql("luxflow_readings"), values[0]!.map((_, c) => values.map((v) => v[c])));
+    const b = await startEmbeddedBroker(0);
+    t.after(() => b.close());
+    const dash = runNode(DASHBOARD, [`mqtt_port=${b.port}`, "http_port=0", `db=${db.url}`]);
+    t.after(() => dash.stop());
+    const line = await dash.waitFor(/^dashboard: open (http:\/\/127\.0\.0\.1:\d+\/) .*the last hour from the database/);
+    const dir = mkdtempSync(join(tmpdir(), "luxflow-chromium-"));
+    const browser = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 760 },
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    t.after(async () => { await browser.close(); rmSync(dir, { recursive: true, force: true }); });
+    const p = browser.pages()[0] ?? (await browser.newPage());
+    await p.goto(/open (\S+)/.exec(line)![1]!);
+    const card = p.locator('[data-device="hist-1"]');
+    await card.waitFor({ timeout: 10_000 });
+    // 180 readings of each sensor are within the hour (the 90 older ones are not sent).
+    assert.equal(await card.locator(".points").textContent(), "180");
+    assert.equal(await p.locator('[data-device="hist-2"] .points').textContent(), "180");
+    const end = Date.now() + 5000;
+    let drawn = 0;
+    while (drawn < 360 && Date.now() < end) {
+      drawn = Number(await p.locator("#chart").getAttribute("data-points"));
+      await sleep(100);
+    }
+    assert.ok(drawn >= 358, `${drawn} points drawn over the hour`);
   });
 });

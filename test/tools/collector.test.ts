@@ -17,11 +17,19 @@ test("parses both wire formats the firmware produces, and tolerates extra json f
     ok: true, reading: { sensorId: "lux-1", deviceTs: 1795355431, value: 284.1312, seq: undefined, boot: undefined, deviceId: "lux-1" },
   });
   assert.deepEqual(parseReading('{"sensor_id":"lux-2","ts":624,"val":null,"seq":17,"gain":"max","raw":[1,2]}'), {
-    ok: true, reading: { sensorId: "lux-2", deviceTs: 624, value: null, seq: 17, boot: undefined, deviceId: "lux-2" },
+    ok: true, reading: {
+      sensorId: "lux-2", deviceTs: 624, value: null, seq: 17, boot: undefined, deviceId: "lux-2",
+      raw: { full: undefined, ir: undefined, gain: "max", integrationMs: undefined, saturated: undefined, calibration: undefined },
+    },
   });
   // As the firmware publishes it now (docs/device-api.md, "Details"): boot and more fields.
   const full = '{"sensor_id":"lux-1","ts":1795355431,"val":284.1313,"seq":17,"boot":3,"full":2394,"ir":479,"gain":"medium","integration_ms":100,"saturated":false,"calibration":408.1,"time_source":"sntp"}';
-  assert.deepEqual(parseReading(full), { ok: true, reading: { sensorId: "lux-1", deviceTs: 1795355431, value: 284.1313, seq: 17, boot: 3, deviceId: "lux-1" } });
+  assert.deepEqual(parseReading(full), {
+    ok: true, reading: {
+      sensorId: "lux-1", deviceTs: 1795355431, value: 284.1313, seq: 17, boot: 3, deviceId: "lux-1", timeSource: "sntp",
+      raw: { full: 2394, ir: 479, gain: "medium", integrationMs: 100, saturated: false, calibration: 408.1 },
+    },
+  });
   const withDevice = parseReading('{"sensor_id":"lux-2","ts":1,"val":3,"seq":1,"device_id":"board-9"}');
   assert.ok(withDevice.ok && withDevice.reading.deviceId === "board-9");
 });
@@ -52,7 +60,7 @@ test("sequence verdicts: next, gap, late arrival, duplicate, restart", () => {
   assert.deepEqual(t.observe("a", 1), { kind: "restart", after: 10, boot: undefined, missing: 0 });
   assert.deepEqual(t.observe("a", 2), { kind: "next" });
   const a = new Map(t.devices()).get("a")!;
-  assert.deepEqual(a, { rows: 6, missing: 2, gaps: 1, late: 1, duplicates: 2, restarts: 1 });
+  assert.deepEqual(a, { rows: 6, missing: 2, gaps: 1, late: 1, duplicates: 2, restarts: 1, far: 0 });
   t.resume("c", 41);
   assert.deepEqual(t.observe("c", 41), { kind: "duplicate" }, "a resumed device drops what was already written");
   assert.deepEqual(t.observe("c", 42), { kind: "next" });
@@ -64,13 +72,14 @@ test("a new boot count is a restart even when the new boot's first readings were
   assert.deepEqual(t.observe("a", 8, 3), { kind: "next" });
   assert.deepEqual(t.observe("a", 3, 4), { kind: "restart", after: 8, boot: 4, missing: 2 });
   assert.deepEqual(t.observe("a", 1, 4), { kind: "late" }, "a lost reading of the new boot turning up late");
-  assert.deepEqual(t.observe("a", 8, 3), { kind: "earlier_boot", boot: 3 });
+  assert.deepEqual(t.observe("a", 6, 3), { kind: "earlier_boot", boot: 3 });
+  assert.deepEqual(t.observe("a", 8, 3), { kind: "duplicate" }, "an earlier boot's window is kept");
   assert.deepEqual(t.observe("a", 4, 4), { kind: "next" });
   assert.deepEqual(t.observe("a", 3, 4), { kind: "duplicate" });
   // A board without flash says boot 0 every time: back to 1 is still a restart.
   t.observe("b", 5, 0);
   assert.deepEqual(t.observe("b", 1, 0), { kind: "restart", after: 5, boot: 0, missing: 0 });
-  assert.deepEqual(new Map(t.devices()).get("a"), { rows: 6, missing: 1, gaps: 1, late: 1, duplicates: 1, restarts: 1 });
+  assert.deepEqual(new Map(t.devices()).get("a"), { rows: 6, missing: 1, gaps: 1, late: 1, duplicates: 2, restarts: 1, far: 0 });
 });
 
 test("CSV rows: ThingFlow's four columns first, quoting, and the tail read back", () => {
@@ -134,4 +143,17 @@ test("the command line names a bad key or value", () => {
   assert.throws(() => parseCollectorArgs(["timestamps=utc"]), /timestamps must be host or device \(got "utc"\)/);
   assert.throws(() => parseCollectorArgs(["mqtt_port=0"]), /mqtt_port must be a whole number from 1 to 65535/);
   assert.equal(parseCollectorArgs([]).clean, false, "a persistent session by default");
+});
+
+test("a seq far from the run is written and held apart until its successor confirms it", () => {
+  const t = new SequenceTracker();
+  t.observe("a", 1, 2);
+  t.observe("a", 2, 2);
+  assert.deepEqual(t.observe("a", 90_000, 2), { kind: "far", last: 2 });
+  assert.deepEqual(t.observe("a", 3, 2), { kind: "next" }, "the run is where it was");
+  assert.deepEqual(t.observe("a", 90_000, 2), { kind: "duplicate" }, "the far seq is remembered");
+  assert.deepEqual(t.observe("a", 90_001, 2), { kind: "moved", from: 3, to: 90_001 }, "a board back after a long outage");
+  assert.deepEqual(t.observe("a", 90_002, 2), { kind: "next" });
+  assert.deepEqual(t.observe("a", 4, 2), { kind: "far", last: 90_002 });
+  assert.equal(new Map(t.devices()).get("a")!.far, 2);
 });

@@ -1,11 +1,11 @@
 // The collector's output file: appends whole rows with one write each (a row is on disk
 // before its PUBLISH is acknowledged), starts every file with the header, rotates by size
 // and/or by UTC day, and on start reads back the tail of what it wrote before so appending
-// after a restart is idempotent (the last seq per device is recovered; a torn last row,
+// after a restart is idempotent (the seqs written are recovered; a torn last row,
 // never acknowledged to the broker, is cut off and will be redelivered).
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import { HEADER, lastSeqs } from "./csv.js";
+import { HEADER, writtenSeqs, type WrittenSeq } from "./csv.js";
 
 export interface CsvFileOptions {
   readonly path: string;
@@ -68,10 +68,10 @@ export class CsvFile {
     this.#size += bytes.length;
   }
 
-  /** The last seq (and boot) per device in the newest files (this one, then the rotated ones). */
-  recover(): Map<string, { seq: number; boot: number | undefined }> {
+  /** The (device, boot, seq) of the rows in the newest files' tails (this one, then the rotated ones), oldest first. */
+  recover(): WrittenSeq[] {
     const files = [this.#o.path, ...this.#previous()];
-    const seqs = new Map<string, { seq: number; boot: number | undefined }>();
+    let seqs: WrittenSeq[] = [];
     let budget = this.#o.recoverBytes;
     for (const file of files) {
       if (budget <= 0) break;
@@ -82,8 +82,7 @@ export class CsvFile {
         const buf = Buffer.alloc(n);
         readSync(fd, buf, 0, n, size - n);
         budget -= n;
-        // Older files only fill in devices the newer ones did not mention.
-        for (const [id, last] of lastSeqs(buf.toString("utf8"), n < size)) if (!seqs.has(id)) seqs.set(id, last);
+        seqs = [...writtenSeqs(buf.toString("utf8"), n < size), ...seqs];
       } finally {
         closeSync(fd);
       }

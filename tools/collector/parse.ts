@@ -1,24 +1,41 @@
 // Readings as the firmware publishes them (docs/device-api.md, "Readings"): ThingFlow's
-// array `["lux-1", 1795355431, 284.1312]` and the json object
-// `{"sensor_id":"lux-1","ts":1795355431,"val":284.1312,"seq":17, …}`. Pure: bytes in, a
-// record or a one-line reason out. Extra json fields are tolerated (the firmware may add
-// raw counts, gain and the like); a missing or mistyped required field is a reason.
+// array `["lux-1", 1795355431, 284.1312]`, the json object
+// `{"sensor_id":"lux-1","ts":1795355431,"val":284.1312,"seq":17, …}` and Losant's state
+// message `{"data":{"lux":…,"seq":…, …},"time":<ms>}` on `losant/<device id>/state`. Pure:
+// bytes in, a record or a one-line reason out. Extra fields are tolerated; a missing or
+// mistyped required field is a reason. The raw counts, gain and integration time are kept
+// when present so lux can be recomputed downstream.
+
+export interface RawFields {
+  readonly full: number | undefined;
+  readonly ir: number | undefined;
+  readonly gain: string | undefined;
+  readonly integrationMs: number | undefined;
+  readonly saturated: boolean | undefined;
+  readonly calibration: number | undefined;
+}
 
 export interface ParsedReading {
   readonly sensorId: string;
-  /** Device timestamp, seconds (Unix time once the board's clock is set, else since boot). */
-  readonly deviceTs: number;
+  /** Device timestamp, seconds (Unix time once the board's clock is set, else since boot); null when the payload has none (Losant without network time). */
+  readonly deviceTs: number | null;
   /** Lux, or null when the sensor saturated. */
   readonly value: number | null;
-  /** Readings since the device booted (json only). */
+  /** Readings since the device booted (json and losant). */
   readonly seq: number | undefined;
   /** The device's boot count (json, where the board keeps one in flash): (device, boot, seq) names a reading. */
   readonly boot: number | undefined;
-  /** The device: payload `device_id` when present, else the sensor id (the `<id>` of its topics). */
+  /** The device: payload `device_id` when present, else the sensor id (the `<id>` of its topics); Losant: the topic's device id. */
   readonly deviceId: string;
+  /** Raw counts and range (json and losant), when the payload has them. */
+  readonly raw?: RawFields;
+  /** "sntp" or "uptime" (json), when present. */
+  readonly timeSource?: string;
 }
 
-export type ParseResult = { readonly ok: true; readonly reading: ParsedReading } | { readonly ok: false; readonly reason: string };
+export type ParseResult =
+  | { readonly ok: true; readonly reading: ParsedReading }
+  | { readonly ok: false; readonly reason: string; readonly ignore?: true };
 
 const bad = (reason: string): ParseResult => ({ ok: false, reason });
 
@@ -28,6 +45,21 @@ function isId(v: unknown): v is string {
 
 function isValue(v: unknown): v is number | null {
   return v === null || (typeof v === "number" && Number.isFinite(v));
+}
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+function rawOf(o: Record<string, unknown>): RawFields | undefined {
+  const raw: RawFields = {
+    full: num(o.full), ir: num(o.ir), gain: typeof o.gain === "string" && o.gain.length <= 16 ? o.gain : undefined,
+    integrationMs: num(o.integration_ms), saturated: typeof o.saturated === "boolean" ? o.saturated : undefined, calibration: num(o.calibration),
+  };
+  return Object.values(raw).some((v) => v !== undefined) ? raw : undefined;
+}
+
+function seqOf(seq: unknown, where: string): number | undefined | string {
+  if (seq === undefined) return undefined;
+  return typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 1 ? seq : `${where}: seq must be a whole number from 1`;
 }
 
 function fromArray(a: unknown[]): ParseResult {
@@ -40,18 +72,42 @@ function fromArray(a: unknown[]): ParseResult {
 }
 
 function fromObject(o: Record<string, unknown>): ParseResult {
-  const { sensor_id: id, ts, val, seq, boot, device_id: device } = o;
+  const { sensor_id: id, ts, val, boot, device_id: device, time_source: source } = o;
   if (!isId(id)) return bad("json: sensor_id must be a non-empty string");
   if (typeof ts !== "number" || !Number.isFinite(ts)) return bad("json: ts must be a number");
   if (!isValue(val)) return bad("json: val must be a number or null");
-  if (seq !== undefined && !(typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 1)) return bad("json: seq must be a whole number from 1");
+  const seq = seqOf(o.seq, "json");
+  if (typeof seq === "string") return bad(seq);
   if (boot !== undefined && !(typeof boot === "number" && Number.isSafeInteger(boot) && boot >= 0)) return bad("json: boot must be a whole number from 0");
   if (device !== undefined && !isId(device)) return bad("json: device_id must be a non-empty string");
-  return { ok: true, reading: { sensorId: id, deviceTs: ts, value: val, seq, boot, deviceId: device ?? id } };
+  const raw = rawOf(o);
+  return {
+    ok: true,
+    reading: { sensorId: id, deviceTs: ts, value: val, seq, boot, deviceId: device ?? id, ...(raw ? { raw } : {}), ...(source === "sntp" || source === "uptime" ? { timeSource: source } : {}) },
+  };
 }
 
-/** Parses one reading payload (UTF-8 text). */
-export function parseReading(text: string): ParseResult {
+/** `losant/<device id>/state` → the device id, else undefined. */
+function losantDevice(topic: string | undefined): string | undefined {
+  const m = topic === undefined ? null : /^losant\/([^/]+)\/state$/.exec(topic);
+  return m !== null && isId(m[1]) ? m[1] : undefined;
+}
+
+function fromLosant(o: Record<string, unknown>, device: string): ParseResult {
+  const data = o.data as Record<string, unknown>;
+  // The same topic carries the device's state, {"data": state}: not a reading.
+  if (!("lux" in data)) return { ok: false, reason: "not a reading", ignore: true };
+  if (!isValue(data.lux)) return bad("losant: data.lux must be a number or null");
+  const seq = seqOf(data.seq, "losant");
+  if (typeof seq === "string") return bad(seq);
+  const time = o.time;
+  if (time !== undefined && (typeof time !== "number" || !Number.isFinite(time))) return bad("losant: time must be a number of milliseconds");
+  const raw = rawOf(data);
+  return { ok: true, reading: { sensorId: device, deviceTs: time === undefined ? null : time / 1000, value: data.lux, seq, boot: undefined, deviceId: device, ...(raw ? { raw } : {}) } };
+}
+
+/** Parses one reading payload (UTF-8 text) received on `topic`. */
+export function parseReading(text: string, topic?: string): ParseResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -59,8 +115,11 @@ export function parseReading(text: string): ParseResult {
     return bad("not JSON");
   }
   if (Array.isArray(data)) return fromArray(data);
-  if (typeof data === "object" && data !== null) return fromObject(data as Record<string, unknown>);
-  return bad("neither a thingflow array nor a json object");
+  if (typeof data !== "object" || data === null) return bad("neither a thingflow array nor a json object");
+  const o = data as Record<string, unknown>;
+  const losant = losantDevice(topic);
+  if (losant !== undefined && typeof o.data === "object" && o.data !== null && !Array.isArray(o.data)) return fromLosant(o, losant);
+  return fromObject(o);
 }
 
 /** The payload shortened for a log line. */

@@ -5,9 +5,12 @@
 import { COLORS, drawChart } from "./chart.js";
 
 const ACK_TIMEOUT_MS = 10_000;
-// ?window=<seconds> sets the chart's time span (default 2 minutes); ?log=1 starts on a log scale.
+// ?window=<seconds> sets the chart's time span (default 2 minutes, or the hour of history
+// when the server has a database); ?log=1 starts on a log scale.
 const params = new URLSearchParams(location.search);
-const WINDOW_MS = Math.max(10, Number(params.get("window")) || 120) * 1000;
+let WINDOW_MS = Math.max(10, Number(params.get("window")) || 120) * 1000;
+// The server's per-process token: sent with each command, which a page of another origin cannot do.
+const TOKEN = document.querySelector('meta[name="luxflow-token"]')?.content ?? "";
 const devices = new Map();
 const canvas = document.getElementById("chart");
 const logScale = document.getElementById("log-scale");
@@ -22,6 +25,7 @@ function device(id) {
   card.style.setProperty("--c", color);
   card.querySelector(".id").textContent = id;
   d = { id, color, card, points: [], pending: new Map(), unmatched: [] };
+  card.querySelector("form.commands").addEventListener("submit", (e) => e.preventDefault());
   for (const button of card.querySelectorAll("button[data-command]")) button.addEventListener("click", () => command(d, button.dataset.command));
   for (const field of card.querySelectorAll("input, select")) field.addEventListener("input", () => { field.dataset.edited = "1"; });
   const list = document.getElementById("devices");
@@ -68,7 +72,7 @@ function showState(d, state) {
 
 function addPoint(d, p) {
   d.points.push(p);
-  if (d.points.length > 2000) d.points.shift();
+  if (d.points.length > 4000) d.points.shift();
   d.card.querySelector(".value").textContent = p.val === null ? "saturated" : String(p.val);
   d.card.querySelector(".meta").textContent = p.seq === undefined ? "" : `seq ${p.seq}`;
   d.card.querySelector(".points").textContent = String(d.points.length);
@@ -125,7 +129,7 @@ async function command(d, name) {
   }, ACK_TIMEOUT_MS);
   d.pending.set(time, { li, timer });
   try {
-    const res = await fetch("command", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: d.id, name, payload, time }) });
+    const res = await fetch("command", { method: "POST", headers: { "content-type": "application/json", "x-luxflow-token": TOKEN }, body: JSON.stringify({ id: d.id, name, payload, time }) });
     const body = await res.json();
     if (!res.ok) throw new Error(body.error || res.statusText);
     if (!body.brokerConnected && d.pending.has(time)) li.querySelector(".verdict").textContent = "queued: the dashboard is not connected to the broker";
@@ -159,12 +163,14 @@ logScale.checked = params.get("log") === "1";
 logScale.addEventListener("change", () => { dirty = true; });
 window.addEventListener("resize", () => { dirty = true; });
 
-const events = new EventSource("events");
+const events = new EventSource(`events?token=${encodeURIComponent(TOKEN)}`);
 const on = (type, f) => events.addEventListener(type, (m) => { f(JSON.parse(m.data)); dirty = true; });
 on("snapshot", (s) => {
   document.getElementById("topic").textContent = s.topic;
+  if (s.windowSeconds && !params.get("window")) WINDOW_MS = s.windowSeconds * 1000;
   setBroker(s.broker);
-  for (const v of s.devices) {
+  // In id order, so a device keeps its colour from one page load to the next.
+  for (const v of [...s.devices].sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }))) {
     const d = device(v.id);
     d.points.length = 0;
     for (const p of v.points) addPoint(d, p);
@@ -179,5 +185,14 @@ on("state", (e) => showState(device(e.id), e.value));
 on("health", (e) => fill(device(e.id).card.querySelector(".health"), e.value));
 on("result", (e) => showResult(device(e.id), e.value));
 on("broker", (e) => setBroker(e.connected));
+on("removed", (e) => {
+  for (const id of e.ids) {
+    const d = devices.get(id);
+    if (!d) continue;
+    d.card.remove();
+    for (const li of document.getElementById("legend").children) if (li.textContent === id) li.remove();
+    devices.delete(id);
+  }
+});
 events.addEventListener("error", () => setBroker(false));
 requestAnimationFrame(frame);
