@@ -125,10 +125,12 @@ export function writeRecord(out: Uint8Array, at: number, r: Reading): void {
   if (raw !== undefined) {
     flags |= RecordFlag.RAW;
     if (raw.saturated) flags |= RecordFlag.SATURATED;
-    out[at + 12] = raw.full >> 8;
-    out[at + 13] = raw.full & 0xff;
-    out[at + 14] = raw.ir >> 8;
-    out[at + 15] = raw.ir & 0xff;
+    const full = Math.min(0xffff, raw.full); // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
+    const ir = Math.min(0xffff, raw.ir);
+    out[at + 12] = full >> 8;
+    out[at + 13] = full & 0xff;
+    out[at + 14] = ir >> 8;
+    out[at + 15] = ir & 0xff;
     out[at + 16] = Math.max(0, GAIN_NAMES.indexOf(raw.gain)) | (Math.max(0, INTEGRATIONS.indexOf(raw.integration)) << 2);
     const cal = Math.min(0xffffff, Math.max(0, Math.round(raw.calibration * 1000)));
     out[at + 20] = cal >> 16;
