@@ -212,7 +212,9 @@ export class Publisher {
    * and unacknowledged is the same as when the last STRIKES - 1 connections died, it is set
    * aside (removed, with an error line) and messages of its size or more are refused from then
    * on: a broker that closes the connection on a packet above its own maximum packet size
-   * would otherwise get it first on every reconnect and take nothing else.
+   * would otherwise get it first on every reconnect and take nothing else. A later message to
+   * a topic that had one set aside (a state republished on each connection, a few bytes
+   * shorter) is set aside at the first such death.
    */
   died(): void {
     const outbox = this.#outbox;
@@ -223,24 +225,31 @@ export class Publisher {
         break;
       }
     }
-    if (oldest < 0 || oldest !== this.#suspect) {
-      this.#suspect = oldest;
-      this.#strikes = oldest < 0 ? 0 : 1;
+    if (oldest < 0) {
+      this.#suspect = -1;
+      this.#strikes = 0;
       return;
     }
-    if (++this.#strikes < STRIKES) return;
+    this.#strikes = oldest === this.#suspect ? this.#strikes + 1 : 1;
+    this.#suspect = oldest;
     const topic = outbox.topic(oldest);
+    if (this.#strikes < STRIKES && topic !== this.#asideTopic) return;
     const size = outbox.send(oldest, 0).length;
     const strikes = this.#strikes;
     this.#forget(oldest);
     outbox.remove(oldest);
     this.#strikes = 0;
+    this.#asideTopic = topic;
     if (size < this.limit) {
       this.limit = size;
-      this.limitReason = `the broker closed the connection right after a ${size}-byte message (its maximum packet size is likely below mqtt_max_packet)`;
+      this.limitReason = `the broker closed the connection right after a ${size}-byte message`;
     }
-    this.#log.error(`mqtt: the connection died ${strikes} times in a row right after the ${size}-byte message to ${topic}: set aside, not sent again; messages of ${size} bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)`);
+    const times = strikes === 1 ? "again" : `${strikes} times in a row`;
+    this.#log.error(`mqtt: the connection died ${times} right after the ${size}-byte message to ${topic}: set aside, not sent again; messages of ${this.limit} bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)`);
   }
+
+  /** The topic of the last message set aside. */
+  #asideTopic: string | undefined;
 
   /**
    * CONNACK with Session present 0: the broker has no state of ours [MQTT-3.1.2-6], so every
