@@ -112,13 +112,15 @@ describe("a flapping link with the default queue and backoff", { skip: mosquitto
         await sleep(1000);
         proxy.closeAll();
       }
-      await sleep(1500);
+      // Readings taken during the faults (about 4 a second for 15 s) arrive once the link holds.
+      await until(() => seen.length > 0 && Math.max(...seen) >= 55, "the readings taken during the faults", 20_000).catch((error: Error) => {
+        throw new Error(`${error.message}; newest seq ${Math.max(0, ...seen)}\n${sim.stderr.join("\n")}`);
+      });
       const last = Math.max(...seen);
       await until(() => new Set(seen).size >= last, `all of seq 1..${last}`, 20_000).catch((error: Error) => {
         const missing = Array.from({ length: last }, (_, i) => i + 1).filter((n) => !seen.includes(n));
         throw new Error(`${error.message}; missing ${missing.join(",")}\n${sim.stderr.join("\n")}`);
       });
-      assert.ok(last >= 40, `readings published: ${last}\n${sim.stderr.join("\n")}`);
       assert.ok(!sim.stderr.some((line) => line.includes("outbox full")), `nothing dropped:\n${sim.stderr.join("\n")}`);
       assert.ok(sim.stderr.some((line) => line.includes("connection presumed dead")), `the half-open link was noticed:\n${sim.stderr.join("\n")}`);
     } finally {
