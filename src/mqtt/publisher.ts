@@ -143,6 +143,7 @@ export class Publisher {
   /** Disconnected: everything sent but unacknowledged will be resent on the next connection. */
   offline(): void {
     this.#sender = undefined;
+    this.birth = 0;
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
       if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
