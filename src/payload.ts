@@ -105,44 +105,58 @@ function get32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 }
 
-/** Writes `r`'s record at out[at, at + RECORD_BYTES). Numbers out of a field's range are clamped to it. */
-export function writeRecord(out: Uint8Array, at: number, r: Reading): void {
+/**
+ * Writes `r`'s record at out[at, at + RECORD_BYTES). Numbers out of a field's range are clamped
+ * to it; returns true when nothing was (readRecord then gives back what formats like `r`).
+ */
+export function writeRecord(out: Uint8Array, at: number, r: Reading): boolean {
   let flags = 0;
   let lux = 0;
   const v = r.value;
+  const seq = r.seq;
+  const ts = r.timestamp;
+  let exact = seq >>> 0 === seq && ts >>> 0 === ts && (r.timeSource === undefined) === (r.boot === undefined);
   if (v !== null) {
-    flags |= RecordFlag.VALUE;
+    flags = RecordFlag.VALUE;
     lux = Math.round(v * 10000);
-    if (lux > 0xffffffff) {
-      lux = Math.min(0xffffffff, Math.round(v));
+    if (!(lux >= 0 && lux <= 0xffffffff)) {
+      lux = Math.min(0xffffffff, Math.max(0, Math.round(v)));
       flags |= RecordFlag.COARSE;
+      exact = false;
     }
   }
-  u32(out, at, Math.min(0xffffffff, r.seq));
-  u32(out, at + 4, Math.min(0xffffffff, Math.max(0, r.timestamp)));
-  u32(out, at + 8, Math.max(0, lux));
+  u32(out, at, seq);
+  u32(out, at + 4, ts);
+  u32(out, at + 8, lux);
   const raw = r.raw;
   if (raw !== undefined) {
-    flags |= RecordFlag.RAW;
-    if (raw.saturated) flags |= RecordFlag.SATURATED;
-    const full = Math.min(0xffff, raw.full); // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
-    const ir = Math.min(0xffff, raw.ir);
+    flags |= raw.saturated ? RecordFlag.RAW | RecordFlag.SATURATED : RecordFlag.RAW;
+    const full = raw.full; // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
+    const ir = raw.ir;
+    const gain = GAIN_NAMES.indexOf(raw.gain);
+    const integration = INTEGRATIONS.indexOf(raw.integration);
+    const cal = Math.round(raw.calibration * 1000);
+    if ((full & 0xffff) !== full || (ir & 0xffff) !== ir || gain < 0 || integration < 0 || (cal & 0xffffff) !== cal || cal / 1000 !== raw.calibration) exact = false;
     out[at + 12] = full >> 8;
     out[at + 13] = full & 0xff;
     out[at + 14] = ir >> 8;
     out[at + 15] = ir & 0xff;
-    out[at + 16] = Math.max(0, GAIN_NAMES.indexOf(raw.gain)) | (Math.max(0, INTEGRATIONS.indexOf(raw.integration)) << 2);
-    const cal = Math.min(0xffffff, Math.max(0, Math.round(raw.calibration * 1000)));
+    out[at + 16] = (gain & 3) | ((integration & 7) << 2);
     out[at + 20] = cal >> 16;
     out[at + 21] = (cal >> 8) & 0xff;
     out[at + 22] = cal & 0xff;
   }
   if (r.timeSource === "sntp") flags |= RecordFlag.SNTP;
-  if (r.timeSource === undefined && r.boot === undefined) flags |= RecordFlag.BARE;
-  const boot = r.boot ?? 0;
+  const boot = r.boot;
+  if (boot === undefined) {
+    if (r.timeSource === undefined) flags |= RecordFlag.BARE;
+    out[at + 18] = out[at + 19] = 0;
+  } else {
+    out[at + 18] = (boot >> 8) & 0xff;
+    out[at + 19] = boot & 0xff;
+  }
   out[at + 17] = flags;
-  out[at + 18] = (boot >> 8) & 0xff;
-  out[at + 19] = boot & 0xff;
+  return exact;
 }
 
 /** The reading in the record at b[at, at + RECORD_BYTES); `boot`: this boot's number (the record keeps 16 bits). */
@@ -152,7 +166,6 @@ export function readRecord(b: Uint8Array, at: number, sensorId: string, boot: nu
   const value = (flags & RecordFlag.VALUE) === 0 ? null : (flags & RecordFlag.COARSE) !== 0 ? lux : lux / 10000;
   const seq = get32(b, at);
   const timestamp = get32(b, at + 4);
-  const low = (b[at + 18]! << 8) | b[at + 19]!;
   const raw = (flags & RecordFlag.RAW) === 0 ? undefined : {
     full: (b[at + 12]! << 8) | b[at + 13]!,
     ir: (b[at + 14]! << 8) | b[at + 15]!,
@@ -161,7 +174,7 @@ export function readRecord(b: Uint8Array, at: number, sensorId: string, boot: nu
     saturated: (flags & RecordFlag.SATURATED) !== 0,
     calibration: ((b[at + 20]! << 16) | (b[at + 21]! << 8) | b[at + 22]!) / 1000,
   };
-  if ((flags & RecordFlag.BARE) !== 0) return raw === undefined ? { sensorId, timestamp, value, seq } : { sensorId, timestamp, value, seq, raw };
-  const r = { sensorId, timestamp, value, seq, timeSource: (flags & RecordFlag.SNTP) !== 0 ? "sntp" as const : "uptime" as const, boot: boot >= low ? boot - ((boot - low) & 0xffff) : low };
-  return raw === undefined ? r : { ...r, raw };
+  if ((flags & RecordFlag.BARE) !== 0) return { sensorId, timestamp, value, seq, raw };
+  const low = (b[at + 18]! << 8) | b[at + 19]!;
+  return { sensorId, timestamp, value, seq, timeSource: (flags & RecordFlag.SNTP) !== 0 ? "sntp" : "uptime", boot: boot >= low ? boot - ((boot - low) & 0xffff) : low, raw };
 }

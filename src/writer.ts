@@ -60,6 +60,13 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
   readonly size = RECORD_BYTES;
   readonly topic: string;
   readonly #topicBytes: Uint8Array;
+  /**
+   * The reading whose record was written last, and where, while it awaits its first send: when
+   * the record holds it exactly, that send formats it directly instead of reading the record
+   * back (the same payload; a resend reads the record).
+   */
+  #last: Reading | undefined;
+  #lastAt = -1;
 
   constructor(
     private readonly connection: Pick<MqttConnection, "publish" | "publishRecord" | "connected" | "outbox">,
@@ -85,12 +92,17 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
   }
 
   write(out: Uint8Array, at: number, reading: Reading): void {
-    writeRecord(out, at, reading);
+    const exact = writeRecord(out, at, reading);
+    const boot = reading.boot;
+    this.#last = exact && (boot === undefined || boot === this.options.boot) ? reading : undefined;
+    this.#lastAt = at;
   }
 
   render(buf: Uint8Array, at: number, qos: QoS, dup: boolean, id: number): Uint8Array {
     const o = this.options;
-    const payload = utf8Encode(formatPayload(o.format, readRecord(buf, at, o.sensorId, o.boot)));
-    return encodePublishRaw(this.#topicBytes, payload, qos, false, dup, id);
+    let reading = this.#last;
+    if (reading === undefined || at !== this.#lastAt) reading = readRecord(buf, at, o.sensorId, o.boot);
+    else this.#last = undefined;
+    return encodePublishRaw(this.#topicBytes, utf8Encode(formatPayload(o.format, reading)), qos, false, dup, id);
   }
 }

@@ -12,7 +12,7 @@ import { Keepalive } from "./keepalive.js";
 import { Outbox, type Records } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
-import { Publisher, type Sender } from "./publisher.js";
+import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
 import { Transport, type TransportEvents } from "./transport.js";
@@ -56,8 +56,6 @@ export class MqttConnection {
   #network = true;
   #connectedAt = 0;
   #everConnected = false;
-  /** Publishes acknowledged before this connection's CONNACK (more at its end: it delivered). */
-  #ackedBefore = 0;
   /**
    * A persistent session was asked for (clean=0) and this client (this boot) holds none of its
    * state: the first connection starts it afresh (see #restartSession).
@@ -262,7 +260,6 @@ export class MqttConnection {
     if (this.#fresh) return this.#restartSession();
     this.#state = "connected";
     this.#connectedAt = this.#o.clock.now();
-    this.#ackedBefore = this.#publisher.acked;
     if (this.#everConnected) this.stats.reconnects++;
     this.#everConnected = true;
     if (!sessionPresent) {
@@ -276,7 +273,7 @@ export class MqttConnection {
     if (birth) {
       const publisher = this.#publisher;
       // At the will's QoS, so "online" is as sure to arrive as "offline" [MQTT-3.1.2-14].
-      const id = birth.qos > 0 ? (publisher.birth = publisher.allocate(-1)) : 0;
+      const id = birth.qos > 0 ? publisher.allocate(BIRTH) : 0;
       this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, birth.qos, birth.retain, false, id));
     }
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
@@ -309,10 +306,10 @@ export class MqttConnection {
     const wasConnected = this.#state === "connected";
     const publisher = this.#publisher;
     // A connection that delivered something worked: the next attempt starts from the shortest delay.
-    if (wasConnected && (publisher.acked > this.#ackedBefore || this.#o.clock.now() - this.#connectedAt >= (this.#o.reconnectMax ?? 60000))) this.#backoff.reset();
+    if (wasConnected && (publisher.delivered || this.#o.clock.now() - this.#connectedAt >= (this.#o.reconnectMax ?? 60000))) this.#backoff.reset();
     if (wasConnected && byPeer) {
       publisher.died();
-      this.#topics.limit(publisher.limit - 1, publisher.limitReason);
+      this.#topics.limit(publisher.limit - 1, publisher.aside?.reason);
     }
     this.#teardown(reason);
     const delay = this.#backoff.next();

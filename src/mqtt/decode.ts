@@ -237,9 +237,8 @@ export class Decoder {
   #pos = 0;
   readonly #reader = new Reader();
   readonly #max: number;
-  /** An oversized PUBLISH streaming past (made when one comes), and whether it was returned. */
+  /** An oversized PUBLISH streaming past (made when one comes). */
   #skip: OversizedPublish | undefined;
-  #skipReturned = false;
 
   /** `maxPacketSize`: the largest whole packet accepted (bytes, header included). */
   constructor(maxPacketSize = 1 + 4 + MAX_REMAINING_LENGTH) {
@@ -277,8 +276,8 @@ export class Decoder {
       this.#pos = skip.consume(this.#buf, this.#pos, this.#buf.length);
       const done = skip.left === 0;
       if (done) this.#skip = undefined;
-      if (skip.ready && !this.#skipReturned) {
-        this.#skipReturned = true;
+      if (skip.ready && !skip.returned) {
+        skip.returned = true;
         return skip.packet();
       }
       if (!done) return undefined;
@@ -308,7 +307,6 @@ export class Decoder {
     while (this.#buf[this.#pos + header - 1]! & 0x80) header++;
     this.#pos += header;
     this.#skip = new OversizedPublish(first, length, header);
-    this.#skipReturned = false;
     return this.next();
   }
 }

@@ -21,6 +21,8 @@ export class OversizedPublish {
   #topicLength = 0;
   #topic: Uint8Array | undefined;
   #id = 0;
+  /** The decoder returned packet() already. */
+  returned = false;
 
   /** `first`: byte 0 of the fixed header; `total`: the whole packet's size; `header`: fixed header bytes. */
   constructor(first: number, total: number, header: number) {

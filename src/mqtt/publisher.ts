@@ -13,6 +13,9 @@ import type { QoS } from "./packets.js";
 /** Connections in a row that must die right after the same message before it is set aside. */
 export const STRIKES = 3;
 
+/** The slot recorded in `inUse` for the birth's Packet Identifier (SUBSCRIBE/UNSUBSCRIBE use -1). */
+export const BIRTH = -2;
+
 /** PUBREL for `id`: flags 0010 [MQTT-3.6.1-1]. */
 export function pubrel(id: number): Uint8Array {
   return Uint8Array.of(0x62, 2, id >> 8, id & 0xff);
@@ -53,10 +56,8 @@ export class Publisher {
   limit: number;
   /** The broker answered QoS 2 with PUBACK: QoS 2 entries go out at QoS 1 from then on. */
   qos1Only = false;
-  /** Publishes acknowledged since the client was made (a connection that delivered resets the backoff). */
-  acked = 0;
-  /** The birth's Packet Identifier while it awaits PUBACK. */
-  birth = 0;
+  /** A publish was acknowledged in this connection (one that delivered resets the backoff). */
+  delivered = false;
   /** The oldest unacknowledged entry when the last connection died, and in how many connections in a row. */
   #suspect = -1;
   #strikes = 0;
@@ -129,6 +130,7 @@ export class Publisher {
   /** Connected: resend PUBREL for what was PUBREC'd, oldest first, then drain (DUP resends). */
   online(sender: Sender): void {
     this.#sender = sender;
+    this.delivered = false;
     const released = this.#released;
     if (released !== undefined) {
       for (let i = 0; i < released.length; i++) if (!sender.send(pubrel(released[i]!))) return;
@@ -143,7 +145,6 @@ export class Publisher {
   /** Disconnected: everything sent but unacknowledged will be resent on the next connection. */
   offline(): void {
     this.#sender = undefined;
-    this.birth = 0;
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
       if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
@@ -202,11 +203,11 @@ export class Publisher {
   }
 
   #refuse(topic: string, size: number): void {
-    this.#log.error(`mqtt: a ${size}-byte message to ${topic} is not sent: ${this.limitReason ?? `above the maximum packet size ${this.limit - 1} (mqtt_max_packet)`}`);
+    this.#log.error(`mqtt: a ${size}-byte message to ${topic} is not sent: ${this.aside?.reason ?? `above the maximum packet size ${this.limit - 1} (mqtt_max_packet)`}`);
   }
 
-  /** Why `limit` is what it is, once a message was set aside. */
-  limitReason: string | undefined;
+  /** The topic of the last message set aside, and why `limit` is what it is (made by the first). */
+  aside: { topic: string; reason: string } | undefined;
 
   /**
    * The connection died (after CONNACK, by the peer or the link). When the oldest entry sent
@@ -234,23 +235,17 @@ export class Publisher {
     this.#strikes = oldest === this.#suspect ? this.#strikes + 1 : 1;
     this.#suspect = oldest;
     const topic = outbox.topic(oldest);
-    if (this.#strikes < STRIKES && topic !== this.#asideTopic) return;
+    if (this.#strikes < STRIKES && topic !== this.aside?.topic) return;
     const size = outbox.send(oldest, 0).length;
     const strikes = this.#strikes;
     this.#forget(oldest);
     outbox.remove(oldest);
     this.#strikes = 0;
-    this.#asideTopic = topic;
-    if (size < this.limit) {
-      this.limit = size;
-      this.limitReason = `the broker closed the connection right after a ${size}-byte message`;
-    }
+    if (size < this.limit) this.limit = size;
+    this.aside = { topic, reason: `the broker closed the connection right after a ${this.limit}-byte message` };
     const times = strikes === 1 ? "again" : `${strikes} times in a row`;
     this.#log.error(`mqtt: the connection died ${times} right after the ${size}-byte message to ${topic}: set aside, not sent again; messages of ${this.limit} bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)`);
   }
-
-  /** The topic of the last message set aside. */
-  #asideTopic: string | undefined;
 
   /**
    * CONNACK with Session present 0: the broker has no state of ours [MQTT-3.1.2-6], so every
@@ -266,7 +261,6 @@ export class Publisher {
     this.inUse = undefined;
     this.inFlight = 0;
     this.#released = undefined;
-    this.birth = 0;
   }
 
   /** PUBACK (QoS 1) [MQTT-4.3.2-1]: the entry leaves the outbox. Unknown ids are ignored. */
@@ -274,10 +268,7 @@ export class Publisher {
     const at = this.inUse?.get(id);
     if (at === undefined) return;
     if (at < 0) {
-      if (id === this.birth) {
-        this.birth = 0;
-        this.inUse!.delete(id);
-      }
+      if (at === BIRTH) this.inUse!.delete(id);
       return;
     }
     const flags = this.#outbox.flags(at);
@@ -320,7 +311,7 @@ export class Publisher {
       this.#suspect = -1;
       this.#strikes = 0;
     }
-    this.acked++;
+    this.delivered = true;
     this.inUse!.delete(id);
     this.inFlight--;
     this.#outbox.remove(at);

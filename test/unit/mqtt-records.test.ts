@@ -38,10 +38,18 @@ describe("reading records", () => {
   it(`render what the reading formats to, in every format (${RECORD_BYTES} bytes each)`, () => {
     for (const [name, r] of cases) {
       const buf = new Uint8Array(RECORD_BYTES + 4);
-      writeRecord(buf, 2, r);
+      strictEqual(writeRecord(buf, 2, r), true, `${name}: held exactly`);
       const back = readRecord(buf, 2, "lux-1", r.boot === 65534 ? 65540 : 3);
       for (const f of FORMATS) strictEqual(formatPayload(f, back), formatPayload(f, r), `${name}, ${f}`);
     }
+  });
+
+  it("says when a record cannot hold a reading exactly (it is then clamped, and rendered from the record every time)", () => {
+    const buf = new Uint8Array(RECORD_BYTES);
+    strictEqual(writeRecord(buf, 0, reading(1, { raw: { full: 70000, ir: 1, gain: "low", integration: 100, saturated: false, calibration: 1 } })), false);
+    strictEqual(writeRecord(buf, 0, reading(1, { raw: { full: 1, ir: 1, gain: "low", integration: 100, saturated: false, calibration: 0.12345 } })), false);
+    strictEqual(writeRecord(buf, 0, reading(1, { value: 5e6 })), false);
+    strictEqual(writeRecord(buf, 0, reading(1, { timeSource: undefined })), false);
   });
 
   it("the default queue holds at least 150 readings in every format, and sends them as their payloads", () => {
