@@ -272,7 +272,7 @@ export class MqttConnection {
     const birth = this.#o.birth;
     if (birth) {
       const publisher = this.#publisher;
-      // At the will's QoS, so "online" is as sure to arrive as "offline" [MQTT-3.1.2-14].
+      // At the will's QoS (§3.1.2.6), so "online" is as sure to arrive as "offline".
       const id = birth.qos > 0 ? publisher.allocate(BIRTH) : 0;
       this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, birth.qos, birth.retain, false, id));
     }
