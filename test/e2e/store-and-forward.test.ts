@@ -104,7 +104,11 @@ describe("a flapping link with the default queue and backoff", { skip: mosquitto
         await sleep(1000);
         proxy.closeAll();
       }
-      await sleep(1000);
+      // Half-open: the link goes silent while the board is connected (not while it is reconnecting).
+      const connections = () => sim.stderr.filter((line) => /mqtt: connected to/.test(line)).length;
+      const before = connections();
+      await until(() => connections() > before, "the board connected again", 10_000);
+      await sleep(300);
       proxy.blackhole(true);
       await sleep(4000);
       proxy.blackhole(false);

@@ -115,6 +115,17 @@ describe("MqttConnection", () => {
     ok(t.conn.stats.lastDisconnectReason?.includes("connection presumed dead"));
   });
 
+  it("a socket whose read() throws (it failed after announcing bytes) ends the connection readably, nothing escapes", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    const s = t.net.last();
+    s.read = () => { throw new Error("closed"); };
+    s.options.onReadable(4);
+    ok(!t.conn.connected);
+    strictEqual(t.conn.stats.lastDisconnectReason, "connection lost: closed");
+  });
+
   it("sends DISCONNECT on stop() and never reconnects", () => {
     const t = setup();
     t.conn.start();
