@@ -90,7 +90,7 @@ export function renderReport(r: Report): string {
     "",
     `Measured by \`npm run bench:xs\` on ${r.date} with @agoric/xsnap's XS engine (64-bit host: ${loaded?.slotBytes ?? "?"}-byte slots).`,
     "Bytecode counts are XS's deterministic compute meter and hold on any machine; the firmware runs unmodified,",
-    "on the simulated board with a virtual clock, publishing QoS 0 to the embedded broker over loopback TCP.",
+    "on the simulated board with a virtual clock, publishing readings at the default QoS 1 to the embedded broker over loopback TCP.",
     "",
     "## Compute (XS bytecodes)",
     "",

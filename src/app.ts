@@ -11,17 +11,16 @@ import { discoveryMessages } from "./discovery.js";
 import { HealthFormat, HealthInputsOf, HealthSource, ReadingDrops, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
 import { LightSource, type SensorBus } from "./light.js";
-import { MqttConnection } from "./mqtt/connection.js";
+import { MqttConnection, type OversizedInfo, type PublishStatus } from "./mqtt/connection.js";
 import { utf8Decode, utf8Encode } from "./mqtt/utf8.js";
-import type { QoS } from "./mqtt/packets.js";
-import { formatPayload, type Reading } from "./payload.js";
+import type { Reading } from "./payload.js";
 import type { BoardExtras, Clock, Led, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
 import { describe, Scheduler, type Schedule } from "./scheduler.js";
 import { Settings } from "./settings.js";
 import { DeepSleepCycle, resumeRecord } from "./sleep.js";
 import { DeviceTime } from "./timesync.js";
 import { wifiLink, type WiFiModule } from "./wifi-link.js";
-import { MqttWriter, type WriterOptions } from "./writer.js";
+import { MqttWriter, ReadingWriter } from "./writer.js";
 
 export interface AppPlatform extends BoardExtras {
   /** `mc/config`: the manifest's config with mcconfig's key=value arguments over it. */
@@ -64,13 +63,8 @@ class ConnectionHooks {
   onMessage(topic: string, payload: Uint8Array, info: { readonly retain: boolean }): void {
     if (topic === this.app.topics.command) this.app.device.command(utf8Decode(payload, 0, payload.length), info.retain);
   }
-}
-
-/** The readings writer's options: the payload format as a method, not a closure. */
-class ReadingFormat implements WriterOptions<Reading> {
-  constructor(readonly topic: string, readonly qos: QoS, private readonly payload: Config["payloadFormat"]) {}
-  format(r: Reading): string { return formatPayload(this.payload, r); }
-  label(r: Reading): string { return `reading ${r.seq}`; }
+  /** Only the command topic is subscribed: a message too large to read was a command. */
+  onOversized(info: OversizedInfo): void { this.app.device.oversized(info); }
 }
 
 /** The dataflow's sinks; a sink that throws is one log line (the stream goes on). */
@@ -137,7 +131,7 @@ class Application implements App, DeviceParts {
   readonly journal: Journal | undefined;
   readonly device: Device;
   readonly connection: MqttConnection;
-  readonly readingsWriter: MqttWriter<Reading>;
+  readonly readingsWriter: ReadingWriter;
   readonly healthWriter: MqttWriter<HealthReport>;
   readonly health: HealthSource;
   readonly readingDrops: ReadingDrops;
@@ -199,7 +193,7 @@ class Application implements App, DeviceParts {
       ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
       // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
       // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
-      birth: { topic: config.statusTopic, payload: utf8Encode("online"), qos: 0 as const, retain: true },
+      birth: { topic: config.statusTopic, payload: utf8Encode("online"), qos: 1 as const, retain: true },
       will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1 as const, retain: true },
       reconnectMin: config.mqttReconnectMin,
       reconnectMax: config.mqttReconnectMax,
@@ -211,7 +205,8 @@ class Application implements App, DeviceParts {
     this.readingDrops = new ReadingDrops(connection.outbox, topics.readings, topics.readings === topics.state);
 
     this.#scheduler = new Scheduler(timers, clock, log);
-    const readings = (this.readingsWriter = new MqttWriter<Reading>(connection, log, new ReadingFormat(topics.readings, config.qos, config.payloadFormat)));
+    const readings = (this.readingsWriter = new ReadingWriter(connection, log,
+      { topic: topics.readings, qos: config.qos, format: config.payloadFormat, sensorId: config.sensorId, boot: settings.boot }));
     for (const old of journal?.load(config.sensorId) ?? []) readings.onNext(old);
     if (journal !== undefined && journal.length > 0) log.info(`queue: ${journal.length} readings from before the reboot are queued to send`);
 
@@ -252,11 +247,13 @@ class Application implements App, DeviceParts {
     return this.lightSchedule;
   }
 
-  publish(topic: string, text: string, retain: boolean): void {
+  /** "sent" (handed to the socket), "queued" (held in the outbox), or the error that refused it (logged). */
+  publish(topic: string, text: string, retain: boolean): PublishStatus | Error {
     try {
-      this.connection.publish(topic, utf8Encode(text), { qos: 1, retain });
+      return this.connection.publish(topic, utf8Encode(text), { qos: 1, retain });
     } catch (error) {
       this.log.error(`mqtt: message to ${topic} not sent: ${describe(error)}`);
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 

@@ -4,6 +4,7 @@
 import { booleanField, choiceField, CommandError, Commands, ackPayload, commandKey, numberField, type BuiltIn, type Command, type CommandGate } from "./commands.js";
 import { SAMPLE_FLOOR_S, type Config, type Topics } from "./config.js";
 import type { LightSource } from "./light.js";
+import type { OversizedInfo, PublishStatus } from "./mqtt/connection.js";
 import type { Led, Logger, TimerHandle, Timers } from "./platform.js";
 import type { Schedule } from "./scheduler.js";
 import { GAINS, type RuntimeSettings, type Settings } from "./settings.js";
@@ -49,7 +50,8 @@ export interface DeviceParts {
   readonly restart?: (() => void) | undefined;
   /** The schedule of the light source (its interval changes by command). */
   readings(): Schedule | undefined;
-  publish(topic: string, text: string, retain: boolean): void;
+  /** "sent", "queued", or the error that refused the message. */
+  publish(topic: string, text: string, retain: boolean): PublishStatus | Error;
 }
 
 /** Commands the device remembers having run (RAM), for redeliveries within a boot. */
@@ -102,11 +104,17 @@ export class Device implements CommandGate {
     };
   }
 
-  publishState(): void {
+  publishState(): PublishStatus | Error {
     const state = this.state();
     const losant = this.parts.deviceConfig.payloadFormat === "losant";
     // Losant's broker keeps no retained messages; its state topic takes {"data": …}.
-    this.parts.publish(this.parts.topics.state, JSON.stringify(losant ? { data: state } : state), !losant);
+    return this.parts.publish(this.parts.topics.state, JSON.stringify(losant ? { data: state } : state), !losant);
+  }
+
+  /** A message on the command topic too large to read (skipped by the client): its one acknowledgement. */
+  oversized(info: OversizedInfo): void {
+    const clear = info.retain ? `; it is retained: clear it with mosquitto_pub -r -n -t ${this.parts.topics.command}` : "";
+    this.parts.publish(this.parts.topics.result, ackPayload({ ok: false, message: `command of ${info.size} bytes not read: above mqtt_max_packet (${info.max})${clear}` }), false);
   }
 
   /**
@@ -194,8 +202,9 @@ export class Device implements CommandGate {
       return "settings from commands forgotten; the built-in config applies";
     },
     report_state(d: Device): string {
-      d.publishState();
-      return `state published to ${d.parts.topics.state}`;
+      const status = d.publishState();
+      if (status instanceof Error) throw new CommandError(`state not published to ${d.parts.topics.state}: ${status.message}`);
+      return status === "sent" ? `state published to ${d.parts.topics.state}` : `state queued for ${d.parts.topics.state} (not yet sent: the broker is not connected or busy)`;
     },
     identify(d: Device, payload: Payload): string {
       const led = d.parts.led;

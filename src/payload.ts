@@ -74,3 +74,109 @@ export function formatPayload(format: PayloadFormat, reading: Reading): string {
   if (format === "losant") return losantPayload(reading);
   return thingflowPayload(reading);
 }
+
+// A reading as it waits in the offline queue: RECORD_BYTES, rendered into its payload only
+// when sent (the same bytes each time, so a DUP resend is byte-identical). Big-endian:
+//   0-3 seq · 4-7 timestamp (s) · 8-11 lux × 10,000 (whole lux with COARSE) · 12-13 CH0 (full)
+//   14-15 CH1 (ir) · 16 gain index | integration / 100 << 2 · 17 flags (RecordFlag)
+//   18-19 boot, low 16 bits · 20-22 calibration × 1,000
+// Lux is kept to the 4 decimals every format prints, so rendering from the record prints what
+// the reading would have. Flag bits 6-7 are free.
+export const RECORD_BYTES = 23;
+
+export const RecordFlag = Object.freeze({
+  /** A value (else null: saturated). */ VALUE: 1,
+  SATURATED: 2,
+  /** Timestamp from SNTP (else uptime). */ SNTP: 4,
+  /** Raw counts, gain, integration, calibration present. */ RAW: 8,
+  /** Lux at or above 429,496.7296: kept in whole lux. */ COARSE: 16,
+  /** Neither time source nor boot (a bare reading). */ BARE: 32,
+});
+
+const INTEGRATIONS = [100, 200, 300, 400, 500, 600];
+const GAIN_NAMES = ["low", "medium", "high", "max"];
+
+function u32(out: Uint8Array, at: number, v: number): void {
+  out[at] = v >>> 24;
+  out[at + 1] = (v >>> 16) & 0xff;
+  out[at + 2] = (v >>> 8) & 0xff;
+  out[at + 3] = v & 0xff;
+}
+
+function get32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+}
+
+/**
+ * Writes `r`'s record at out[at, at + RECORD_BYTES). Numbers out of a field's range are clamped
+ * to it; returns true when nothing was (readRecord then gives back what formats like `r`).
+ */
+export function writeRecord(out: Uint8Array, at: number, r: Reading): boolean {
+  let flags = 0;
+  let lux = 0;
+  const v = r.value;
+  const seq = r.seq;
+  const ts = r.timestamp;
+  let exact = seq >>> 0 === seq && ts >>> 0 === ts && (r.timeSource === undefined) === (r.boot === undefined);
+  if (v !== null) {
+    flags = RecordFlag.VALUE;
+    lux = Math.round(v * 10000);
+    if (!(lux >= 0 && lux <= 0xffffffff)) {
+      lux = Math.min(0xffffffff, Math.max(0, Math.round(v)));
+      flags |= RecordFlag.COARSE;
+      exact = false;
+    }
+  }
+  u32(out, at, seq);
+  u32(out, at + 4, ts);
+  u32(out, at + 8, lux);
+  const raw = r.raw;
+  if (raw !== undefined) {
+    flags |= raw.saturated ? RecordFlag.RAW | RecordFlag.SATURATED : RecordFlag.RAW;
+    const full = raw.full; // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
+    const ir = raw.ir;
+    const gain = GAIN_NAMES.indexOf(raw.gain);
+    const integration = INTEGRATIONS.indexOf(raw.integration);
+    const cal = Math.round(raw.calibration * 1000);
+    if ((full & 0xffff) !== full || (ir & 0xffff) !== ir || gain < 0 || integration < 0 || (cal & 0xffffff) !== cal || cal / 1000 !== raw.calibration) exact = false;
+    out[at + 12] = full >> 8;
+    out[at + 13] = full & 0xff;
+    out[at + 14] = ir >> 8;
+    out[at + 15] = ir & 0xff;
+    out[at + 16] = (gain & 3) | ((integration & 7) << 2);
+    out[at + 20] = cal >> 16;
+    out[at + 21] = (cal >> 8) & 0xff;
+    out[at + 22] = cal & 0xff;
+  }
+  if (r.timeSource === "sntp") flags |= RecordFlag.SNTP;
+  const boot = r.boot;
+  if (boot === undefined) {
+    if (r.timeSource === undefined) flags |= RecordFlag.BARE;
+    out[at + 18] = out[at + 19] = 0;
+  } else {
+    out[at + 18] = (boot >> 8) & 0xff;
+    out[at + 19] = boot & 0xff;
+  }
+  out[at + 17] = flags;
+  return exact;
+}
+
+/** The reading in the record at b[at, at + RECORD_BYTES); `boot`: this boot's number (the record keeps 16 bits). */
+export function readRecord(b: Uint8Array, at: number, sensorId: string, boot: number): Reading {
+  const flags = b[at + 17]!;
+  const lux = get32(b, at + 8);
+  const value = (flags & RecordFlag.VALUE) === 0 ? null : (flags & RecordFlag.COARSE) !== 0 ? lux : lux / 10000;
+  const seq = get32(b, at);
+  const timestamp = get32(b, at + 4);
+  const raw = (flags & RecordFlag.RAW) === 0 ? undefined : {
+    full: (b[at + 12]! << 8) | b[at + 13]!,
+    ir: (b[at + 14]! << 8) | b[at + 15]!,
+    gain: GAIN_NAMES[b[at + 16]! & 3]!,
+    integration: INTEGRATIONS[(b[at + 16]! >> 2) & 7] ?? 100,
+    saturated: (flags & RecordFlag.SATURATED) !== 0,
+    calibration: ((b[at + 20]! << 16) | (b[at + 21]! << 8) | b[at + 22]!) / 1000,
+  };
+  if ((flags & RecordFlag.BARE) !== 0) return { sensorId, timestamp, value, seq, raw };
+  const low = (b[at + 18]! << 8) | b[at + 19]!;
+  return { sensorId, timestamp, value, seq, timeSource: (flags & RecordFlag.SNTP) !== 0 ? "sntp" : "uptime", boot: boot >= low ? boot - ((boot - low) & 0xffff) : low, raw };
+}

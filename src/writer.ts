@@ -1,10 +1,16 @@
 // ThingFlow's MQTTWriter: an input thing that publishes each event to a topic through the
 // MQTT connection's outbox (so nothing is lost while offline). An event that cannot be sent
 // (too large for mqtt_max_packet) is one error line and counted, never a silent drop.
+// ReadingWriter is the readings' writer: what waits in the outbox is each reading's short
+// record (payload.ts), rendered into its payload when sent, so the queue holds several times
+// more readings than as encoded packets; a QoS 0 reading sent at once is formatted directly.
 import type { InputThing } from "./dataflow.js";
 import type { MqttConnection } from "./mqtt/connection.js";
+import { checkTopicName, encodePublishRaw } from "./mqtt/encode.js";
+import type { Records } from "./mqtt/outbox.js";
 import type { QoS } from "./mqtt/packets.js";
 import { utf8Encode } from "./mqtt/utf8.js";
+import { formatPayload, readRecord, RECORD_BYTES, writeRecord, type PayloadFormat, type Reading } from "./payload.js";
 import type { Logger } from "./platform.js";
 import { describe } from "./scheduler.js";
 
@@ -36,5 +42,67 @@ export class MqttWriter<T> implements InputThing<T> {
       this.rejected++;
       this.log.error(`mqtt: ${o.label?.(event) ?? "message"} not sent to ${o.topic}: ${describe(error)}`);
     }
+  }
+}
+
+export interface ReadingWriterOptions {
+  readonly topic: string;
+  readonly qos: QoS;
+  readonly format: PayloadFormat;
+  readonly sensorId: string;
+  /** This boot's number: a record keeps its low 16 bits. */
+  readonly boot: number;
+}
+
+export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
+  published = 0;
+  rejected = 0;
+  readonly size = RECORD_BYTES;
+  readonly topic: string;
+  readonly #topicBytes: Uint8Array;
+  /**
+   * The reading whose record was written last, and where, while it awaits its first send: when
+   * the record holds it exactly, that send formats it directly instead of reading the record
+   * back (the same payload; a resend reads the record).
+   */
+  #last: Reading | undefined;
+  #lastAt = -1;
+
+  constructor(
+    private readonly connection: Pick<MqttConnection, "publish" | "publishRecord" | "connected" | "outbox">,
+    private readonly log: Logger,
+    private readonly options: ReadingWriterOptions,
+  ) {
+    checkTopicName(options.topic);
+    this.topic = options.topic;
+    this.#topicBytes = utf8Encode(options.topic);
+  }
+
+  onNext(reading: Reading): void {
+    const o = this.options;
+    const c = this.connection;
+    try {
+      if (o.qos === 0 && c.connected && c.outbox.length === 0) c.publish(o.topic, utf8Encode(formatPayload(o.format, reading)));
+      else c.publishRecord(this, reading, o.qos);
+      this.published++;
+    } catch (error) {
+      this.rejected++;
+      this.log.error(`mqtt: reading ${reading.seq} not sent to ${o.topic}: ${describe(error)}`);
+    }
+  }
+
+  write(out: Uint8Array, at: number, reading: Reading): void {
+    const exact = writeRecord(out, at, reading);
+    const boot = reading.boot;
+    this.#last = exact && (boot === undefined || boot === this.options.boot) ? reading : undefined;
+    this.#lastAt = at;
+  }
+
+  render(buf: Uint8Array, at: number, qos: QoS, dup: boolean, id: number): Uint8Array {
+    const o = this.options;
+    let reading = this.#last;
+    if (reading === undefined || at !== this.#lastAt) reading = readRecord(buf, at, o.sensorId, o.boot);
+    else this.#last = undefined;
+    return encodePublishRaw(this.#topicBytes, utf8Encode(formatPayload(o.format, reading)), qos, false, dup, id);
   }
 }

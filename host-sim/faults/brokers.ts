@@ -84,7 +84,8 @@ export function mosquittoPath(): string | undefined {
   return undefined;
 }
 
-export async function startMosquitto(port = 0): Promise<TestBroker> {
+/** `extra`: more mosquitto.conf lines (e.g. "max_packet_size 300"). */
+export async function startMosquitto(port = 0, extra: readonly string[] = []): Promise<TestBroker> {
   const bin = mosquittoPath();
   if (bin === undefined) throw new Error("mosquitto is not installed");
   const chosen = port || (await freePort());
@@ -94,7 +95,7 @@ export async function startMosquitto(port = 0): Promise<TestBroker> {
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(conf, [
     `listener ${chosen} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`,
-    "max_queued_messages 0", "max_inflight_messages 0", "log_type none", "",
+    "max_queued_messages 0", "max_inflight_messages 0", "log_type none", ...extra, "",
   ].join("\n"));
   let child: ChildProcess | undefined;
   const up = async () => {
@@ -121,4 +122,60 @@ export async function startMosquitto(port = 0): Promise<TestBroker> {
     port: chosen, name: "mosquitto", kill: down, restart: up,
     close: async () => { await down(); rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+/** Debian's rabbitmq-server, or undefined. Under CI=true a missing one is an error, not a skip. */
+export function rabbitMqPath(): string | undefined {
+  const bin = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+  if (existsSync(bin) && existsSync("/usr/lib/erlang/bin/epmd")) return bin;
+  if (process.env.CI === "true") throw new Error("rabbitmq-server is not installed, and CI=true forbids skipping its tests (apt-get install rabbitmq-server)");
+  return undefined;
+}
+
+/**
+ * RabbitMQ with its MQTT plugin on free ports, under its own RABBITMQ_* environment in a
+ * temporary directory (its own node name, Erlang port mapper, AMQP, distribution and MQTT
+ * ports), so it shares nothing with another RabbitMQ on the machine. Stopped by its PID.
+ */
+export async function startRabbitMq(): Promise<TestBroker> {
+  const bin = rabbitMqPath();
+  if (bin === undefined) throw new Error("rabbitmq-server is not installed");
+  const [amqp, dist, epmdPort, mqtt] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), "luxflow-rabbitmq-"));
+  writeFileSync(join(dir, "rabbitmq.conf"), [
+    `listeners.tcp.1 = 127.0.0.1:${amqp}`, `mqtt.listeners.tcp.1 = 127.0.0.1:${mqtt}`, "mqtt.allow_anonymous = true",
+    "loopback_users = none", "log.console = false", "",
+  ].join("\n"));
+  writeFileSync(join(dir, "enabled_plugins"), "[rabbitmq_mqtt].\n");
+  const env = {
+    ...process.env, HOME: dir, ERL_EPMD_PORT: String(epmdPort),
+    RABBITMQ_NODENAME: `luxflow${process.pid}@localhost`, RABBITMQ_NODE_PORT: String(amqp), RABBITMQ_DIST_PORT: String(dist),
+    RABBITMQ_MNESIA_BASE: join(dir, "mnesia"), RABBITMQ_LOG_BASE: join(dir, "log"), RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq"),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"), RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, "advanced.config"),
+  };
+  // Our own port mapper first (a child we can stop), so rabbitmq-server does not start a daemon of its own.
+  const epmd = spawn("/usr/lib/erlang/bin/epmd", ["-port", String(epmdPort), "-address", "127.0.0.1"], { env, stdio: "ignore" });
+  await waitForPort(epmdPort);
+  const server = spawn(bin, [], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  server.stdout?.on("data", (d: Buffer) => { output += d.toString(); });
+  server.stderr?.on("data", (d: Buffer) => { output += d.toString(); });
+  const stop = async () => {
+    if (server.exitCode === null && server.pid !== undefined) {
+      const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+      try { process.kill(-server.pid, "SIGTERM"); } catch { /* already gone */ }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      try { process.kill(-server.pid, "SIGKILL"); } catch { /* gone */ }
+    }
+    if (epmd.exitCode === null) epmd.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(mqtt, 60_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`rabbitmq-server did not open its MQTT port: ${(e as Error).message}\n${output.slice(-2000)}`);
+  }
+  const none = async () => { throw new Error("restarting RabbitMQ is not supported here"); };
+  return { port: mqtt, name: "rabbitmq", kill: none, restart: none, close: stop };
 }

@@ -9,15 +9,15 @@ import { MqttProtocolError, Decoder } from "./decode.js";
 import { encode, encodePublishRaw, publishSize } from "./encode.js";
 import { dispatch, quickPacket, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
-import { Outbox } from "./outbox.js";
+import { Outbox, type Records } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
-import { Publisher, type Sender } from "./publisher.js";
+import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
 import { Transport, type TransportEvents } from "./transport.js";
 
-export type { ConnectionOptions, ConnectionState, ConnectionStats, PublishStatus } from "./options.js";
+export type { ConnectionOptions, ConnectionState, ConnectionStats, OversizedInfo, PublishStatus } from "./options.js";
 
 export class MqttConnection {
   /** The keepalive, and the connection's side of its transport and publisher: methods on one shared prototype, not closures per client. */
@@ -26,7 +26,7 @@ export class MqttConnection {
     constructor(c: MqttConnection, o: ConnectionOptions) { super(o.timers, o.clock, o.keepalive); this.c = c; }
     onOpen(): void { this.c.#opened(); }
     onData(chunk: Uint8Array): void { this.c.#data(chunk); }
-    onClose(reason: string): void { this.c.#lost(reason); }
+    onClose(reason: string): void { this.c.#lost(reason, true); }
     onDrain(): void { this.c.#publisher.pump(); }
     ping(): void { this.c.#send(encode({ type: 12 })); }
     dead(reason: string): void { this.c.#lost(reason); }
@@ -56,6 +56,11 @@ export class MqttConnection {
   #network = true;
   #connectedAt = 0;
   #everConnected = false;
+  /**
+   * A persistent session was asked for (clean=0) and this client (this boot) holds none of its
+   * state: the first connection starts it afresh (see #restartSession).
+   */
+  #fresh: boolean;
 
   constructor(options: ConnectionOptions) {
     this.#o = options;
@@ -68,7 +73,8 @@ export class MqttConnection {
     this.#backoff = new Backoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000, options.random ?? Math.random);
     const box = options.outbox;
     this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
-    this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8);
+    this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
+    this.#fresh = options.clean === false;
     this.#subs = new Subscriptions(options.log);
     this.#topics = new Topics(max);
     this.#keepalive = new MqttConnection.#Link(this, options);
@@ -133,13 +139,23 @@ export class MqttConnection {
     const bytes = this.#topics.bytes(topic);
     let size = 2 + bytes.length + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length (§3.3)
     size = size < 128 ? size + 2 : publishSize(bytes.length, payload.length, qos);
-    if (size > this.#topics.max) this.#topics.tooLarge(topic, size);
+    if (size > this.#topics.sendMax) this.#topics.tooLarge(topic, size);
     if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
       this.#send(encodePublishRaw(bytes, payload, 0, retain, false, 0));
       return "sent";
     }
     // Encoded straight into the outbox's ring; the Packet Identifier is given when first sent.
-    return this.#publisher.enqueue(size, bytes, payload, qos, retain, this.#o.log);
+    return this.#publisher.enqueue(size, bytes, payload, qos, retain);
+  }
+
+  /**
+   * Publishes `item` through the outbox as a record of `records` (a few bytes where its packet
+   * would take a hundred or more), rendered into its PUBLISH each time it is sent. One record
+   * format per connection. A rendered packet above the maximum size is an error line, not sent.
+   */
+  publishRecord<T>(records: Records<T>, item: T, qos: QoS): PublishStatus {
+    if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
+    return this.#publisher.enqueueRecord(records, item, qos);
   }
 
   /** Subscribes now if connected, and again after every reconnect. */
@@ -202,13 +218,15 @@ export class MqttConnection {
 
   #opened(): void {
     this.#state = "handshake";
-    this.#send(this.#connectPacket);
+    const o = this.#o;
+    // Clean Session 1 once [MQTT-3.1.2-6]: encoded only then, the options' CONNECT otherwise.
+    this.#send(this.#fresh ? encode({ type: 1, clientId: o.clientId, clean: true, keepalive: o.keepalive, ...connectFields(o) }) : this.#connectPacket);
   }
 
   #data(chunk: Uint8Array): void {
     this.#keepalive.received();
     let decoder = this.#decoder;
-    if ((decoder === undefined || decoder.buffered === 0) && this.#quick(quickPacket(chunk, this.#state === "connected"))) return;
+    if ((decoder === undefined || decoder.idle) && this.#quick(quickPacket(chunk, this.#state === "connected"))) return;
     decoder ??= this.#decoder = new Decoder(this.#topics.max);
     decoder.push(chunk);
     const ctx = (this.#ctx ??= this.#context());
@@ -239,25 +257,60 @@ export class MqttConnection {
   #accepted(sessionPresent: boolean): void {
     this.#o.timers.clear(this.#timer);
     this.#timer = undefined;
+    if (this.#fresh) return this.#restartSession();
     this.#state = "connected";
     this.#connectedAt = this.#o.clock.now();
     if (this.#everConnected) this.stats.reconnects++;
     this.#everConnected = true;
-    if (!sessionPresent && this.#ctx !== undefined) this.#ctx.inboundQoS2 = undefined;
+    if (!sessionPresent) {
+      // A new session: the broker holds nothing of ours, nor we of it [MQTT-3.1.2-6] [MQTT-4.4.0-1].
+      if (this.#ctx !== undefined) this.#ctx.inboundQoS2 = undefined;
+      this.#publisher.newSession();
+    }
     this.#keepalive.start();
     this.#o.log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
     const birth = this.#o.birth;
-    if (birth) this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, 0, birth.retain, false, 0));
+    if (birth) {
+      const publisher = this.#publisher;
+      // At the will's QoS (§3.1.2.6), so "online" is as sure to arrive as "offline".
+      const id = birth.qos > 0 ? publisher.allocate(BIRTH) : 0;
+      this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, birth.qos, birth.retain, false, id));
+    }
     this.#sendMaybe(this.#subs.subscribe(this.#publisher));
     this.#publisher.online(this.#keepalive);
     this.#o.onConnect?.({ sessionPresent });
   }
 
+  /**
+   * The first CONNACK of a client asked for a persistent session: this boot has none of the
+   * previous session's state (the broker may hold QoS 2 identifiers of ours awaiting PUBREL,
+   * and would take a new message under one for a duplicate [MQTT-4.3.3-2]), and a client must
+   * not resume a session whose state it does not have [MQTT-4.1.0-1]. So that connection
+   * (Clean Session 1, which discarded the old session [MQTT-3.1.2-6]) ends with DISCONNECT
+   * at once, and the next one, Clean Session 0, starts a new persistent session [MQTT-3.1.2-4].
+   */
+  #restartSession(): void {
+    this.#fresh = false;
+    this.#o.log.info(`mqtt: started a new persistent session as ${this.#o.clientId}: this boot holds none of the previous session's state`);
+    this.#send(encode({ type: 14 }));
+    const t = this.#transport;
+    this.#transport = undefined;
+    t?.close();
+    this.#state = "idle";
+    this.#connect();
+  }
+
   /** The current attempt or connection ended: report it once and schedule the next attempt. */
-  #lost(reason: string): void {
+  #lost(reason: string, byPeer = false): void {
     if (this.#state === "stopped" || this.#state === "offline" || this.#state === "waiting" || this.#state === "idle") return;
     const wasConnected = this.#state === "connected";
-    if (wasConnected && this.#o.clock.now() - this.#connectedAt >= (this.#o.reconnectMax ?? 60000)) this.#backoff.reset();
+    const publisher = this.#publisher;
+    // A connection that delivered something worked: the next attempt starts from the shortest delay.
+    if (wasConnected && (publisher.delivered || this.#o.clock.now() - this.#connectedAt >= (this.#o.reconnectMax ?? 60000))) this.#backoff.reset();
+    if (wasConnected && byPeer) {
+      publisher.died();
+      this.#topics.limit(publisher.limit - 1, publisher.aside?.reason);
+    }
     this.#teardown(reason);
     const delay = this.#backoff.next();
     this.#state = "waiting";
@@ -281,6 +334,14 @@ export class MqttConnection {
     this.#o.onDisconnect?.(reason);
   }
 
+  /** An inbound PUBLISH above mqtt_max_packet streamed past: one line, and the application is told. */
+  #skipped(p: PublishPacket): void {
+    const size = p.oversized!;
+    const topic = p.topic === "" ? undefined : p.topic;
+    this.#o.log.warn(`mqtt: skipped a ${size}-byte message on ${topic ?? "a topic too long to read"} (QoS ${p.qos}): above the maximum packet size ${this.#topics.max} (mqtt_max_packet); acknowledged, so the broker does not send it again`);
+    this.#o.onOversized?.({ topic, size, qos: p.qos, retain: p.retain, max: this.#topics.max });
+  }
+
   #context(): HandlerContext {
     const self = this;
     return {
@@ -292,6 +353,7 @@ export class MqttConnection {
       fail: (reason) => this.#lost(reason),
       accepted: (sessionPresent) => this.#accepted(sessionPresent),
       deliver: (p: PublishPacket) => this.#o.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain }),
+      skipped: (p: PublishPacket) => this.#skipped(p),
       subscribed: (id, granted) => this.#subs.suback(this.#publisher, id, granted),
       unsubscribed: (id) => this.#publisher.release(id),
     };

@@ -3,6 +3,7 @@
 // MqttProtocolError when the bytes break a rule of the spec (the message cites the rule).
 // Payloads are views into the pushed bytes: pushed chunks are never reused or modified.
 import { MAX_REMAINING_LENGTH, PACKET_NAMES, type Packet, type QoS } from "./packets.js";
+import { OversizedPublish } from "./oversized.js";
 import { utf8Decode } from "./utf8.js";
 
 /** The peer broke the protocol; the connection must be closed [MQTT-4.8.0-1]. */
@@ -236,6 +237,8 @@ export class Decoder {
   #pos = 0;
   readonly #reader = new Reader();
   readonly #max: number;
+  /** An oversized PUBLISH streaming past (made when one comes). */
+  #skip: OversizedPublish | undefined;
 
   /** `maxPacketSize`: the largest whole packet accepted (bytes, header included). */
   constructor(maxPacketSize = 1 + 4 + MAX_REMAINING_LENGTH) {
@@ -245,6 +248,11 @@ export class Decoder {
   /** Bytes pushed but not yet returned as packets. */
   get buffered(): number {
     return this.#buf.length - this.#pos;
+  }
+
+  /** No bytes held and no packet under way: the next chunk starts a packet. */
+  get idle(): boolean {
+    return this.#buf.length === this.#pos && this.#skip === undefined;
   }
 
   push(chunk: Uint8Array): void {
@@ -263,7 +271,20 @@ export class Decoder {
 
   /** The next whole packet; undefined when more bytes are needed. Throws MqttProtocolError. */
   next(): Packet | undefined {
-    const length = frameLength(this.#buf, this.#pos, this.#buf.length, this.#max);
+    const skip = this.#skip;
+    if (skip !== undefined) {
+      this.#pos = skip.consume(this.#buf, this.#pos, this.#buf.length);
+      const done = skip.left === 0;
+      if (done) this.#skip = undefined;
+      if (skip.ready && !skip.returned) {
+        skip.returned = true;
+        return skip.packet();
+      }
+      if (!done) return undefined;
+    }
+    const max = this.#max;
+    const length = frameLength(this.#buf, this.#pos, this.#buf.length, MAX_REMAINING_LENGTH + 5);
+    if (length > max) return this.#oversized(length);
     if (length < 0 || this.#pos + length > this.#buf.length) return undefined;
     const start = this.#pos;
     this.#pos += length;
@@ -274,5 +295,18 @@ export class Decoder {
   reset(): void {
     this.#buf = new Uint8Array(0);
     this.#pos = 0;
+    this.#skip = undefined;
+  }
+
+  /** A packet above the maximum size: a PUBLISH streams past (oversized.ts); anything else is a violation. */
+  #oversized(length: number): Packet | undefined {
+    const first = this.#buf[this.#pos]!;
+    if (((first >> 1) & 3) === 3) fail("PUBLISH QoS 3 is not allowed [MQTT-3.3.1-4]");
+    if (first >> 4 !== 3) fail(`${PACKET_NAMES[first >> 4]} of ${length} bytes exceeds the maximum packet size ${this.#max}`);
+    let header = 2;
+    while (this.#buf[this.#pos + header - 1]! & 0x80) header++;
+    this.#pos += header;
+    this.#skip = new OversizedPublish(first, length, header);
+    return this.next();
   }
 }

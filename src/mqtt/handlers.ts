@@ -19,6 +19,8 @@ export interface HandlerContext {
   fail(reason: string): void;
   accepted(sessionPresent: boolean): void;
   deliver(p: PublishPacket): void;
+  /** A PUBLISH above the maximum packet size was skipped (and is acknowledged at its QoS). */
+  skipped(p: PublishPacket): void;
   subscribed(id: number, granted: number[]): void;
   unsubscribed(id: number): void;
 }
@@ -29,10 +31,16 @@ function onConnack(ctx: HandlerContext, p: ConnackPacket): void {
   ctx.accepted(p.sessionPresent);
 }
 
+/** Hands a PUBLISH to the application, or (oversized) reports it skipped: either way it is acknowledged. */
+function deliver(ctx: HandlerContext, p: PublishPacket): void {
+  if (p.oversized === undefined) ctx.deliver(p);
+  else ctx.skipped(p);
+}
+
 function onPublish(ctx: HandlerContext, p: PublishPacket): void {
-  if (p.qos === 0) return ctx.deliver(p);
+  if (p.qos === 0) return deliver(ctx, p);
   if (p.qos === 1) {
-    ctx.deliver(p);
+    deliver(ctx, p);
     ctx.send(encode({ type: 4, id: p.id })); // PUBACK [MQTT-4.3.2-2]
     return;
   }
@@ -40,7 +48,7 @@ function onPublish(ctx: HandlerContext, p: PublishPacket): void {
   const received = (ctx.inboundQoS2 ??= new Set());
   if (!received.has(p.id)) {
     received.add(p.id);
-    ctx.deliver(p);
+    deliver(ctx, p);
   }
   ctx.send(encode({ type: 5, id: p.id }));
 }

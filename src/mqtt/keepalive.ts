@@ -1,15 +1,18 @@
-// Keepalive [MQTT-3.1.2-23]: send PINGREQ when nothing was sent, or nothing heard, for the
-// keepalive interval K; if no PINGRESP (or any other packet) arrives K/2 after that, the
-// connection is presumed dead. A link that dies at t is therefore detected by t + 1.5 K at the
-// latest, the same bound the broker applies to us [MQTT-3.1.2-24]. One one-shot timer, set
-// for the next deadline only: sent()/received() just note the time.
+// Keepalive [MQTT-3.1.2-23]: the interval between packets sent must not exceed the keepalive
+// K, so PINGREQ goes out with a margin, when nothing was sent, or nothing heard, for 3/4 K
+// (timers and the network may be late by a fraction; a broker measures K from its side); if no
+// PINGRESP (or any other packet) arrives 3/4 K after that, the connection is presumed dead. A
+// link that dies at t is therefore detected by t + 1.5 K at the latest, the same bound the
+// broker applies to us [MQTT-3.1.2-24]. One one-shot timer, set for the next deadline only:
+// sent()/received() just note the time.
 import type { Clock, TimerHandle, Timers } from "../platform.js";
 
 /** The connection extends it with what the keepalive asks of it (one object per client, no closures). */
 export abstract class Keepalive {
   readonly #timers: Timers;
   readonly #clock: Clock;
-  readonly #ms: number;
+  /** 3/4 K in ms: idle time before PINGREQ, and the wait for its answer. */
+  readonly #quarter3: number;
   #timer: TimerHandle | undefined;
   /** When a packet was last sent (the connection writes it directly on its publish path). */
   lastSent = 0;
@@ -20,7 +23,7 @@ export abstract class Keepalive {
   constructor(timers: Timers, clock: Clock, seconds: number) {
     this.#timers = timers;
     this.#clock = clock;
-    this.#ms = seconds * 1000;
+    this.#quarter3 = seconds * 750;
   }
 
   /** Send PINGREQ now. */
@@ -30,12 +33,12 @@ export abstract class Keepalive {
 
   start(): void {
     this.stop();
-    if (this.#ms === 0) return;
+    if (this.#quarter3 === 0) return;
     const now = this.#clock.now();
     this.lastSent = now;
     this.#lastReceived = now;
     this.#pingSent = -1;
-    this.#arm(this.#ms);
+    this.#arm(this.#quarter3);
   }
 
   stop(): void {
@@ -60,19 +63,19 @@ export abstract class Keepalive {
     this.#timer = undefined;
     const now = this.#clock.now();
     if (this.#pingSent >= 0) {
-      const due = this.#pingSent + this.#ms / 2;
+      const due = this.#pingSent + this.#quarter3;
       if (now >= due) {
-        this.dead(`no reply from the broker within ${1.5 * this.#ms / 1000} s: connection presumed dead (keepalive ${this.#ms / 1000} s) [MQTT-3.1.2-24]`);
+        this.dead(`no reply from the broker within ${this.#quarter3 / 500} s: connection presumed dead (keepalive ${this.#quarter3 / 750} s) [MQTT-3.1.2-24]`);
         return;
       }
       this.#arm(due - now);
       return;
     }
-    const due = Math.min(this.lastSent, this.#lastReceived) + this.#ms;
+    const due = Math.min(this.lastSent, this.#lastReceived) + this.#quarter3;
     if (now >= due) {
       this.#pingSent = now;
       this.ping();
-      this.#arm(this.#ms / 2);
+      this.#arm(this.#quarter3);
       return;
     }
     this.#arm(due - now);

@@ -25,7 +25,14 @@ export interface ConnectionOptions {
   onConnect?(info: { sessionPresent: boolean }): void;
   onDisconnect?(reason: string): void;
   onMessage?(topic: string, payload: Uint8Array, info: { qos: number; retain: boolean }): void;
+  /**
+   * An inbound PUBLISH above maxPacketSize was skipped as it streamed in (never buffered) and
+   * acknowledged at its QoS; `topic` is undefined when it was too long to keep.
+   */
+  onOversized?(info: OversizedInfo): void;
 }
+
+export interface OversizedInfo { topic: string | undefined; size: number; qos: number; retain: boolean; max: number }
 
 export type ConnectionState = "idle" | "resolving" | "connecting" | "handshake" | "connected" | "waiting" | "offline" | "stopped";
 

@@ -1,21 +1,38 @@
-// Store-and-forward: the encoded PUBLISH packets of pending messages, back to back in ONE byte
-// ring of `capacity` bytes (made on first use and kept), so the queue's memory is its setting
-// plus a few fields however many messages it holds. Each slot is one state byte (below) and the
-// packet; the packet is its own index: its length is its Remaining Length (§2.2.3), its QoS is
-// in byte 0 (§3.3.1), its Packet Identifier sits after the topic (§3.3.2), 0 until first sent.
-// A packet is never split: one that does not fit before the end of the ring goes to its start.
+// Store-and-forward: pending messages back to back in ONE byte ring of `capacity` bytes (made
+// on first use and kept), so the queue's memory is its setting plus a few fields however many
+// messages it holds. A slot is one state byte (below) and then either an encoded PUBLISH or,
+// for the readings, a short record the connection renders into a PUBLISH each time it sends it
+// (Records: ~20 bytes a reading instead of the 100-250 of its packet). A packet is its own
+// index: its length is its Remaining Length (§2.2.3), its QoS is in byte 0 (§3.3.1), its
+// Packet Identifier sits after the topic (§3.3.2), 0 until first sent; a record slot holds
+// its Packet Identifier in the two bytes after the state byte, then `records.size` bytes.
+// A slot is never split: one that does not fit before the end of the ring goes to its start.
 // The connection sends from the oldest in order; a QoS 0 entry leaves when written, a QoS 1
 // entry on PUBACK, a QoS 2 entry on PUBCOMP. When a new entry does not fit, the oldest entries
 // are dropped (and counted) until it does, so sampling never blocks while offline.
 import { writePublish } from "./encode.js";
+import { utf8Decode } from "./utf8.js";
 import type { QoS } from "./packets.js";
+
+/** What the ring needs of the readings' records: their size, how to write one, how to render one. */
+export interface Records<T> {
+  /** Bytes of one record. */
+  readonly size: number;
+  /** Writes `item`'s record at out[at, at + size). */
+  write(out: Uint8Array, at: number, item: T): void;
+  /** The PUBLISH of the record at buf[at, at + size): the same bytes each time but for DUP [MQTT-3.3.1-1]. */
+  render(buf: Uint8Array, at: number, qos: QoS, dup: boolean, id: number): Uint8Array;
+  /** The topic its PUBLISH goes to (for error lines). */
+  readonly topic: string;
+}
 
 /**
  * A slot's state byte: bits 0-1 the state — QUEUED (never sent, or to resend), SENT (awaiting
  * PUBACK/PUBREC), RECEIVED (PUBREC seen, PUBREL sent), GONE (a hole: removed, not yet passed
- * by the head) —, bits 2-3 the QoS, bit 4 set once the packet has its Packet Identifier.
+ * by the head) —, bits 2-3 the QoS, bit 4 set once the packet has its Packet Identifier, bit 5
+ * set for a record slot.
  */
-export const QUEUED = 0, SENT = 1, RECEIVED = 2, GONE = 3, HAS_ID = 16;
+export const QUEUED = 0, SENT = 1, RECEIVED = 2, GONE = 3, HAS_ID = 16, RECORD = 32;
 
 /** Ring bytes an entry takes besides its packet: its state byte. */
 export const ENTRY_OVERHEAD = 1;
@@ -59,6 +76,10 @@ export class Outbox {
   length = 0;
   /** Told of each entry dropped to make room, while its bytes are still readable. */
   onDrop: { dropped(at: number): void } | undefined;
+  /** The readings' record format, set by the first pushRecord(). */
+  records: Records<never> | undefined;
+  /** Ring bytes of a record slot: state byte, Packet Identifier, record. */
+  #recordSlot = 0;
 
   /** `capacity`: bytes of ring, each entry taking its packet plus ENTRY_OVERHEAD. */
   constructor(capacity: number) {
@@ -69,7 +90,7 @@ export class Outbox {
   /** Ring bytes held by entries (packets plus ENTRY_OVERHEAD each): counted when asked, not per publish. */
   get bytes(): number {
     let n = 0;
-    for (let at = this.first(); at >= 0; at = this.next(at)) n += 1 + packetSize(this.#buf!, at);
+    for (let at = this.first(); at >= 0; at = this.next(at)) n += this.#slotSize(this.#buf!, at);
     return n;
   }
 
@@ -83,12 +104,37 @@ export class Outbox {
    * fits (see `dropped`); returns its slot. A packet the ring can never hold is a RangeError.
    */
   push(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): number {
-    const need = size + ENTRY_OVERHEAD;
-    const cap = this.capacity;
-    if (need > cap) {
-      throw new RangeError(`a publish of ${size} bytes cannot fit the outbox of ${cap} bytes (queue_bytes): not queued`);
+    if (size + ENTRY_OVERHEAD > this.capacity) {
+      throw new RangeError(`a publish of ${size} bytes cannot fit the outbox of ${this.capacity} bytes (queue_bytes): not queued`);
     }
-    const buf = (this.#buf ??= new Uint8Array(cap));
+    const at = this.#reserve(size + ENTRY_OVERHEAD);
+    const buf = this.#buf!;
+    buf[at] = qos << 2;
+    writePublish(buf, at + 1, topic, payload, qos, retain);
+    return at;
+  }
+
+  /** Appends `item` as a record (see Records), dropping the oldest entries until it fits; returns its slot. */
+  pushRecord<T>(records: Records<T>, item: T, qos: QoS): number {
+    if (this.records !== records) {
+      if (this.records !== undefined) throw new RangeError("an outbox holds the records of one writer");
+      this.records = records as Records<never>;
+      this.#recordSlot = 3 + records.size;
+      if (this.#recordSlot > this.capacity) throw new RangeError(`a record of ${records.size} bytes cannot fit the outbox of ${this.capacity} bytes`);
+    }
+    const at = this.#reserve(this.#recordSlot);
+    const buf = this.#buf!;
+    buf[at] = RECORD | (qos << 2);
+    buf[at + 1] = 0;
+    buf[at + 2] = 0;
+    records.write(buf, at + 3, item);
+    return at;
+  }
+
+  /** Finds room for a slot of `need` bytes at the tail, dropping the oldest entries until it fits. */
+  #reserve(need: number): number {
+    const cap = this.capacity;
+    this.#buf ??= new Uint8Array(cap);
     let at = 0;
     while (this.#slots !== 0) {
       const tail = this.#tail;
@@ -110,12 +156,17 @@ export class Outbox {
       this.onDrop?.dropped(head);
       this.remove(head);
     }
-    buf[at] = qos << 2;
-    writePublish(buf, at + 1, topic, payload, qos, retain);
     this.#tail = at + need;
     this.#slots++;
     this.length++;
     return at;
+  }
+
+  /** Ring bytes of the slot at `at` (state byte included). */
+  #slotSize(buf: Uint8Array, at: number): number {
+    if ((buf[at]! & RECORD) !== 0) return this.#recordSlot;
+    const b = buf[at + 2]!;
+    return b < 128 ? b + 3 : 1 + packetSize(buf, at);
   }
 
   /** The oldest entry's slot, or -1 when empty. */
@@ -127,8 +178,7 @@ export class Outbox {
   next(at: number): number {
     const buf = this.#buf!;
     for (;;) {
-      const b = buf[at + 2]!;
-      at += b < 128 ? b + 3 : 1 + packetSize(buf, at);
+      at += this.#slotSize(buf, at);
       if (at === this.#tail) return -1;
       if (this.#wrapped && at === this.#end) at = 0;
       if ((buf[at]! & 3) !== GONE) return at;
@@ -150,6 +200,7 @@ export class Outbox {
   id(at: number): number {
     const buf = this.#buf!;
     if ((buf[at]! & HAS_ID) === 0) return 0;
+    if ((buf[at]! & RECORD) !== 0) return (buf[at + 1]! << 8) | buf[at + 2]!;
     const o = idOffset(buf, at);
     return (buf[o]! << 8) | buf[o + 1]!;
   }
@@ -161,24 +212,63 @@ export class Outbox {
    */
   send(at: number, id: number): Uint8Array {
     const buf = this.#buf!;
+    const flags = buf[at]!;
+    if ((flags & RECORD) !== 0) {
+      if (id !== 0) {
+        buf[at + 1] = id >> 8;
+        buf[at + 2] = id & 0xff;
+      }
+      buf[at] = (flags & ~3) | HAS_ID | SENT;
+      const qos = ((flags >> 2) & 3) as QoS;
+      return this.records!.render(buf, at + 3, qos, id === 0, (buf[at + 1]! << 8) | buf[at + 2]!);
+    }
     const b = buf[at + 2]!;
     if (id !== 0) {
       const o = b < 128 ? at + 5 + ((buf[at + 3]! << 8) | buf[at + 4]!) : idOffset(buf, at);
       buf[o] = id >> 8;
       buf[o + 1] = id & 0xff;
-      buf[at] = (buf[at]! & ~3) | HAS_ID | SENT;
+      buf[at] = (flags & ~3) | HAS_ID | SENT;
     } else {
       buf[at + 1]! |= 0x08;
-      buf[at] = (buf[at]! & ~3) | SENT;
+      buf[at] = (flags & ~3) | SENT;
     }
     return buf.subarray(at + 1, at + 1 + (b < 128 ? b + 2 : packetSize(buf, at)));
   }
 
-  /** The packet in slot `at` (a view into the ring). */
+  /** The packet in slot `at` (a view into the ring, or a record rendered: QoS 0, no DUP). */
   packet(at: number): Uint8Array {
     const buf = this.#buf!;
+    const flags = buf[at]!;
+    if ((flags & RECORD) !== 0) return this.records!.render(buf, at + 3, ((flags >> 2) & 3) as QoS, false, (buf[at + 1]! << 8) | buf[at + 2]!);
     const b = buf[at + 2]!;
     return buf.subarray(at + 1, at + 1 + (b < 128 ? b + 2 : packetSize(buf, at)));
+  }
+
+  /**
+   * Starts slot `at` over as never sent: no Packet Identifier, DUP clear, QUEUED, and `qos`
+   * (a new session [MQTT-3.1.2-6], or a broker that takes QoS 1 only). A packet keeps its
+   * length: the identifier field stays, zeroed, at QoS 1/2.
+   */
+  restart(at: number, qos: QoS): void {
+    const buf = this.#buf!;
+    const flags = buf[at]!;
+    buf[at] = (flags & RECORD) | (qos << 2);
+    if ((flags & RECORD) !== 0) return;
+    buf[at + 1] = (buf[at + 1]! & ~0x0e) | (qos << 1);
+    if ((flags & HAS_ID) === 0) return;
+    const o = idOffset(buf, at);
+    buf[o] = 0;
+    buf[o + 1] = 0;
+  }
+
+  /** The topic the entry in slot `at` goes to. */
+  topic(at: number): string {
+    const buf = this.#buf!;
+    if ((buf[at]! & RECORD) !== 0) return this.records!.topic;
+    let o = at + 2;
+    while (buf[o]! > 127) o++;
+    const n = (buf[o + 1]! << 8) | buf[o + 2]!;
+    return utf8Decode(buf, o + 3, o + 3 + n) ?? "?";
   }
 
   /** Removes the entry in slot `at` (acknowledged, or QoS 0 written); its bytes stay readable until the next push. */
@@ -195,8 +285,7 @@ export class Outbox {
         this.#wrapped = false;
         return;
       }
-      const b = buf[at + 2]!;
-      at += b < 128 ? b + 3 : 1 + packetSize(buf, at);
+      at += this.#slotSize(buf, at);
       if (this.#wrapped && at === this.#end) {
         at = 0;
         this.#wrapped = false;

@@ -28,6 +28,8 @@ export interface PublishPacket {
   type: 3; topic: string; payload: Uint8Array; qos: QoS; retain: boolean; dup: boolean;
   /** Packet Identifier; 0 (absent) at QoS 0 [MQTT-2.3.1-5]. */
   id: number;
+  /** Set (the packet's size) when it was larger than the client accepts: skipped, payload empty (oversized.ts). */
+  oversized?: number;
 }
 export interface AckPacket { type: 4 | 5 | 6 | 7 | 11; id: number }
 export interface Subscription { topic: string; qos: QoS }

@@ -1,12 +1,20 @@
 // The outbound publish pipeline: drains the outbox in order through an in-flight window,
 // manages Packet Identifiers and completes the QoS 1 (PUBACK) and QoS 2 (PUBREC → PUBREL →
-// PUBCOMP) flows (§4.3). Across a reconnect, unacknowledged PUBLISH packets are resent in
-// their original order with DUP set, and PUBREL for those already PUBREC'd
-// [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1].
+// PUBCOMP) flows (§4.3). Across a reconnect that resumes the session, unacknowledged PUBLISH
+// packets are resent in their original order with DUP set, and PUBREL for those already
+// PUBREC'd [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1]; in a new session they go again as
+// new publishes (newSession). A broker that answers QoS 2 with PUBACK gets QoS 1 from then
+// on; a message each connection dies right after is set aside (suspect()).
 import type { Logger } from "../platform.js";
 import type { PublishStatus } from "./options.js";
-import { HAS_ID, QUEUED, RECEIVED, SENT, dropWarning, type Outbox } from "./outbox.js";
+import { HAS_ID, QUEUED, RECEIVED, SENT, dropWarning, type Outbox, type Records } from "./outbox.js";
 import type { QoS } from "./packets.js";
+
+/** Connections in a row that must die right after the same message before it is set aside. */
+export const STRIKES = 3;
+
+/** The slot recorded in `inUse` for the birth's Packet Identifier (SUBSCRIBE/UNSUBSCRIBE use -1). */
+export const BIRTH = -2;
 
 /** PUBREL for `id`: flags 0010 [MQTT-3.6.1-1]. */
 export function pubrel(id: number): Uint8Array {
@@ -43,17 +51,35 @@ export class Publisher {
   #sent = -1;
   /** Set while connected. */
   #sender: Sender | undefined;
+  readonly #log: Logger;
+  /** The smallest packet not sent: mqtt_max_packet + 1, or the size of a message set aside. */
+  limit: number;
+  /** The broker answered QoS 2 with PUBACK: QoS 2 entries go out at QoS 1 from then on. */
+  qos1Only = false;
+  /** A publish was acknowledged in this connection (one that delivered resets the backoff). */
+  delivered = false;
+  /** The oldest unacknowledged entry when the last connection died, and in how many connections in a row. */
+  #suspect = -1;
+  #strikes = 0;
 
-  constructor(outbox: Outbox, window: number) {
+  constructor(outbox: Outbox, window: number, log: Logger, max: number) {
     if (!(window >= 1 && window <= 65535)) throw new RangeError(`in-flight window ${window} must be 1..65535`);
     this.#outbox = outbox;
     this.#window = window;
+    this.#log = log;
+    this.limit = max + 1;
     outbox.onDrop = this;
   }
 
   /** The outbox drops the entry in slot `at` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
   dropped(at: number): void {
     this.#drops++;
+    this.#forget(at);
+  }
+
+  /** Frees the identifier of the entry in slot `at` (leaving): kept reserved after PUBREC, until PUBCOMP. */
+  #forget(at: number): void {
+    if (at === this.#suspect) this.#suspect = -1;
     const outbox = this.#outbox;
     const id = outbox.id(at);
     if (id === 0 || this.inUse?.get(id) !== at) return;
@@ -67,18 +93,26 @@ export class Publisher {
   }
 
   /** Appends a PUBLISH of `size` bytes to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
-  enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, log: Logger): PublishStatus {
-    const outbox = this.#outbox;
+  enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): PublishStatus {
     this.#drops = 0;
-    const at = outbox.push(size, topic, payload, qos, retain);
+    return this.#pushed(this.#outbox.push(size, topic, payload, qos, retain));
+  }
+
+  /** Appends `item` as a record (rendered when sent, see Records) and sends what it can. */
+  enqueueRecord<T>(records: Records<T>, item: T, qos: QoS): PublishStatus {
+    this.#drops = 0;
+    return this.#pushed(this.#outbox.pushRecord(records, item, qos));
+  }
+
+  #pushed(at: number): PublishStatus {
+    const outbox = this.#outbox;
     if (this.#drops !== 0) {
       const line = dropWarning(outbox, outbox.dropped - this.#drops);
-      if (line !== undefined) log.warn(line);
+      if (line !== undefined) this.#log.warn(line);
     }
     this.#sent = -1;
     this.pump();
     return this.#sent === at ? "sent" : "queued"; // pump() sends oldest first: the new entry last
-
   }
 
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
@@ -96,6 +130,7 @@ export class Publisher {
   /** Connected: resend PUBREL for what was PUBREC'd, oldest first, then drain (DUP resends). */
   online(sender: Sender): void {
     this.#sender = sender;
+    this.delivered = false;
     const released = this.#released;
     if (released !== undefined) {
       for (let i = 0; i < released.length; i++) if (!sender.send(pubrel(released[i]!))) return;
@@ -125,34 +160,124 @@ export class Publisher {
     if (sender === undefined) return;
     // Entries left to visit: stopping at the newest saves a next() call per publish.
     for (let at = outbox.first(), left = outbox.length; left > 0 && at >= 0; left--) {
-      const flags = outbox.flags(at);
+      let flags = outbox.flags(at);
       if ((flags & 3) === QUEUED) {
-        if (flags < 4) { // QoS 0
+        if ((flags & 12) === 0) { // QoS 0
           // At most once (§4.3.1): it leaves when written; send() reads the view before any push reuses the slot.
           const next = left > 1 ? outbox.next(at) : -1;
           const packet = outbox.packet(at);
           outbox.remove(at);
           this.#sent = at;
-          if (!sender.send(packet)) return;
+          if (packet.length >= this.limit) this.#refuse(outbox.topic(at), packet.length);
+          else if (!sender.send(packet)) return;
           at = next;
           continue;
         }
+        if (this.qos1Only && (flags & 12) === 8) flags = this.#downgrade(at, flags);
         let id = 0; // a resend keeps its identifier [MQTT-2.3.1-3]
         if ((flags & HAS_ID) === 0) {
           if (this.inFlight >= this.#window) return;
           id = this.allocate(at);
         }
         this.#sent = at;
-        if (!sender.send(outbox.send(at, id))) return;
+        const packet = outbox.send(at, id);
+        if (packet.length >= this.limit) {
+          const next = left > 1 ? outbox.next(at) : -1;
+          this.#refuse(outbox.topic(at), packet.length);
+          this.#forget(at);
+          outbox.remove(at);
+          at = next;
+          continue;
+        }
+        if (!sender.send(packet)) return;
       }
       if (left > 1) at = outbox.next(at);
     }
   }
 
+  /** A QoS 2 entry goes at QoS 1, as a new publish: the broker takes QoS 1 only. */
+  #downgrade(at: number, flags: number): number {
+    if ((flags & HAS_ID) !== 0) this.#forget(at);
+    this.#outbox.restart(at, 1);
+    return this.#outbox.flags(at);
+  }
+
+  #refuse(topic: string, size: number): void {
+    this.#log.error(`mqtt: a ${size}-byte message to ${topic} is not sent: ${this.aside?.reason ?? `above the maximum packet size ${this.limit - 1} (mqtt_max_packet)`}`);
+  }
+
+  /** The topic of the last message set aside, and why `limit` is what it is (made by the first). */
+  aside: { topic: string; reason: string } | undefined;
+
+  /**
+   * The connection died (after CONNACK, by the peer or the link). When the oldest entry sent
+   * and unacknowledged is the same as when the last STRIKES - 1 connections died, it is set
+   * aside (removed, with an error line) and messages of its size or more are refused from then
+   * on: a broker that closes the connection on a packet above its own maximum packet size
+   * would otherwise get it first on every reconnect and take nothing else. A later message to
+   * a topic that had one set aside (a state republished on each connection, a few bytes
+   * shorter) is set aside at the first such death.
+   */
+  died(): void {
+    const outbox = this.#outbox;
+    let oldest = -1;
+    for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
+      if ((outbox.flags(at) & 3) === SENT) {
+        oldest = at;
+        break;
+      }
+    }
+    if (oldest < 0) {
+      this.#suspect = -1;
+      this.#strikes = 0;
+      return;
+    }
+    this.#strikes = oldest === this.#suspect ? this.#strikes + 1 : 1;
+    this.#suspect = oldest;
+    const topic = outbox.topic(oldest);
+    if (this.#strikes < STRIKES && topic !== this.aside?.topic) return;
+    const size = outbox.send(oldest, 0).length;
+    const strikes = this.#strikes;
+    this.#forget(oldest);
+    outbox.remove(oldest);
+    this.#strikes = 0;
+    if (size < this.limit) this.limit = size;
+    this.aside = { topic, reason: `the broker closed the connection right after a ${this.limit}-byte message` };
+    const times = strikes === 1 ? "again" : `${strikes} times in a row`;
+    this.#log.error(`mqtt: the connection died ${times} right after the ${size}-byte message to ${topic}: set aside, not sent again; messages of ${this.limit} bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)`);
+  }
+
+  /**
+   * CONNACK with Session present 0: the broker has no state of ours [MQTT-3.1.2-6], so every
+   * held entry goes again as a new publish (DUP 0, a new identifier) and no PUBREL is owed
+   * [MQTT-4.4.0-1]. A QoS 2 entry PUBREC'd in the old session is sent again too: at least once.
+   */
+  newSession(): void {
+    const outbox = this.#outbox;
+    for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
+      const flags = outbox.flags(at);
+      if ((flags & HAS_ID) !== 0 || (flags & 3) !== QUEUED) outbox.restart(at, ((flags >> 2) & 3) as QoS);
+    }
+    this.inUse = undefined;
+    this.inFlight = 0;
+    this.#released = undefined;
+  }
+
   /** PUBACK (QoS 1) [MQTT-4.3.2-1]: the entry leaves the outbox. Unknown ids are ignored. */
   puback(id: number): void {
     const at = this.inUse?.get(id);
-    if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 4) this.#done(id, at);
+    if (at === undefined) return;
+    if (at < 0) {
+      if (at === BIRTH) this.inUse!.delete(id);
+      return;
+    }
+    const flags = this.#outbox.flags(at);
+    if ((flags & 12) === 4) return this.#done(id, at);
+    if ((flags & 12) !== 8 || (flags & 3) !== SENT) return;
+    // QoS 2 answered with PUBACK (RabbitMQ's MQTT plugin): the broker took it at QoS 1 (§4.3.2).
+    if (!this.qos1Only) this.#log.warn("mqtt: the broker answered QoS 2 with PUBACK: it does not support QoS 2; sending at QoS 1");
+    this.qos1Only = true;
+    this.#done(id, at);
   }
 
   /** PUBREC (QoS 2): answer PUBREL; the entry stays until PUBCOMP [MQTT-4.3.3-1]. */
@@ -182,6 +307,11 @@ export class Publisher {
   }
 
   #done(id: number, at: number): void {
+    if (at === this.#suspect) {
+      this.#suspect = -1;
+      this.#strikes = 0;
+    }
+    this.delivered = true;
     this.inUse!.delete(id);
     this.inFlight--;
     this.#outbox.remove(at);

@@ -8,6 +8,9 @@ import { utf8Encode } from "./utf8.js";
 export class Topics {
   /** The largest packet the client may send or accept (mqtt_max_packet). */
   readonly max: number;
+  /** The largest packet the client sends: `max`, or less once the broker refused a size (limit()). */
+  sendMax: number;
+  #reason: string | undefined;
   #bytes: Map<string, Uint8Array> | undefined;
   /** The last QoS 0 PUBLISH head, its whole packet size, and what it was built for. */
   head: Uint8Array | undefined;
@@ -18,6 +21,15 @@ export class Topics {
 
   constructor(max: number) {
     this.max = max;
+    this.sendMax = max;
+  }
+
+  /** Sends nothing above `max` bytes from now on, for `reason` (the cached head is checked again). */
+  limit(max: number, reason: string | undefined): void {
+    if (max >= this.sendMax) return;
+    this.sendMax = max;
+    this.#reason = reason;
+    this.headLength = -1;
   }
 
   /** The topic's UTF-8 bytes; throws RangeError for a name MQTT forbids [MQTT-3.3.2-2] [MQTT-4.7.3-1]. */
@@ -38,7 +50,7 @@ export class Topics {
   makeHead(topic: string, length: number, retain: boolean): void {
     const head = encodePublishHead(this.bytes(topic), length, retain);
     const total = head.length + length;
-    if (total > this.max) this.tooLarge(topic, total);
+    if (total > this.sendMax) this.tooLarge(topic, total);
     this.head = head;
     this.headTotal = total;
     this.headTopic = topic;
@@ -47,6 +59,7 @@ export class Topics {
   }
 
   tooLarge(topic: string, bytes: number): never {
+    if (this.#reason !== undefined) throw new RangeError(`publish to "${topic}" is ${bytes} bytes: not sent: ${this.#reason}`);
     throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.max} (mqtt_max_packet)`);
   }
 }

@@ -136,7 +136,13 @@ export class Transport {
 
   #readable(): void {
     while (!this.#closed && this.#socket !== undefined) {
-      const data = this.#socket.read();
+      let data: ArrayBuffer | undefined;
+      try {
+        data = this.#socket.read();
+      } catch (e) {
+        // The socket failed between announcing bytes and our read (its error event still on its way).
+        return this.#error(e instanceof Error ? e.message : String(e));
+      }
       if (data === undefined || data.byteLength === 0) return;
       this.#events.onData(new Uint8Array(data));
     }

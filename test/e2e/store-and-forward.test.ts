@@ -83,3 +83,55 @@ describe("store-and-forward through the firmware", { skip: mosquittoPath() === u
     }
   });
 });
+
+describe("a flapping link with the default queue and backoff", { skip: mosquittoPath() === undefined ? "mosquitto is not installed" : false }, () => {
+  // Issue 11's run at 4x speed: json readings at QoS 1, the link cut every second (every 4 s at
+  // sample_interval=1), then 4 s of half-open silence, then cut again. queue_bytes, the
+  // reconnect backoff and the in-flight window are the defaults; keepalive 2 s.
+  test("every reading arrives: the backoff starts over after each connection that delivered, half-open is noticed", async () => {
+    const broker = await startMosquitto();
+    const proxy = await FaultProxy.start({ port: broker.port });
+    const seen: number[] = [];
+    const subscriber = connect({ host: "127.0.0.1", port: broker.port, clientId: `flap-${process.pid}`, clean: false, reconnectPeriod: 100, protocolVersion: 4 });
+    subscriber.on("message", (_topic, payload) => seen.push((JSON.parse(payload.toString()) as { seq: number }).seq));
+    await subscriber.subscribeAsync("sensor-data", { qos: 1 });
+    const sim = runSim([
+      "mqtt_host=127.0.0.1", `mqtt_port=${proxy.port}`, "payload_format=json", "qos=1", "sample_interval=0.25", "mqtt_keepalive=2",
+    ]);
+    try {
+      await sim.waitFor("stderr", /mqtt: connected to/);
+      for (let i = 0; i < 6; i++) {
+        await sleep(1000);
+        proxy.closeAll();
+      }
+      // Half-open: the link goes silent while the board is connected (not while it is reconnecting).
+      const connections = () => sim.stderr.filter((line) => /mqtt: connected to/.test(line)).length;
+      const before = connections();
+      await until(() => connections() > before, "the board connected again", 10_000);
+      await sleep(300);
+      proxy.blackhole(true);
+      await sleep(4000);
+      proxy.blackhole(false);
+      for (let i = 0; i < 4; i++) {
+        await sleep(1000);
+        proxy.closeAll();
+      }
+      // Readings taken during the faults (about 4 a second for 15 s) arrive once the link holds.
+      await until(() => seen.length > 0 && Math.max(...seen) >= 55, "the readings taken during the faults", 20_000).catch((error: Error) => {
+        throw new Error(`${error.message}; newest seq ${Math.max(0, ...seen)}\n${sim.stderr.join("\n")}`);
+      });
+      const last = Math.max(...seen);
+      await until(() => new Set(seen).size >= last, `all of seq 1..${last}`, 20_000).catch((error: Error) => {
+        const missing = Array.from({ length: last }, (_, i) => i + 1).filter((n) => !seen.includes(n));
+        throw new Error(`${error.message}; missing ${missing.join(",")}\n${sim.stderr.join("\n")}`);
+      });
+      assert.ok(!sim.stderr.some((line) => line.includes("outbox full")), `nothing dropped:\n${sim.stderr.join("\n")}`);
+      assert.ok(sim.stderr.some((line) => line.includes("connection presumed dead")), `the half-open link was noticed:\n${sim.stderr.join("\n")}`);
+    } finally {
+      await sim.stop();
+      await subscriber.endAsync();
+      await proxy.stop();
+      await broker.close();
+    }
+  });
+});

@@ -71,7 +71,7 @@ describe("misbehaving broker", () => {
   const cases: [string, Scenario, string][] = [
     ["a malformed packet", "malformed", "protocol error from the broker: PUBACK remaining length 3 must be 2 (§3.4.1)"],
     ["an unexpected packet type", "unexpected-type", "protocol error: unexpected SUBSCRIBE from the broker (a client never receives it)"],
-    ["an absurd remaining length", "absurd-length", "protocol error from the broker: PUBLISH of 268435460 bytes exceeds the maximum packet size 4096"],
+    ["an absurd remaining length", "absurd-length", "protocol error from the broker: SUBACK of 268435460 bytes exceeds the maximum packet size 4096"],
     ["closing right after CONNACK", "close-after-connack", "connection lost: closed by the peer"],
     ["garbage instead of CONNACK", "garbage", "protocol error from the broker: reserved packet type 0 [MQTT-2.2.1]"],
     ["silence after CONNECT", "silent", "no CONNACK within 400 ms"],

@@ -26,7 +26,7 @@ function rig(withLed = true) {
     deviceConfig: config, topics: deviceTopics(config), settings, light, time: new DeviceTime(clock, clock, quiet, "", undefined), timers: clock, log: quiet,
     led: withLed ? led : undefined, restart: () => restarted++,
     readings: () => ({ intervalMs: 0, ticks: 0, skipped: 0, failures: 0, cancel() {}, setPeriod: (ms: number) => void intervals.push(ms) }),
-    publish: (topic, text, retain) => void sent.push({ topic, text, retain }),
+    publish: (topic, text, retain) => (sent.push({ topic, text, retain }), "sent"),
   });
   return { clock, device, led, sent, intervals, restarts: () => restarted, settings };
 }

@@ -86,16 +86,16 @@ describe("MqttConnection", () => {
     strictEqual(t.conn.stats.lastDisconnectReason, 'cannot resolve broker host "broker.local"');
   });
 
-  it("sends PINGREQ after the keepalive interval and gets no earlier", () => {
+  it("sends PINGREQ with a margin before the keepalive interval, never later [MQTT-3.1.2-23]", () => {
     const t = setup();
     t.conn.start();
     t.connect();
-    t.clock.advance(9_999);
+    t.clock.advance(7_499);
     strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 0);
     t.clock.advance(1);
-    strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 1);
+    strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 1, "at 3/4 of the 10 s keepalive");
     t.net.last().feed({ type: 13 });
-    t.clock.advance(10_000);
+    t.clock.advance(7_500);
     strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 2);
     ok(t.conn.connected);
   });
@@ -113,6 +113,17 @@ describe("MqttConnection", () => {
     ok(!t.conn.connected);
     ok(t.clock.now() - silentSince <= 15_000, `detected after ${t.clock.now() - silentSince} ms`);
     ok(t.conn.stats.lastDisconnectReason?.includes("connection presumed dead"));
+  });
+
+  it("a socket whose read() throws (it failed after announcing bytes) ends the connection readably, nothing escapes", () => {
+    const t = setup();
+    t.conn.start();
+    t.connect();
+    const s = t.net.last();
+    s.read = () => { throw new Error("closed"); };
+    s.options.onReadable(4);
+    ok(!t.conn.connected);
+    strictEqual(t.conn.stats.lastDisconnectReason, "connection lost: closed");
   });
 
   it("sends DISCONNECT on stop() and never reconnects", () => {

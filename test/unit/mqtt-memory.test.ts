@@ -31,6 +31,9 @@ describe("MqttConnection memory", () => {
     });
     const payload = Uint8Array.from([...'["lux-1",1795355431,284.1312]'].map((c) => c.charCodeAt(0)));
     conn.start();
+    // This boot holds no session state: the first connection starts the session afresh (clean, then DISCONNECT).
+    net.last().open();
+    net.last().feed({ type: 2, sessionPresent: false, returnCode: 0 });
     let id = 0;
     const cycle = (publishes: number, reconnects: number) => {
       for (let r = 0; r < reconnects; r++) {

@@ -24,8 +24,14 @@ function setup(extra: Partial<ConnectionOptions> = {}) {
     onDisconnect: (r) => reasons.push(r),
     ...extra,
   });
+  /** Opens and accepts the connection; on a persistent client's first one, also the clean start before it (#restartSession). */
   const connect = (sessionPresent = true) => {
     net.last().open();
+    const connect = net.last().packets().find((p) => p.type === 1);
+    if (connect?.type === 1 && connect.clean && extra.clean !== true) {
+      net.last().feed({ type: 2, sessionPresent: false, returnCode: 0 });
+      net.last().open();
+    }
     net.last().feed({ type: 2, sessionPresent, returnCode: 0 });
   };
   const publishes = (): PublishPacket[] => net.last().packets().filter((p): p is PublishPacket => p.type === 3);
@@ -174,7 +180,7 @@ describe("MqttConnection store-and-forward and QoS", () => {
   const misbehaving: [string, Uint8Array | Packet, string][] = [
     ["malformed packet", Uint8Array.of(0x40, 3, 0, 1, 0), "protocol error from the broker: PUBACK remaining length 3 must be 2 (§3.4.1)"],
     ["unexpected packet type", { type: 8, id: 1, subscriptions: [{ topic: "a", qos: 0 }] }, "protocol error: unexpected SUBSCRIBE from the broker (a client never receives it)"],
-    ["absurd remaining length", Uint8Array.of(0x30, 0xff, 0xff, 0xff, 0x7f), "protocol error from the broker: PUBLISH of 268435460 bytes exceeds the maximum packet size 4096"],
+    ["absurd remaining length", Uint8Array.of(0xb0, 0xff, 0xff, 0xff, 0x7f), "protocol error from the broker: UNSUBACK of 268435460 bytes exceeds the maximum packet size 4096"],
     ["reserved packet type", Uint8Array.of(0xf0, 0), "protocol error from the broker: reserved packet type 15 [MQTT-2.2.1]"],
     ["PUBACK with identifier 0", Uint8Array.of(0x40, 2, 0, 0), "protocol error from the broker: PUBACK packet identifier must be non-zero [MQTT-2.3.1-1]"],
     ["PUBACK with flags set", Uint8Array.of(0x42, 2, 0, 1), "protocol error from the broker: PUBACK fixed header flags 0x2 must be 0x0 [MQTT-2.2.2-1]"],
