@@ -202,7 +202,7 @@ class Application implements App, DeviceParts {
       outbox: config.queueBytes,
     })));
     connection.subscribe(topics.command, 1);
-    this.readingDrops = new ReadingDrops(connection.outbox, topics.readings, topics.readings === topics.state);
+    this.readingDrops = new ReadingDrops(connection.outbox);
 
     this.#scheduler = new Scheduler(timers, clock, log);
     const readings = (this.readingsWriter = new ReadingWriter(connection, log,

@@ -3,8 +3,7 @@
 // (Moddable `instrumentation`, where the build has it), Wi-Fi RSSI, uptime, the offline
 // queue, readings dropped, I2C errors, MQTT reconnects. A value the board cannot measure is
 // null, never a guess.
-import { QUEUED, type Outbox } from "./mqtt/outbox.js";
-import { utf8Encode } from "./mqtt/utf8.js";
+import { QUEUED, RECORD, type Outbox } from "./mqtt/outbox.js";
 import type { BoardExtras } from "./platform.js";
 import type { Schedule, Source } from "./scheduler.js";
 import type { WriterOptions } from "./writer.js";
@@ -63,40 +62,24 @@ export class HealthInputsOf implements HealthInputs {
  * Readings lost from the outbox. A full outbox drops its oldest entries, of any topic, and
  * its own count (connection.stats.dropped) includes them all: in a burst of commands nearly
  * all are acknowledgements and states already sent and only awaiting their PUBACK, which the
- * broker has. Here only readings dropped before they were sent on the current connection
- * (QUEUED: never sent, or sent on a connection that died unacknowledged) are counted. It
- * listens to the outbox's drops ahead of the publisher, which it then tells.
+ * broker has. Here only readings (the outbox's RECORD entries: readings are queued as records,
+ * nothing else is) dropped before they were sent on the current connection (QUEUED: never
+ * sent, or sent on a connection that died unacknowledged) are counted. It listens to the
+ * outbox's drops ahead of the publisher, which it then tells.
  */
 export class ReadingDrops {
   lost = 0;
   readonly #next: Outbox["onDrop"];
-  /** The readings topic's UTF-8, made on the first drop (a board that never drops keeps none). */
-  #bytes: Uint8Array | undefined;
 
-  /** `topic`: the readings topic; `sharedWithState`: the state goes there too (Losant). */
-  constructor(private readonly outbox: Outbox, private readonly topic: string, private readonly sharedWithState: boolean) {
+  constructor(private readonly outbox: Outbox) {
     this.#next = outbox.onDrop;
     outbox.onDrop = this;
   }
 
   dropped(at: number): void {
-    const outbox = this.outbox;
-    if ((outbox.flags(at) & 3) === QUEUED && this.#reading(outbox.packet(at))) this.lost++;
+    const flags = this.outbox.flags(at);
+    if ((flags & RECORD) !== 0 && (flags & 3) === QUEUED) this.lost++;
     this.#next?.dropped(at);
-  }
-
-  /** Whether a PUBLISH (§3.3) is on the readings topic, and not the state (Losant: {"data":{"sensor_id"… vs {"data":{"lux"…). */
-  #reading(p: Uint8Array): boolean {
-    let o = 1;
-    while (p[o]! > 127) o++; // Remaining Length (§2.2.3)
-    o++;
-    const topic = (this.#bytes ??= utf8Encode(this.topic));
-    if (((p[o]! << 8) | p[o + 1]!) !== topic.length) return false;
-    o += 2;
-    for (let i = 0; i < topic.length; i++) if (p[o + i] !== topic[i]) return false;
-    if (!this.sharedWithState) return true;
-    o += topic.length + (p[0]! & 6 ? 2 : 0);
-    return p[o + 10] !== 0x73; // "s" of "sensor_id"
   }
 }
 

@@ -7,7 +7,7 @@ import { Commands, MAX_DEPTH, nestsDeeper } from "../../src/commands.js";
 import { ReadingDrops } from "../../src/health.js";
 import { printable, traceLogger } from "../../src/log.js";
 import { publishSize } from "../../src/mqtt/encode.js";
-import { Outbox } from "../../src/mqtt/outbox.js";
+import { Outbox, type Records } from "../../src/mqtt/outbox.js";
 import { utf8Encode } from "../../src/mqtt/utf8.js";
 import { parseConfig } from "../../src/config.js";
 import { Device, deviceTopics } from "../../src/device.js";
@@ -30,7 +30,7 @@ test("a command cannot forge a log line: every line of the device's logger is on
   const settings = new Settings(undefined, { interval: 5000, gain: "medium", integration: 100, autoRange: true }, log);
   const device = new Device({
     deviceConfig: config, topics: deviceTopics(config), settings, light: {} as LightSource,
-    time: new DeviceTime(clock, clock, log, "", undefined), timers: clock, log, readings: () => undefined, publish() {},
+    time: new DeviceTime(clock, clock, log, "", undefined), timers: clock, log, readings: () => undefined, publish: () => "sent",
   });
   device.command('x\nluxflow info: mqtt: connected to evil\r\n\x1b]0;pwned\x07');
   device.commands.register("say", (p) => String(p.text));
@@ -72,9 +72,17 @@ test("a command nested 10,000 levels deep is refused with a clear answer, before
   }
 });
 
+// A stand-in for the readings' record format (src/writer.ts): 4-byte records on sensor-data.
+const readingRecords: Records<number> = {
+  size: 4,
+  topic: "sensor-data",
+  write(out, at, seq) { new DataView(out.buffer, out.byteOffset).setUint32(at, seq); },
+  render() { return Uint8Array.of(0x32, 0); },
+};
+
 test("health's dropped: readings dropped unsent count; entries evicted after they were sent (awaiting PUBACK) do not", () => {
   const box = new Outbox(600);
-  const drops = new ReadingDrops(box, "sensor-data", false);
+  const drops = new ReadingDrops(box);
   const push = (topic: string, payload: string) => {
     const t = utf8Encode(topic);
     const p = utf8Encode(payload);
@@ -86,25 +94,26 @@ test("health's dropped: readings dropped unsent count; entries evicted after the
     box.send(push("lux-1/result", `{"name":"report_state","ok":true,"message":"state published ${i}"}`), id++);
     box.send(push("lux-1/state", `{"sensor_id":"lux-1","uptime":${i}}`), id++);
   }
-  box.send(push("sensor-data", '["lux-1", 1, 2]'), id++);
+  box.send(box.pushRecord(readingRecords, 1, 1), id++);
   for (let i = 0; i < 20; i++) box.send(push("lux-1/result", "{}"), id++);
   assert.ok(box.dropped > 300, `the outbox evicted ${box.dropped}`);
   assert.equal(drops.lost, 0, "nothing was lost: every evicted entry had been sent");
   // Offline: readings pile up unsent and the oldest go.
-  for (let i = 0; i < 100; i++) push("sensor-data", `["lux-1", ${i}, 2]`);
-  assert.ok(drops.lost > 50 && drops.lost < 100, `readings lost: ${drops.lost}`);
+  for (let i = 0; i < 200; i++) box.pushRecord(readingRecords, i, 1);
+  assert.ok(drops.lost > 50 && drops.lost < 200, `readings lost: ${drops.lost}`);
   const before = drops.lost;
   for (let i = 0; i < 100; i++) push("lux-1/state", "{}");
   assert.ok(drops.lost - before >= 10, "unsent readings pushed out by states count too");
 });
 
-test("with Losant the state shares the readings topic: a dropped state is not a reading", () => {
+test("a dropped state is not a reading, even on the readings topic (Losant: the state shares it)", () => {
   const box = new Outbox(300);
-  const drops = new ReadingDrops(box, "losant/d/state", true);
+  const drops = new ReadingDrops(box);
   const t = utf8Encode("losant/d/state");
-  const put = (s: string) => { const p = utf8Encode(s); box.push(publishSize(t.length, p.length, 1), t, p, 1, false); };
-  for (let i = 0; i < 20; i++) put(`{"data":{"sensor_id":"lux-1","uptime":${i}}}`);
+  for (let i = 0; i < 40; i++) {
+    const p = utf8Encode(`{"data":{"sensor_id":"lux-1","uptime":${i}}}`);
+    box.push(publishSize(t.length, p.length, 1), t, p, 1, false);
+  }
+  assert.ok(box.dropped > 0);
   assert.equal(drops.lost, 0);
-  for (let i = 0; i < 20; i++) put(`{"data":{"lux":${i}}}`);
-  assert.ok(drops.lost > 0);
 });

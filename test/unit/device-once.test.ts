@@ -27,7 +27,10 @@ function boot(flash: SimFlash, config: Record<string, string> = {}) {
     deviceConfig: c, topics: deviceTopics(c), settings, light, time: new DeviceTime(clock, clock, log, "", undefined), timers: clock, log,
     restart: () => restarts++,
     readings: () => undefined,
-    publish: (topic, text) => void sent.push({ topic, text }),
+    publish: (topic, text) => {
+      sent.push({ topic, text });
+      return "sent";
+    },
   });
   const acks = () => sent.filter((m) => m.topic === `${c.sensorId}/result`).map((m) => JSON.parse(m.text) as Record<string, unknown>);
   return { clock, device, lines, acks, restarts: () => restarts, flash };
