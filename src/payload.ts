@@ -4,6 +4,7 @@
 // calibration let a consumer recompute lux, and `time_source` says whether `ts` is network
 // time or uptime. `losant` is Losant's state message, `{"data": {...}, "time": ...}`.
 // A reading with no honest value (the sensor saturated) carries null.
+import { GAINS } from "./settings.js";
 
 /** Where a timestamp comes from: network time (SNTP), or seconds since boot. */
 export type TimeSource = "sntp" | "uptime";
@@ -93,8 +94,9 @@ export const RecordFlag = Object.freeze({
   /** Neither time source nor boot (a bare reading). */ BARE: 32,
 });
 
-const INTEGRATIONS = [100, 200, 300, 400, 500, 600];
-const GAIN_NAMES = ["low", "medium", "high", "max"];
+// Frozen: preloaded, they are in flash (xsl warns of a writable table).
+const INTEGRATIONS: readonly number[] = Object.freeze([100, 200, 300, 400, 500, 600]);
+const GAIN_NAMES: readonly string[] = GAINS;
 
 function u32(out: Uint8Array, at: number, v: number): void {
   out[at] = v >>> 24;
