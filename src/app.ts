@@ -189,6 +189,7 @@ class Application implements App, DeviceParts {
       clientId: config.mqttClientId,
       keepalive: config.mqttKeepalive,
       clean: config.mqttClean,
+      sessionKept: record?.settled === true,
       ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
       ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
       // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the

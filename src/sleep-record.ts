@@ -16,9 +16,14 @@ export interface SleepRecord {
   readonly awakeMs: number;
   /** Milliseconds since power-on when the next wake starts (awake and asleep). */
   readonly uptimeMs: number;
+  /**
+   * The wake slept with every message acknowledged (the outbox empty while connected): the
+   * broker's session holds no exchange this boot lacks the state of, so it may be resumed.
+   */
+  readonly settled: boolean;
 }
 
-const MAGIC = 0x4c585332; // "LXS2"
+const MAGIC = 0x4c585333; // "LXS3"
 const WORDS = 8;
 const HIGH = 2 ** 32;
 export const RECORD_BYTES = WORDS * 4;
@@ -41,7 +46,7 @@ export function encodeRecord(r: SleepRecord): ArrayBuffer {
   words[0] = MAGIC;
   words[1] = r.boot;
   words[2] = r.seq;
-  words[3] = r.wakes;
+  words[3] = ((r.wakes & 0x7fffffff) | (r.settled ? 0x80000000 : 0)) >>> 0; // bit 31: settled
   words[4] = r.awakeMs;
   words[5] = r.uptimeMs % HIGH;
   words[6] = Math.floor(r.uptimeMs / HIGH);
@@ -54,5 +59,8 @@ export function decodeRecord(data: ArrayBuffer): SleepRecord | undefined {
   if (data.byteLength < RECORD_BYTES) return undefined;
   const words = new Uint32Array(data.slice(0, RECORD_BYTES));
   if (words[0] !== MAGIC || words[WORDS - 1] !== fnv1a(words, WORDS - 1)) return undefined;
-  return { boot: words[1]!, seq: words[2]!, wakes: words[3]!, awakeMs: words[4]!, uptimeMs: words[5]! + words[6]! * HIGH };
+  return {
+    boot: words[1]!, seq: words[2]!, wakes: words[3]! & 0x7fffffff, awakeMs: words[4]!,
+    uptimeMs: words[5]! + words[6]! * HIGH, settled: (words[3]! & 0x80000000) !== 0,
+  };
 }

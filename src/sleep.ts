@@ -151,7 +151,8 @@ export class DeepSleepCycle {
     if (!this.#sampled) log.warn("sleep: the sensor gave no reading this wake");
     const parts = this.#parts;
     const journal = parts.journal;
-    if (this.#delivered()) {
+    const settled = this.#delivered();
+    if (settled) {
       journal?.clear();
     } else if (journal !== undefined) {
       const dropped = journal.dropped;
@@ -163,7 +164,7 @@ export class DeepSleepCycle {
     const ms = Math.max(MIN_SLEEP_MS, parts.settings.values.interval - awake - FLUSH_MS);
     sleep.write(encodeRecord({
       boot: this.#boot, seq: parts.light.stats.readings, wakes: (r?.wakes ?? 0) + 1,
-      awakeMs: ((r?.awakeMs ?? 0) + awake) >>> 0, uptimeMs: parts.time.uptime() + FLUSH_MS + ms,
+      awakeMs: ((r?.awakeMs ?? 0) + awake) >>> 0, uptimeMs: parts.time.uptime() + FLUSH_MS + ms, settled,
     }));
     const queued = journal?.length ?? 0;
     log.info(`sleep: ${why}; awake ${awake} ms, ${queued === 0 ? "nothing queued" : `${queued} readings queued for the next wake`}; sleeping ${ms / 1000} s`);

@@ -74,7 +74,7 @@ export class MqttConnection {
     const box = options.outbox;
     this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
-    this.#fresh = options.clean === false;
+    this.#fresh = options.clean === false && options.sessionKept !== true;
     this.#subs = new Subscriptions(options.log);
     this.#topics = new Topics(max);
     this.#keepalive = new MqttConnection.#Link(this, options);

@@ -10,6 +10,12 @@ export interface ConnectionOptions {
   host: string; port: number;
   clientId: string; keepalive: number;
   clean?: boolean; username?: string; password?: string;
+  /**
+   * With clean=false: this boot still holds the state of the broker's session (a wake from deep
+   * sleep that slept with nothing in flight), so the first connection resumes it; otherwise a
+   * boot starts the persistent session afresh once ([MQTT-4.1.0-1]).
+   */
+  sessionKept?: boolean;
   will?: Will;
   /** Published (e.g. retained "online") right after every CONNACK, ahead of the outbox. */
   birth?: Will;

@@ -113,6 +113,16 @@ describe("issue 11: sessions", () => {
     deepStrictEqual(t.reasons, ["connection lost: connection reset"], "the fresh start is no disconnect");
   });
 
+  it("clean=0 on a wake that kept the session's state (deep sleep, nothing in flight): the first connection resumes it", () => {
+    const t = setup({ clean: false, sessionKept: true });
+    t.conn.start();
+    t.accept(true);
+    const first = t.net.sockets[0]!.packets();
+    ok(first[0]!.type === 1 && !first[0]!.clean, "Clean Session 0 from the start");
+    ok(!first.some((p) => p.type === 14), "no DISCONNECT");
+    strictEqual(t.net.sockets.length, 1);
+  });
+
   it("Session present 0: unacknowledged publishes go again as new ones (DUP 0, new ids), no PUBREL [MQTT-3.1.2-6] [MQTT-4.4.0-1]", () => {
     const t = setup();
     t.conn.start();

@@ -8,13 +8,15 @@ import { decodeRecord, encodeRecord, RECORD_BYTES } from "../../src/sleep-record
 import { resumeRecord } from "../../src/sleep.js";
 import type { DeepSleep, Logger } from "../../src/platform.js";
 
-const record = { boot: 7, seq: 4_000_000_000, wakes: 123_456, awakeMs: 98_765, uptimeMs: 9_000_000_000_123 };
+const record = { boot: 7, seq: 4_000_000_000, wakes: 123_456, awakeMs: 98_765, uptimeMs: 9_000_000_000_123, settled: true };
 
-test("a record round-trips through RTC memory", () => {
+test("a record round-trips through RTC memory, settled or not", () => {
   const rtc = new SimRtc();
   rtc.write(encodeRecord(record));
   assert.deepEqual(decodeRecord(rtc.read()), record);
   assert.equal(encodeRecord(record).byteLength, RECORD_BYTES);
+  const unsettled = { ...record, settled: false, wakes: 0x7fffffff };
+  assert.deepEqual(decodeRecord(encodeRecord(unsettled)), unsettled);
 });
 
 test("power-on garbage, a flipped bit and a short read are not records", () => {
