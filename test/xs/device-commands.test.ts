@@ -4,27 +4,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { connect, type MqttClient } from "mqtt";
-import { Board } from "../../host-sim/board.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host-sim/broker.js";
-import { manifestConfig, parseArgs } from "../../host-sim/options.js";
 import { bundleForXs, type XsBundle } from "../../host-sim/xs/bundle.js";
-import { runOnXs } from "../../host-sim/xs/index.js";
+import { xsBoardOn } from "../helpers/xs-board.js";
 
-const manifestUrl = new URL("../../../manifest.json", import.meta.url);
 
 let bundle: XsBundle;
 before(async () => {
   bundle = await bundleForXs();
 });
 
-async function boardOn(port: number, args: string[]) {
-  const invocation = parseArgs(["sample_interval=0.2", ...args], manifestConfig(manifestUrl));
-  invocation.config.mqtt_host = "127.0.0.1";
-  invocation.config.mqtt_port = String(port);
-  const lines: string[] = [];
-  const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
-  const run = await runOnXs(board, { bundle });
-  return { board, run, lines, async stop() { await run.stop(); board.shutdown(); } };
+function boardOn(port: number, args: string[]) {
+  return xsBoardOn(bundle, port, args);
 }
 
 async function until(check: () => boolean, what: string, lines: string[], ms = 15_000): Promise<void> {
