@@ -5,28 +5,15 @@
 // reconnect, the birth at QoS 1, and the backoff after a connection that delivered.
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { VirtualClock } from "../../host-sim/clock.js";
 import { Decoder, encode, encodePublishRaw, type PublishPacket } from "../../src/mqtt/codec.js";
-import { MqttConnection, type ConnectionOptions, type OversizedInfo } from "../../src/mqtt/connection.js";
-import { fakeNetwork, memoryLog } from "../helpers/mqtt-fake-socket.js";
-
-const text = (s: string): Uint8Array => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
-const str = (b: Uint8Array): string => String.fromCharCode(...b);
+import type { ConnectionOptions, OversizedInfo } from "../../src/mqtt/connection.js";
+import { connectionRig, str, text } from "../helpers/mqtt-rig.js";
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
-  const clock = new VirtualClock(0);
-  const net = fakeNetwork();
-  const log = memoryLog();
-  const reasons: string[] = [];
   const skipped: OversizedInfo[] = [];
-  const got: string[] = [];
-  const conn = new MqttConnection({
-    socket: net.factory, resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
-    random: () => 1, host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 30, clean: true,
-    reconnectMin: 1000, reconnectMax: 60000,
-    onDisconnect: (r) => reasons.push(r),
+  const { clock, net, log, reasons, got, conn } = connectionRig({
+    random: () => 1, clean: true, reconnectMin: 1000, reconnectMax: 60000,
     onOversized: (info) => skipped.push(info),
-    onMessage: (topic, payload) => got.push(`${topic} ${str(payload)}`),
     ...extra,
   });
   const accept = (sessionPresent = false) => {

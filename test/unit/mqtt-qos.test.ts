@@ -2,28 +2,15 @@
 // misbehaving-broker packets, against the scripted fake socket on virtual time.
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { VirtualClock } from "../../host-sim/clock.js";
-import { MqttConnection, type ConnectionOptions } from "../../src/mqtt/connection.js";
+import type { ConnectionOptions } from "../../src/mqtt/connection.js";
 import type { Packet, PublishPacket } from "../../src/mqtt/packets.js";
-import { fakeNetwork, memoryLog } from "../helpers/mqtt-fake-socket.js";
-
-const text = (s: string): Uint8Array => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
-const str = (b: Uint8Array): string => String.fromCharCode(...b);
+import { connectionRig, str, text } from "../helpers/mqtt-rig.js";
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
-  const clock = new VirtualClock(0);
-  const net = fakeNetwork();
-  const log = memoryLog();
-  const got: string[] = [];
-  const reasons: string[] = [];
-  const conn = new MqttConnection({
-    socket: net.factory, resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
-    random: () => 0, host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 30, clean: false,
-    reconnectMin: 100, reconnectMax: 1000,
-    onMessage: (topic, payload, info) => got.push(`${topic} ${str(payload)} q${info.qos}`),
-    onDisconnect: (r) => reasons.push(r),
-    ...extra,
-  });
+  const { clock, net, log, got, reasons, conn } = connectionRig(
+    { clean: false, reconnectMin: 100, reconnectMax: 1000, ...extra },
+    (topic, payload, info) => `${topic} ${str(payload)} q${info.qos}`,
+  );
   /** Opens and accepts the connection; on a persistent client's first one, also the clean start before it (#restartSession). */
   const connect = (sessionPresent = true) => {
     net.last().open();
