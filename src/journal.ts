@@ -66,12 +66,12 @@ export class Journal {
   }
 }
 
-/** `seq,ts,lux,source,boot[,full,ir,gain index,integration,saturated,calibration]`. */
+/** `seq,ts,lux,source,boot[,full,ir,gain index,integration,flags,calibration]`; flags: 1 saturated, 2 IR-rich. */
 export function encode(r: Reading): string {
   const base = `${r.seq},${r.timestamp},${r.value ?? ""},${r.timeSource === "sntp" ? "s" : "u"},${r.boot ?? 0}`;
   const raw = r.raw;
   if (raw === undefined) return base;
-  const full = `${base},${raw.full},${raw.ir},${GAINS.indexOf(raw.gain as never)},${raw.integration},${raw.saturated ? 1 : 0},${raw.calibration}`;
+  const full = `${base},${raw.full},${raw.ir},${GAINS.indexOf(raw.gain as never)},${raw.integration},${(raw.saturated ? 1 : 0) | (raw.irRich === true ? 2 : 0)},${raw.calibration}`;
   return full.length <= MAX_VALUE ? full : base;
 }
 
@@ -89,7 +89,8 @@ export function decode(record: string, sensorId: string): Reading | undefined {
     ...reading,
     raw: {
       full: Number(f[5]), ir: Number(f[6]), gain: GAINS[Number(f[7])] ?? "medium",
-      integration: Number(f[8]), saturated: f[9] === "1", calibration: Number(f[10]),
+      integration: Number(f[8]), saturated: (Number(f[9]) & 1) !== 0, calibration: Number(f[10]),
+      ...((Number(f[9]) & 2) !== 0 ? { irRich: true } : {}),
     },
   };
 }

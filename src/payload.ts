@@ -92,6 +92,7 @@ export const RecordFlag = Object.freeze({
   /** Raw counts, gain, integration, calibration present. */ RAW: 8,
   /** Lux at or above 429,496.7296: kept in whole lux. */ COARSE: 16,
   /** Neither time source nor boot (a bare reading). */ BARE: 32,
+  /** The driver flagged the light IR-rich (raw.irRich). */ IR_RICH: 64,
 });
 
 // Frozen: preloaded, they are in flash (xsl warns of a writable table).
@@ -135,6 +136,7 @@ export function writeRecord(out: Uint8Array, at: number, r: Reading): boolean {
   const raw = r.raw;
   if (raw !== undefined) {
     flags |= raw.saturated ? RecordFlag.RAW | RecordFlag.SATURATED : RecordFlag.RAW;
+    if (raw.irRich === true) flags |= RecordFlag.IR_RICH;
     const full = raw.full; // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
     const ir = raw.ir;
     const gain = GAIN_NAMES.indexOf(raw.gain);
@@ -177,6 +179,7 @@ export function readRecord(b: Uint8Array, at: number, sensorId: string, boot: nu
     integration: INTEGRATIONS[(b[at + 16]! >> 2) & 7] ?? 100,
     saturated: (flags & RecordFlag.SATURATED) !== 0,
     calibration: ((b[at + 20]! << 16) | (b[at + 21]! << 8) | b[at + 22]!) / 1000,
+    ...((flags & RecordFlag.IR_RICH) !== 0 ? { irRich: true } : {}),
   };
   if ((flags & RecordFlag.BARE) !== 0) return { sensorId, timestamp, value, seq, raw };
   const low = (b[at + 18]! << 8) | b[at + 19]!;

@@ -66,6 +66,10 @@ test("journal: a bounded ring in preference, records within 63 bytes, replayed i
   assert.deepEqual(again.load("lux-1").map((r) => r.seq), [3, 4, 5]);
   assert.ok(encode(reading).length <= 63, encode(reading));
   assert.deepEqual(decode(encode(reading), "lux-1"), { ...reading, value: 284.13125 });
+  const irRich = { ...reading, raw: { ...reading.raw!, irRich: true } };
+  assert.ok(encode(irRich).length <= 63, encode(irRich));
+  assert.deepEqual(decode(encode(irRich), "lux-1"), { ...irRich, value: 284.13125 }, "the IR-rich flag survives a reboot");
+  assert.equal(decode("17,1795355431,284.13125,s,3,2394,479,1,100,1,408.1", "lux-1")?.raw?.saturated, true, "a record written before the flag reads as before");
   again.clear();
   assert.equal(new Journal(flash, 3).length, 0);
   assert.deepEqual(flash.keys("luxq").sort(), ["h", "n"]);

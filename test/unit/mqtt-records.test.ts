@@ -32,6 +32,7 @@ const cases: [string, Reading][] = [
   ["dark", reading(20, { value: 0, raw: { full: 0, ir: 0, gain: "max", integration: 600, saturated: false, calibration: 1 } })],
   ["from an earlier boot (journal)", reading(4_000_000_000, { boot: 65534, timestamp: 1795355431, value: 3.5 })],
   ["very bright", reading(21, { value: 120000.98765 })],
+  ["IR-rich light (flagged)", reading(22, { raw: { full: 900, ir: 700, gain: "medium", integration: 100, saturated: false, calibration: 608, irRich: true } })],
 ];
 
 describe("reading records", () => {
