@@ -4,14 +4,16 @@
 // delay() blocks, as it does on the device.
 import type { TimerHandle } from "../../src/platform.js";
 import type { BoardClock } from "../clock.js";
-import { currentBoard, onThisBoard } from "../registry.js";
+import type { Board } from "../board.js";
+import { currentBoard, onBoard } from "../registry.js";
 
 type Callback = (id: TimerHandle) => void;
 
 interface SimTimer {
   inner: TimerHandle | undefined;
   readonly callback: Callback;
-  /** The clock of the board that set it; its callback runs on that board. */
+  /** The board that set it: its clock, and its callback runs on that board. */
+  readonly board: Board;
   readonly clock: BoardClock;
 }
 
@@ -19,13 +21,14 @@ function start(timer: SimTimer, delay: number, repeat: number | undefined): void
   timer.inner = timer.clock.set(() => {
     if (repeat !== undefined && repeat > 0) start(timer, repeat, repeat);
     else timer.inner = undefined;
-    timer.callback(timer);
+    onBoard(timer.board, () => timer.callback(timer));
   }, delay);
 }
 
 const Timer = Object.freeze({
   set(callback: Callback, milliseconds = 0, repeat?: number): TimerHandle {
-    const timer: SimTimer = { inner: undefined, callback: onThisBoard(callback), clock: currentBoard().clock };
+    const board = currentBoard();
+    const timer: SimTimer = { inner: undefined, callback, board, clock: board.clock };
     start(timer, milliseconds, repeat);
     return timer;
   },
