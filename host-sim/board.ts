@@ -59,12 +59,12 @@ export class Board {
   readonly rtc = new SimRtc();
   /** The `System` global's part the firmware uses. */
   readonly system = Object.freeze({ restart: () => this.restart() });
-  /** The app src/main.ts started on this board's latest boot (undefined: refused or not booted). */
+  /** The app src/main.ts started on this board's latest boot() (undefined: refused, not booted, or on XS). */
   app: App | undefined;
-  /** Boots so far (boot(), restart, wake from deep sleep). */
+  /** Boots of src/main.ts in this process so far: boot(), and each restart or wake that calls it. */
   boots = 0;
-  /** Every host name the firmware asked `Net.resolve` for, in order. */
-  readonly lookups: string[] = [];
+  /** Every host name the firmware asked `Net.resolve` for. */
+  readonly lookups = new Set<string>();
   /** Simulated reboots so far. */
   restarts = 0;
   /** Deep sleeps so far, and for each: board time it began, milliseconds slept, flash writes so far. */
@@ -138,7 +138,7 @@ export class Board {
    * SNTP answers there) without the internet, unless sim_sntp=0.
    */
   readonly resolve: Resolver = (host, callback) => {
-    this.lookups.push(host);
+    this.lookups.add(host);
     if (this.#sntp && host === this.#timeServer) {
       this.clock.set(() => callback("127.0.0.1"), 0);
       return;

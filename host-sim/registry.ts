@@ -23,7 +23,9 @@ export function onBoard<T>(board: Board, body: () => T): T {
 
 /** The board the firmware is running on; throws outside any board. */
 export function currentBoard(): Board {
-  if (current === undefined) throw new Error("host-sim: firmware ran outside a board (call it through board.run or Board.boot)");
+  if (current === undefined) {
+    throw new Error("host-sim: firmware ran outside a board (call it through board.run or Board.boot)");
+  }
   return current;
 }
 

@@ -6,7 +6,8 @@ export default class WiFi {
   readonly #station: { close(): void };
 
   constructor(options: { ssid: string; password?: string }, callback: (message: string) => void) {
-    this.#station = currentBoard().wifi.station(options, onThisBoard((message: string) => callback.call(this, message)));
+    const report = onThisBoard((message: string) => callback.call(this, message));
+    this.#station = currentBoard().wifi.station(options, report);
   }
 
   close(): void {

@@ -22,28 +22,39 @@ test("a fleet of 3 boots main.ts on each board; a restart command reboots only i
   const lines: string[] = [];
   const fleet = new Fleet({
     devices: 3, idPrefix: "lux-", spreadMs: 0, sim: {},
-    config: { mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", health_interval: "1" },
+    config: {
+      mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", health_interval: "1",
+    },
     trace: (id, text) => lines.push(`[${id}] ${text}`),
   });
   t.after(() => fleet.stop());
   const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
   t.after(() => client.end(true));
   const health = new Map<string, { heap: number | null }>();
-  client.on("message", (topic, payload) => health.set(topic.slice(0, -"/health".length), JSON.parse(payload.toString()) as { heap: number | null }));
-  await new Promise<void>((resolve) => client.once("connect", () => client.subscribe("+/health", { qos: 1 }, () => resolve())));
+  client.on("message", (topic, payload) => {
+    health.set(topic.slice(0, -"/health".length), JSON.parse(payload.toString()) as { heap: number | null });
+  });
+  await new Promise<void>((resolve) => {
+    client.once("connect", () => client.subscribe("+/health", { qos: 1 }, () => resolve()));
+  });
 
   await fleet.start();
   assert.deepEqual(fleet.members.map((m) => m.board.boots), [1, 1, 1]);
   assert.equal(new Set(fleet.members.map((m) => m.app)).size, 3, "an app per board");
-  assert.deepEqual(fleet.members.map((m) => m.board.run(() => m.app?.device.state().sensor_id)), ["lux-1", "lux-2", "lux-3"], "each firmware read its own board's mc/config");
+  const ids = fleet.members.map((m) => m.board.run(() => m.app?.device.state().sensor_id));
+  assert.deepEqual(ids, ["lux-1", "lux-2", "lux-3"], "each firmware read its own board's mc/config");
   await until(() => fleet.connected === 3 && health.size === 3, "3 connected boards reporting health");
-  for (const [id, report] of health) assert.ok(typeof report.heap === "number" && report.heap > 0, `${id}: heap from main.ts's instrumentation wiring, got ${report.heap}`);
+  for (const [id, report] of health) {
+    assert.ok(typeof report.heap === "number" && report.heap > 0, `${id}: heap from main.ts's instrumentation wiring, got ${report.heap}`);
+  }
 
   const second = fleet.members[1]!;
   const before = second.app;
   await until(() => second.app?.connection.outbox.length === 0, "lux-2's command subscription");
-  await new Promise<void>((resolve) => client.publish("lux-2/command", '{"name":"restart"}', { qos: 1 }, () => resolve()));
-  await until(() => second.board.boots === 2 && second.app?.connection.connected === true, "lux-2 rebooted and connected");
+  await new Promise<void>((resolve) => {
+    client.publish("lux-2/command", '{"name":"restart"}', { qos: 1 }, () => resolve());
+  });
+  await until(() => second.board.boots === 2 && second.app?.connection.connected === true, "lux-2 rebooted, connected");
   assert.notEqual(second.app, before);
   assert.deepEqual(fleet.members.map((m) => m.board.restarts), [0, 1, 0], lines.join(""));
   assert.deepEqual(fleet.members.map((m) => m.board.boots), [1, 2, 1]);

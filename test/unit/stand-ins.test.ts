@@ -13,13 +13,18 @@ test("every Moddable module in the table has a Node stand-in and an XS shim", ()
   for (const specifier of Object.keys(MODULE_STAND_INS)) {
     const node = nodeStandIn(specifier)!.replace(/\.js$/, ".ts");
     assert.ok(existsSync(new URL(node, platformDir)), `${specifier}: host-sim/platform/${node}`);
-    assert.ok(existsSync(new URL(xsStandIn(specifier)!, shimDir)), `${specifier}: host-sim/xs/shims/${xsStandIn(specifier)}`);
+    const shim = xsStandIn(specifier)!;
+    assert.ok(existsSync(new URL(shim, shimDir)), `${specifier}: host-sim/xs/shims/${shim}`);
   }
   assert.equal(nodeStandIn("node:fs"), undefined);
 });
 
 test("every stand-in file is in the table", () => {
   const stems = new Set(Object.values(MODULE_STAND_INS));
-  for (const file of readdirSync(platformDir)) assert.ok(stems.has(file.replace(/\.ts$/, "")), `host-sim/platform/${file} has no table entry`);
-  for (const file of readdirSync(shimDir).filter((f) => f.endsWith(".xs.ts"))) assert.ok(stems.has(file.replace(/\.xs\.ts$/, "")), `host-sim/xs/shims/${file} has no table entry`);
+  for (const file of readdirSync(platformDir)) {
+    assert.ok(stems.has(file.replace(/\.ts$/, "")), `host-sim/platform/${file} has no table entry`);
+  }
+  for (const file of readdirSync(shimDir).filter((f) => f.endsWith(".xs.ts"))) {
+    assert.ok(stems.has(file.replace(/\.xs\.ts$/, "")), `host-sim/xs/shims/${file} has no table entry`);
+  }
 });
