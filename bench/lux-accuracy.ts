@@ -7,7 +7,7 @@
 // Then the driver end to end (auto-range, the chosen formula) per source, from 0.01 to 80,000 lux.
 import { VirtualClock } from "../host-sim/clock.js";
 import { I2CBus } from "../host-sim/io/i2c.js";
-import { smbusClass } from "../host-sim/io/smbus.js";
+import { smbusClass } from "../host-sim/io/i2c-smbus.js";
 import { Tsl2591Model } from "../host-sim/chips/tsl2591.js";
 import { sourceResponse } from "../host-sim/chips/tsl2591-adc.js";
 import { GAIN_CH0, fullScale } from "../host-sim/chips/tsl2591-datasheet.js";

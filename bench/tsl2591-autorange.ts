@@ -6,7 +6,7 @@
 // Run: npm run build && node --import ./build/host-sim/loader/register.js build/bench/tsl2591-autorange.js
 import { VirtualClock } from "../host-sim/clock.js";
 import { I2CBus } from "../host-sim/io/i2c.js";
-import { smbusClass } from "../host-sim/io/smbus.js";
+import { smbusClass } from "../host-sim/io/i2c-smbus.js";
 import { Tsl2591Model } from "../host-sim/chips/tsl2591.js";
 import TSL2591 from "../drivers/tsl2591/tsl2591.js";
 import { adafruit } from "./lux-formulas.js";

@@ -1,21 +1,22 @@
-// The simulated board: the platform surface a Moddable ESP32 gives the firmware, built
-// from host parts. Its clock (real or virtual), an I2C bus with the TSL2591 chip model at
-// 0x29, real TCP sockets, a Wi-Fi access point, the frozen `mc/config`, and the `device`
-// provider. The firmware runs unmodified on top (src/main.ts through host-sim/platform/,
-// or src/app.ts directly with `board.platform()` for in-process and fleet use).
+// The simulated board: the hardware a Moddable ESP32 gives the firmware, built from host
+// parts. Its clock (real or virtual), an I2C bus with the TSL2591 chip model at 0x29, real
+// TCP sockets, a Wi-Fi access point, the frozen `mc/config`, and the `device` provider.
+// The firmware runs unmodified on top, always through its own entry: boot() runs
+// src/main.ts, whose Moddable imports the loader resolves to host-sim/platform/, on this
+// board (host-sim/registry.ts); on XS, host-sim/xs runs the same main.ts against this board.
 import { lookup } from "node:dns";
 import { readFileSync } from "node:fs";
-import type { AppPlatform } from "../src/app.js";
+import type { App } from "../src/app.js";
 import type { ByteSocket, ByteSocketOptions, Resolver, SocketFactory } from "../src/platform.js";
 import { RealClock, type BoardClock } from "./clock.js";
 import { I2CBus } from "./io/i2c.js";
-import { smbusClass } from "./io/smbus.js";
+import { smbusClass } from "./io/i2c-smbus.js";
 import { digitalClass, type SimDigitalClass } from "./io/digital.js";
 import type { Tsl2591Model } from "./chips/tsl2591.js";
 import { tcpSocketFactory, tlsSocketFactory, type TlsOptions } from "./net/sockets.js";
 import { sensorSimFromKeys } from "./scene.js";
-import { SimAccessPoint } from "./wifi.js";
-import { traceLogger } from "../src/log.js";
+import { SimAccessPoint } from "./parts/access-point.js";
+import { onBoard } from "./registry.js";
 import { SimFlash } from "./parts/flash.js";
 import { SimLed } from "./parts/led.js";
 import { SimRtc } from "./parts/rtc.js";
@@ -29,6 +30,10 @@ export interface BoardOptions {
   /** Where the firmware's `trace` output goes; default stderr. */
   readonly trace?: (text: string) => void;
 }
+
+type Main = { default: () => App | undefined };
+/** src/main.ts, loaded once per process on the first boot (its Moddable imports resolve to host-sim/platform/). */
+let firmwareMain: Promise<Main> | undefined;
 
 /** The board's Wi-Fi network when the simulator is not told otherwise. */
 export const SIM_WIFI_DEFAULTS = Object.freeze({ ssid: "luxflow-sim", password: "" });
@@ -54,6 +59,12 @@ export class Board {
   readonly rtc = new SimRtc();
   /** The `System` global's part the firmware uses. */
   readonly system = Object.freeze({ restart: () => this.restart() });
+  /** The app src/main.ts started on this board's latest boot() (undefined: refused, not booted, or on XS). */
+  app: App | undefined;
+  /** Boots of src/main.ts in this process so far: boot(), and each restart or wake that calls it. */
+  boots = 0;
+  /** Every host name the firmware asked `Net.resolve` for. */
+  readonly lookups = new Set<string>();
   /** Simulated reboots so far. */
   restarts = 0;
   /** Deep sleeps so far, and for each: board time it began, milliseconds slept, flash writes so far. */
@@ -127,6 +138,7 @@ export class Board {
    * SNTP answers there) without the internet, unless sim_sntp=0.
    */
   readonly resolve: Resolver = (host, callback) => {
+    this.lookups.add(host);
     if (this.#sntp && host === this.#timeServer) {
       this.clock.set(() => callback("127.0.0.1"), 0);
       return;
@@ -160,17 +172,30 @@ export class Board {
     this.rtc.woke = false;
     this.trace(`sim: restart ${this.restarts}\n`);
     this.shutdown();
-    this.clock.set(() => {
-      void import("../src/main.js").then((m: { default: () => void }) => m.default());
-    }, 10);
+    this.clock.set(() => void this.boot(), 10);
   }
 
   /** The firmware's deep sleep (its `deep-sleep` module): power down, then boot main again. */
   deepSleep(microseconds: number): void {
     this.shutdown();
-    this.afterSleep(microseconds / 1000, () => {
-      void import("../src/main.js").then((m: { default: () => void }) => m.default());
-    });
+    this.afterSleep(microseconds / 1000, () => void this.boot());
+  }
+
+  /**
+   * Power on (or reboot): runs the firmware's `main` (src/main.ts) on this board in this
+   * process, as the device does after reset. Resolves to the app it started, also kept in `app`.
+   */
+  async boot(): Promise<App | undefined> {
+    firmwareMain ??= import("../src/main.js") as Promise<Main>;
+    const { default: main } = await firmwareMain;
+    this.boots++;
+    this.app = this.run(main);
+    return this.app;
+  }
+
+  /** Runs `body` on this board: the firmware code it calls reads this board's modules and globals. */
+  run<T>(body: () => T): T {
+    return onBoard(this, body);
   }
 
   /**
@@ -200,43 +225,6 @@ export class Board {
   powerOff(): void {
     this.#off = true;
     this.shutdown();
-  }
-
-  /** The platform seam for running src/app.ts in-process on this board. */
-  platform(): AppPlatform {
-    return {
-      config: this.config,
-      timers: this.clock,
-      clock: this.clock,
-      log: traceLogger(this.trace),
-      wifi: this.wifiModule(),
-      address: () => (this.wifi.joined ? "127.0.0.1" : undefined),
-      resolve: this.resolve,
-      socket: (options) => this.openTcp(options),
-      tls: (host, ca) => this.tlsSocket(host, ca),
-      i2c: { io: this.io.SMBus as AppPlatform["i2c"]["io"], data: 21, clock: 22 },
-      preference: this.flash,
-      sntp: (host, callback) => this.resolve(host, (address) => (address === undefined ? callback(undefined) : this.sntp(address, callback))),
-      rssi: () => (this.wifi.joined ? -55 : undefined),
-      led: this.led,
-    };
-  }
-
-  /** A class shaped like Moddable's `wifi` module, bound to this board's access point. */
-  wifiModule(): AppPlatform["wifi"] {
-    const ap = this.wifi;
-    return class WiFi {
-      readonly #station: { close(): void };
-      constructor(options: { ssid: string; password?: string }, callback: (message: string) => void) {
-        this.#station = ap.station(options, callback);
-      }
-      close(): void {
-        this.#station.close();
-      }
-      static connect(options?: { ssid: string; password?: string }): void {
-        ap.connect(options);
-      }
-    };
   }
 
   /** sim_wifi_drop_at / sim_wifi_drop_for: the access point goes away for a while. */

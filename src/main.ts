@@ -2,7 +2,8 @@
 // imports the Moddable platform modules: it wires them into the application's platform
 // seam and starts the application. Preloadable: nothing runs until main() is called.
 // The platform pieces are module-level frozen functions and objects (flash after preload),
-// not closures made in main(): only the board object that remembers the app is in RAM.
+// not closures made in main(): only the wiring object that remembers the app is in RAM.
+// The host simulator runs this same file on its simulated boards (host-sim/board.ts boot()).
 // IO classes come from the board's ECMA-419 host provider (`device.io`, set up by the SDK's
 // system module from embedded:provider/builtin; on -p lin by host-sim/lin/device.ts).
 import Timer from "timer";
@@ -105,8 +106,8 @@ function i2cPins(): { data?: number; clock?: number } {
   return bus === undefined ? {} : { data: bus.data, clock: bus.clock };
 }
 
-/** The platform seam on this board; `restart` stops the app it started first. */
-class Board {
+/** The platform seam wired from this board's modules; `restart` stops the app it started first. */
+class PlatformWiring {
   app: App | undefined;
   readonly led: Led | undefined = boardLed();
   readonly restart = () => {
@@ -125,7 +126,9 @@ class Board {
   }
 }
 
-export default function main(): void {
-  const board = new Board();
-  board.app = startApp(board.platform());
+/** Starts the app and returns it (undefined when its configuration is refused). */
+export default function main(): App | undefined {
+  const wiring = new PlatformWiring();
+  wiring.app = startApp(wiring.platform());
+  return wiring.app;
 }

@@ -1,8 +1,8 @@
 // A fleet of simulated boards in one process: each is its own Board (clock, I2C bus with a
-// TSL2591 model, Wi-Fi access point, sockets) running the unmodified application through
-// startApp(board.platform()), with its own sensor id, client id and light scene. For
-// load-testing a backend (npm run fleet) and for bench/fleet.ts.
-import { startApp, type App, type AppPlatform } from "../../src/app.js";
+// TSL2591 model, Wi-Fi access point, sockets) booting the unmodified firmware through its
+// own entry, src/main.ts (Board.boot), with its own sensor id, client id and light scene.
+// For load-testing a backend (npm run fleet) and for bench/fleet.ts.
+import type { App } from "../../src/app.js";
 import { Board } from "../board.js";
 import type { BoardClock } from "../clock.js";
 
@@ -20,8 +20,6 @@ export interface FleetOptions {
   readonly trace: (id: string, text: string) => void;
   /** The clock of board i (default: a RealClock of its own). */
   readonly clock?: (index: number) => BoardClock;
-  /** Lets the caller see or wrap a board's platform before the app starts. */
-  readonly platform?: (platform: AppPlatform, board: Board, index: number) => AppPlatform;
   /** Called right after board `index` has started its app. */
   readonly started?: (member: FleetMember, index: number) => void;
 }
@@ -29,8 +27,8 @@ export interface FleetOptions {
 export interface FleetMember {
   readonly id: string;
   readonly board: Board;
-  /** Undefined until the board has started, or when its configuration was refused. */
-  app: App | undefined;
+  /** The app of the board's latest boot: undefined until it has booted, or when its configuration was refused. */
+  readonly app: App | undefined;
 }
 
 /** Lux of board i of n when no sim_lux is given: 10 to 10,000 lux, evenly on a log scale. */
@@ -56,7 +54,7 @@ export class Fleet {
       // Each board has its own flash: sim_flash=<file> becomes <file>-<id>.
       if (sim.sim_flash !== undefined && sim.sim_flash !== "") boardSim.sim_flash = `${sim.sim_flash}-${id}`;
       const board = new Board({ config: boardConfig, sim: boardSim, trace: (text) => options.trace(id, text), ...(options.clock ? { clock: options.clock(i) } : {}) });
-      this.members.push({ id, board, app: undefined });
+      this.members.push({ id, board, get app() { return board.app; } });
     }
   }
 
@@ -65,11 +63,9 @@ export class Fleet {
     const n = this.members.length;
     return new Promise((resolve) => {
       this.members.forEach((member, k) => {
-        const timer = setTimeout(() => {
+        const timer = setTimeout(async () => {
           if (this.#stopped) return;
-          const base = member.board.platform();
-          const platform = this.options.platform ? this.options.platform(base, member.board, k + 1) : base;
-          member.app = startApp(platform);
+          await member.board.boot();
           this.options.started?.(member, k + 1);
           if (k === n - 1) resolve();
         }, (this.options.spreadMs * k) / n);
@@ -95,7 +91,7 @@ export class Fleet {
     this.#stopped = true;
     for (const t of this.#timers) clearTimeout(t);
     for (const m of this.members) {
-      m.app?.stop();
+      m.board.run(() => m.app?.stop());
       m.board.shutdown();
     }
   }

@@ -11,7 +11,7 @@ import config from "mc/config";
 import Timer from "timer";
 import Time from "time";
 import { I2CBus } from "../io/i2c.js";
-import { smbusClass } from "../io/smbus.js";
+import { smbusClass } from "../io/i2c-smbus.js";
 import { digitalClass } from "../io/digital.js";
 import { sensorSimFromKeys } from "../scene.js";
 import type { TimerHandle, Timers } from "../../src/platform.js";

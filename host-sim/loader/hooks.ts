@@ -1,11 +1,13 @@
 // Node module-resolution hooks that give the unmodified firmware the module names a
 // Moddable device has. On the device, mcconfig resolves them from manifests; here:
-//  - platform modules (`timer`, `mc/config`, `wifi`, `net`, `embedded:io/…`) resolve to the
-//    simulated board's implementations in host-sim/platform/;
+//  - platform modules (`timer`, `mc/config`, `wifi`, `net`, `embedded:io/…`; the table is
+//    host-sim/module-stand-ins.ts) resolve to the simulated board's implementations in
+//    host-sim/platform/;
 //  - project modules named in manifest.json and the local manifests it includes (e.g.
 //    `embedded:sensor/AmbientLight/TSL2591`) resolve to their compiled files, so the
 //    manifest stays the one place that names them.
 import { readFileSync } from "node:fs";
+import { nodeStandIn } from "../module-stand-ins.js";
 
 type ResolveResult = { url: string; shortCircuit?: boolean; format?: string };
 type NextResolve = (specifier: string, context: unknown) => Promise<ResolveResult>;
@@ -15,20 +17,6 @@ const platformDir = new URL("../platform/", import.meta.url);
 const buildRoot = new URL("../../", import.meta.url);
 const projectRoot = new URL("../../../", import.meta.url);
 
-const PLATFORM: Readonly<Record<string, string>> = {
-  "timer": "timer.js",
-  "mc/config": "mc-config.js",
-  "wifi": "wifi.js",
-  "net": "net.js",
-  "embedded:io/smbus": "smbus.js",
-  "embedded:io/socket/tcp": "tcp.js",
-  "tls-socket": "tls-socket.js",
-  "preference": "preference.js",
-  "sntp": "sntp.js",
-  "instrumentation": "instrumentation.js",
-  "time": "time.js",
-  "deep-sleep": "deep-sleep.js",
-};
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */
 export function projectModules(manifestUrl: URL, out: Record<string, string> = {}): Record<string, string> {
@@ -48,7 +36,7 @@ export function projectModules(manifestUrl: URL, out: Record<string, string> = {
 const project = projectModules(new URL("manifest.json", projectRoot));
 
 export async function resolve(specifier: string, context: unknown, next: NextResolve): Promise<ResolveResult> {
-  const platformFile = PLATFORM[specifier];
+  const platformFile = nodeStandIn(specifier);
   if (platformFile !== undefined) return { url: new URL(platformFile, platformDir).href, shortCircuit: true };
   const projectUrl = project[specifier];
   if (projectUrl !== undefined) return { url: projectUrl, shortCircuit: true };

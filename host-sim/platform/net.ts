@@ -1,5 +1,5 @@
 // Moddable `net` on the simulated board: Net.get and Net.resolve (IPv4).
-import { currentBoard } from "../registry.js";
+import { currentBoard, onThisBoard } from "../registry.js";
 
 const Net = Object.freeze({
   get(property: string): string | number | undefined {
@@ -10,7 +10,7 @@ const Net = Object.freeze({
     return undefined;
   },
   resolve(host: string, callback: (name: string, address: string | undefined) => void): void {
-    currentBoard().resolve(host, (address) => callback(host, address));
+    currentBoard().resolve(host, onThisBoard((address: string | undefined) => callback(host, address)));
   },
 });
 

@@ -1,4 +1,9 @@
-// ECMA-419 `embedded:io/smbus` on the simulated board's I2C bus.
+// ECMA-419 `embedded:io/smbus` on the simulated board's I2C bus (host-sim/io/i2c-smbus.ts).
+import type { SMBusOptions } from "../io/i2c-smbus.js";
 import { currentBoard } from "../registry.js";
 
-export default currentBoard().io.SMBus;
+export default class SMBus {
+  constructor(options: SMBusOptions) {
+    return new (currentBoard().io.SMBus)(options);
+  }
+}

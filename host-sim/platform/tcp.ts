@@ -1,6 +1,6 @@
 // ECMA-419 `embedded:io/socket/tcp` on the simulated board: real host sockets.
 import type { ByteSocketOptions } from "../../src/platform.js";
-import { currentBoard } from "../registry.js";
+import { currentBoard, onThisBoard } from "../registry.js";
 
 export default class TCP {
   readonly #socket: ReturnType<ReturnType<typeof currentBoard>["openTcp"]>;
@@ -9,9 +9,9 @@ export default class TCP {
     this.#socket = currentBoard().openTcp({
       address: options.address,
       port: options.port,
-      onReadable: (count) => options.onReadable.call(this, count),
-      onWritable: (count) => options.onWritable.call(this, count),
-      onError: (message) => options.onError.call(this, message),
+      onReadable: onThisBoard((count: number) => options.onReadable.call(this, count)),
+      onWritable: onThisBoard((count: number) => options.onWritable.call(this, count)),
+      onError: onThisBoard((message?: string) => options.onError.call(this, message)),
     });
   }
 

@@ -16,8 +16,13 @@ export interface XsBoard {
     readonly I2C: { readonly default?: { readonly data: number; readonly clock: number } };
     readonly pin?: Readonly<Record<string, number>>;
   };
-  readonly wifi: { readonly joined: boolean; readonly ssid: string };
-  wifiModule(): unknown;
+  /** The board's access point (host-sim/parts/access-point.ts). */
+  readonly wifi: {
+    readonly joined: boolean;
+    readonly ssid: string;
+    station(options: { ssid: string; password?: string }, callback: (message: string) => void): { close(): void };
+    connect(options?: { ssid: string; password?: string }): void;
+  };
   openTcp(options: ByteSocketOptions): ByteSocket;
   readonly flash: {
     get(domain: string, key: string): unknown;
@@ -44,10 +49,6 @@ export interface XsEvent {
 type Request = { readonly op: string; readonly [field: string]: any };
 type SMBusInstance = Record<string, (...args: unknown[]) => unknown>;
 type SMBusClass = new (options: Record<string, unknown>) => SMBusInstance;
-type WiFiClass = (new (options: unknown, callback: (message: string) => void) => { close(): void }) & {
-  connect?(options?: unknown): void;
-  disconnect?(): void;
-};
 
 function bytesOf(data: ArrayBuffer | Uint8Array | undefined): number[] | null {
   if (data === undefined) return null;
@@ -145,8 +146,8 @@ export class XsBridge {
       }
       case "wifi.new": {
         const id = request.id as number;
-        const WiFi = board.wifiModule() as WiFiClass;
-        this.#stations.set(id, new WiFi(request.options, (message) => this.#deliver({ kind: "wifi", id, message })));
+        const options = request.options as { ssid: string; password?: string };
+        this.#stations.set(id, board.wifi.station(options, (message) => this.#deliver({ kind: "wifi", id, message })));
         return null;
       }
       case "wifi.close":
@@ -154,10 +155,10 @@ export class XsBridge {
         this.#stations.delete(request.id as number);
         return null;
       case "wifi.connect":
-        (board.wifiModule() as WiFiClass).connect?.(request.options ?? undefined);
+        board.wifi.connect((request.options ?? undefined) as { ssid: string; password?: string } | undefined);
         return null;
       case "wifi.disconnect":
-        (board.wifiModule() as WiFiClass).disconnect?.();
+        // The access point has no station-wide disconnect (nor has the Node `wifi` stand-in): nothing to do.
         return null;
       case "smbus.new": {
         const SMBus = board.io.SMBus as SMBusClass;

@@ -1,5 +1,5 @@
 // Builds the firmware for XS: esbuild bundles the unmodified src/main.ts with the XS-side
-// shims (host-sim/xs/shims/) standing in for the Moddable modules, into one script that
+// shims (host-sim/xs/shims/, named in host-sim/module-stand-ins.ts) standing in for the Moddable modules, into one script that
 // xsnap evaluates. Project modules named in manifest.json (and the local manifests it
 // includes) resolve to their sources, as mcconfig resolves them on the device.
 //
@@ -12,23 +12,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
-
-/** Moddable module specifier → XS-side shim. */
-const PLATFORM: Readonly<Record<string, string>> = {
-  "timer": "timer.ts",
-  "mc/config": "mc-config.ts",
-  "wifi": "wifi.ts",
-  "net": "net.ts",
-  "embedded:io/smbus": "smbus.ts",
-  "embedded:io/socket/tcp": "tcp.ts",
-  "tls-socket": "tls-socket.ts",
-  "preference": "preference.ts",
-  "sntp": "sntp.ts",
-  "instrumentation": "instrumentation.ts",
-  "time": "time.ts",
-  "embedded:io/digital": "digital.ts",
-  "deep-sleep": "deep-sleep.ts",
-};
+import { xsStandIn } from "../module-stand-ins.js";
 
 /** Folders whose modules are firmware (preloaded on the device). */
 const FIRMWARE_DIRS = ["src/", "drivers/"];
@@ -88,7 +72,7 @@ function moddablePlugin(root: string, platformExternal = false): Plugin {
     name: "moddable-modules",
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, (args) => {
-        const shim = PLATFORM[args.path];
+        const shim = xsStandIn(args.path);
         if (shim !== undefined) return platformExternal ? { path: args.path, external: true } : { path: join(shims, shim) };
         const source = project[args.path];
         if (source !== undefined) return { path: source };

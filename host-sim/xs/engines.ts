@@ -3,12 +3,11 @@
 //
 //   for (const engine of enginesUnderTest()) { … startFirmware(engine, board) … }
 //
-// "node" runs src/main.ts in this process through host-sim/platform/ (one board per process:
-// the Moddable module shims read the installed board, as the CLI does); "xs" runs the same
-// firmware on XS in an xsnap-worker child (any number of boards per process).
+// "node" runs src/main.ts in this process through host-sim/platform/ (Board.boot: the
+// Moddable module stand-ins read the board the firmware runs on); "xs" runs the same
+// firmware on XS in an xsnap-worker child. Either engine takes any number of boards per process.
 // LUXFLOW_ENGINES=node or =xs narrows enginesUnderTest(); the default is both.
 import type { Board } from "../board.js";
-import { installBoard } from "../registry.js";
 import { runOnXs, type RunOnXsOptions, type XsRun } from "./index.js";
 
 export type Engine = "node" | "xs";
@@ -48,8 +47,6 @@ export async function startFirmware(engine: Engine, board: Board, options: RunOn
       stop: () => run.stop(),
     };
   }
-  installBoard(board);
-  const { default: main } = (await import("../../src/main.js")) as unknown as { default: () => void };
-  main();
+  await board.boot();
   return { engine, xs: undefined, failure: undefined, idle: async () => undefined, stop: async () => undefined };
 }

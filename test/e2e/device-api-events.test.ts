@@ -1,9 +1,9 @@
-// The firmware's device events (connect, close, reconnect, command) and boot checks, with the
-// app running in-process on a simulated board against a real aedes broker on loopback.
+// The firmware's device events (connect, close, reconnect, command), its restart and heap
+// report, and boot checks, with the firmware booted in-process through src/main.ts on a
+// simulated board (Board.boot) against a real aedes broker on loopback.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { connect } from "mqtt";
-import { startApp } from "../../src/app.js";
 import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 
@@ -22,7 +22,7 @@ test("device events: connect, command, close, reconnect, as the Losant client ha
     config: { mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", mqtt_reconnect_min: "0.1", mqtt_reconnect_max: "0.3" },
     trace: (t) => lines.push(t),
   });
-  const app = startApp(board.platform());
+  const app = await board.boot();
   assert.ok(app !== undefined, lines.join(""));
   const events: string[] = [];
   app.device.events.on("connect", () => events.push("connect"));
@@ -43,16 +43,49 @@ test("device events: connect, command, close, reconnect, as the Losant client ha
     await until(() => events.includes("reconnect"), "reconnect");
     assert.deepEqual(events.filter((e) => !e.startsWith("close")), ["connect", "command report_state", "reconnect"]);
   } finally {
-    app.stop();
+    board.run(() => app.stop());
     board.shutdown();
     await broker.close();
   }
 });
 
-test("an unknown key fails the boot with a line naming it; the board stays idle", () => {
+test("main.ts's wiring on the board: the health report has the heap, the restart command reboots through System.restart", async () => {
+  const broker = await startAedes();
+  const lines: string[] = [];
+  const board = new Board({
+    config: { mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", health_interval: "1" },
+    trace: (t) => lines.push(t),
+  });
+  const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
+  const health: { heap: number | null }[] = [];
+  client.on("message", (_topic, payload) => health.push(JSON.parse(payload.toString()) as { heap: number | null }));
+  await new Promise<void>((resolve) => client.once("connect", () => client.subscribe("lux-1/health", { qos: 1 }, () => resolve())));
+  const first = await board.boot();
+  try {
+    assert.ok(first !== undefined, lines.join(""));
+    await until(() => health.length > 0, "a health report");
+    const heap = health[0]!.heap;
+    assert.ok(typeof heap === "number" && heap > 0, `heap in use from main.ts's Instrumentation wiring, got ${heap}`);
+    await until(() => first.connection.connected && first.connection.outbox.length === 0, "the command subscription");
+    await new Promise<void>((resolve) => client.publish("lux-1/command", '{"name":"restart"}', { qos: 1 }, () => resolve()));
+    await until(() => board.boots === 2 && board.app?.connection.connected === true, "the reboot and the new app's connection");
+    assert.equal(board.restarts, 1, lines.join(""));
+    assert.notEqual(board.app, first, "a new app from main after the restart");
+    assert.equal(first.connection.connected, false, "the old app was stopped before the restart");
+    assert.ok(lines.some((l) => /^sim: restart 1$/m.test(l)), lines.join(""));
+  } finally {
+    const app = board.app;
+    board.run(() => app?.stop());
+    board.shutdown();
+    client.end(true);
+    await broker.close();
+  }
+});
+
+test("an unknown key fails the boot with a line naming it; the board stays idle", async () => {
   const lines: string[] = [];
   const board = new Board({ config: { mqtt_host: "127.0.0.1", mqtt_hots: "x" }, trace: (t) => lines.push(t) });
-  assert.equal(startApp(board.platform()), undefined);
+  assert.equal(await board.boot(), undefined);
   assert.match(lines.join(""), /luxflow error: config: unknown key mqtt_hots \(a typo\?/);
   board.shutdown();
 });

@@ -8,7 +8,7 @@ import { startEmbeddedBroker } from "../../host-sim/broker.js";
 import { fleetLux } from "../../host-sim/fleet/fleet.js";
 import { runNode, sleep } from "../tools/child.js";
 
-const FLEET = new URL("../../host-sim/fleet.js", import.meta.url);
+const FLEET = new URL("../../host-sim/fleet-cli.js", import.meta.url);
 
 test("npm run fleet -- devices=20: 20 boards, own ids, scenes and seqs, through a real broker", async (t) => {
   const broker = await startEmbeddedBroker(0);

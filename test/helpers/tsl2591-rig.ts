@@ -1,7 +1,7 @@
 // Shared rig for the TSL2591 tests: virtual clock, simulated bus, chip model, driver.
 import { VirtualClock } from "../../host-sim/clock.js";
 import { I2CBus } from "../../host-sim/io/i2c.js";
-import { smbusClass } from "../../host-sim/io/smbus.js";
+import { smbusClass } from "../../host-sim/io/i2c-smbus.js";
 import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
 import type { Light, Scene } from "../../host-sim/scene.js";
 import TSL2591, { type TSL2591Options, type TSL2591Sample } from "../../drivers/tsl2591/tsl2591.js";

@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CONFIG_KEYS, ConfigError, parseConfig } from "../../src/config.js";
-import { startApp } from "../../src/app.js";
 import { Board } from "../../host-sim/board.js";
 
 function refused(config: Record<string, unknown>, message: RegExp): void {
@@ -43,11 +42,11 @@ test("valid ids with levels and Unicode are kept", () => {
   assert.equal(parseConfig({ mqtt_host: "h", sensor_id: "küche" }).sensorId, "küche");
 });
 
-test("sensor_id=a+b at boot: one config error line naming the key, the board idle, no exception (Node)", () => {
+test("sensor_id=a+b at boot: one config error line naming the key, the board idle, no exception (Node)", async () => {
   const lines: string[] = [];
   const board = new Board({ config: { mqtt_host: "127.0.0.1", sensor_id: "a+b", ssid: "luxflow-sim" }, trace: (t) => lines.push(t) });
   try {
-    assert.equal(startApp(board.platform()), undefined);
+    assert.equal(await board.boot(), undefined);
     assert.match(lines.join(""), /^luxflow error: config: sensor_id must not contain the wildcards \+ or #.*\(got "a\+b"\); the device is idle until it is reconfigured\n$/);
   } finally {
     board.shutdown();
@@ -90,19 +89,18 @@ test("the keys where empty means something say so, and keep the empty value", ()
   assert.throws(() => parseConfig({ profile: "tls", mqtt_host: "h", mqtt_user: "", mqtt_password: "p" }), /mqtt_user is required by profile=tls/);
 });
 
-test('sntp="" at boot: no time query, timestamps say uptime', () => {
+test('sntp="" at boot: no time query, timestamps say uptime', async () => {
   const lines: string[] = [];
   const board = new Board({ config: { mqtt_host: "127.0.0.1", sntp: "", ssid: "luxflow-sim" }, trace: (t) => lines.push(t) });
-  const asked: string[] = [];
-  const app = startApp({ ...board.platform(), sntp: (host) => void asked.push(host) });
+  const app = await board.boot();
   try {
     assert.ok(app !== undefined, lines.join(""));
-    app.time.networkUp();
-    assert.deepEqual(asked, [], "no SNTP query");
-    assert.equal(app.device.state().time_source, "uptime");
+    board.run(() => app.time.networkUp());
+    assert.deepEqual([...board.lookups].filter((host) => host !== "127.0.0.1"), [], "no time server looked up (main.ts resolves it before asking SNTP)");
+    assert.equal(board.run(() => app.device.state().time_source), "uptime");
     assert.ok(!lines.some((l) => /time: /.test(l)), lines.join(""));
   } finally {
-    app?.stop();
+    board.run(() => app?.stop());
     board.shutdown();
   }
 });

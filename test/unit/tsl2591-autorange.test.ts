@@ -7,7 +7,7 @@ import { makeRig, type Rig } from "../helpers/tsl2591-rig.js";
 import { decide, ladder, sensitivity } from "../../drivers/tsl2591/tsl2591-range.js";
 import { VirtualClock } from "../../host-sim/clock.js";
 import { I2CBus } from "../../host-sim/io/i2c.js";
-import { smbusClass } from "../../host-sim/io/smbus.js";
+import { smbusClass } from "../../host-sim/io/i2c-smbus.js";
 import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
 import TSL2591 from "../../drivers/tsl2591/tsl2591.js";
 import { IR_WEIGHT } from "../../drivers/tsl2591/tsl2591-lux.js";

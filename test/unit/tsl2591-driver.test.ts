@@ -45,7 +45,7 @@ test("fixed gain too sensitive for the light: saturated, no number, a lower boun
 test("an IR-rich reading is flagged through to the payload (one field, only when true); raw counts stay", async () => {
   const { LightSource } = await import("../../src/light.js");
   const { jsonPayload } = await import("../../src/payload.js");
-  const { smbusClass } = await import("../../host-sim/io/smbus.js");
+  const { smbusClass } = await import("../../host-sim/io/i2c-smbus.js");
   const payload = (source: "a" | "led") => {
     const rig = makeRig({}, { lux: 200, source });
     rig.driver.close();

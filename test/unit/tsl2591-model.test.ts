@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../host-sim/clock.js";
 import { I2CBus } from "../../host-sim/io/i2c.js";
-import { smbusClass } from "../../host-sim/io/smbus.js";
+import { smbusClass } from "../../host-sim/io/i2c-smbus.js";
 import { Tsl2591Model } from "../../host-sim/chips/tsl2591.js";
 import { irLedCountsPerMicrowatt, sourceResponse } from "../../host-sim/chips/tsl2591-adc.js";
 import { irradiance, lux as luxOf, spectrum, type Light, type SourceName } from "../../host-sim/chips/light-spectra.js";

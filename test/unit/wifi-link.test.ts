@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { Logger } from "../../src/platform.js";
 import { wifiLink } from "../../src/wifi-link.js";
 import { VirtualClock } from "../../host-sim/clock.js";
-import { SimAccessPoint } from "../../host-sim/wifi.js";
+import { SimAccessPoint } from "../../host-sim/parts/access-point.js";
 
 function setup(ssid: string, password = "") {
   const clock = new VirtualClock(0);

@@ -1,8 +1,8 @@
 // The ECMA-419 `device` global inside XS, shaped as the board's provider gives it
 // (Board.device: I2C.default pins, io.SMBus and io.Digital, pin), deep-frozen as modules/io/system does.
 import { call, deepFreeze } from "./host.js";
-import SMBus from "./smbus.js";
-import Digital from "./digital.js";
+import SMBus from "./smbus.xs.js";
+import Digital from "./digital.xs.js";
 
 const shape = call({ op: "device" }) as { i2c?: { data: number; clock: number }; pin?: Record<string, number> };
 const provider = {

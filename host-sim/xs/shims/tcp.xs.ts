@@ -7,7 +7,7 @@ interface Options {
   address: string;
   port: number;
   nodelay?: boolean;
-  /** luxflow's `tls-socket` (shims/tls-socket.ts): the board's TLS to this host, trusting `ca`. */
+  /** luxflow's `tls-socket` (shims/tls-socket.xs.ts): the board's TLS to this host, trusting `ca`. */
   tls?: { host: string; ca: string };
   onReadable?(this: TCP, bytes: number): void;
   onWritable?(this: TCP, bytes: number): void;

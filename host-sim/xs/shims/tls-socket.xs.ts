@@ -1,7 +1,7 @@
 // luxflow's `tls-socket` module inside XS (src/board/tls-*.ts on the devices): a socket
 // factory whose sockets are the board's TLS sockets (Board.tlsSocket on the Node side), with
 // the same callbacks and read/write/close as the TCP shim.
-import TCP from "./tcp.js";
+import TCP from "./tcp.xs.js";
 
 interface FactoryOptions {
   address: string;

@@ -2,8 +2,8 @@
 // the callback messages of Moddable's classic `wifi` module ("connect", "gotIP", "lostIP",
 // "disconnect"), takes time to join, refuses a wrong ssid or password the way a station
 // sees it (a "disconnect" after the attempt), and can drop and restore the link on command.
-import type { TimerHandle } from "../src/platform.js";
-import type { BoardClock } from "./clock.js";
+import type { TimerHandle } from "../../src/platform.js";
+import type { BoardClock } from "../clock.js";
 
 export interface AccessPointOptions {
   ssid: string;
