@@ -4,7 +4,7 @@
 // calibration let a consumer recompute lux, and `time_source` says whether `ts` is network
 // time or uptime. `losant` is Losant's state message, `{"data": {...}, "time": ...}`.
 // A reading with no honest value (the sensor saturated) carries null.
-import { GAINS } from "./settings.js";
+import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
 
 /** Where a timestamp comes from: network time (SNTP), or seconds since boot. */
 export type TimeSource = "sntp" | "uptime";
@@ -35,7 +35,8 @@ export interface RawSample {
   readonly irRich?: boolean;
 }
 
-export type PayloadFormat = "thingflow" | "json" | "losant";
+export const PAYLOAD_FORMATS = Object.freeze(["thingflow", "json", "losant"] as const);
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /** Lux to 4 decimal places, as ThingFlow's tutorial printed them. */
 export function roundLux(value: number): number {
@@ -97,7 +98,8 @@ export const RecordFlag = Object.freeze({
 
 // Frozen: preloaded, they are in flash (xsl warns of a writable table).
 const INTEGRATIONS: readonly number[] = Object.freeze([100, 200, 300, 400, 500, 600]);
-const GAIN_NAMES: readonly string[] = GAINS;
+/** The driver's gain names, searched by any string (a record's gain index is its AGAIN). */
+const GAINS: readonly string[] = GAIN_NAMES;
 
 function u32(out: Uint8Array, at: number, v: number): void {
   out[at] = v >>> 24;
@@ -139,7 +141,7 @@ export function writeRecord(out: Uint8Array, at: number, r: Reading): boolean {
     if (raw.irRich === true) flags |= RecordFlag.IR_RICH;
     const full = raw.full; // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
     const ir = raw.ir;
-    const gain = GAIN_NAMES.indexOf(raw.gain);
+    const gain = GAINS.indexOf(raw.gain);
     const integration = INTEGRATIONS.indexOf(raw.integration);
     const cal = Math.round(raw.calibration * 1000);
     if ((full & 0xffff) !== full || (ir & 0xffff) !== ir || gain < 0 || integration < 0 || (cal & 0xffffff) !== cal || cal / 1000 !== raw.calibration) exact = false;

@@ -3,17 +3,16 @@
 // counts changes (the state reports it). Settings from commands win over the built-in config
 // until `reset_settings`. Names fit ESP32 NVS (≤ 15 characters) and every value fits the
 // ESP8266's 63 bytes. Flash is written only when a value changes, plus one boot counter.
+import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
+import type { TSL2591Gain } from "embedded:sensor/AmbientLight/tsl2591-options";
 import type { Logger, PreferenceStore } from "./platform.js";
 
 const DOMAIN = "luxflow";
 
-export const GAINS = Object.freeze(["low", "medium", "high", "max"] as const);
-export type Gain = (typeof GAINS)[number];
-
 export interface RuntimeSettings {
   /** Milliseconds. */
   readonly interval: number;
-  readonly gain: Gain;
+  readonly gain: TSL2591Gain;
   /** Milliseconds, 100..600 in steps of 100. */
   readonly integration: number;
   readonly autoRange: boolean;
@@ -115,7 +114,7 @@ export class Settings {
     const auto = store.get(DOMAIN, "auto");
     const loaded: RuntimeSettings = Object.freeze({
       interval: interval !== undefined && interval >= 100 && interval <= 86_400_000 ? interval : d.interval,
-      gain: typeof gain === "string" && (GAINS as readonly string[]).includes(gain) ? (gain as Gain) : d.gain,
+      gain: GAIN_NAMES.find((name) => name === gain) ?? d.gain,
       integration: integration !== undefined && integration % 100 === 0 && integration >= 100 && integration <= 600 ? integration : d.integration,
       autoRange: auto === 0 || auto === 1 || typeof auto === "boolean" ? Boolean(auto) : d.autoRange,
     });

@@ -12,7 +12,7 @@ import type { QoS } from "./mqtt/packets.js";
 import { utf8Encode } from "./mqtt/utf8.js";
 import { formatPayload, readRecord, RECORD_BYTES, writeRecord, type PayloadFormat, type Reading } from "./payload.js";
 import type { Logger } from "./platform.js";
-import { describe } from "./scheduler.js";
+import { errorMessage } from "./scheduler.js";
 
 export interface WriterOptions<T> {
   readonly topic: string;
@@ -40,7 +40,7 @@ export class MqttWriter<T> implements InputThing<T> {
       this.published++;
     } catch (error) {
       this.rejected++;
-      this.log.error(`mqtt: ${o.label?.(event) ?? "message"} not sent to ${o.topic}: ${describe(error)}`);
+      this.log.error(`mqtt: ${o.label?.(event) ?? "message"} not sent to ${o.topic}: ${errorMessage(error)}`);
     }
   }
 }
@@ -87,7 +87,7 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
       this.published++;
     } catch (error) {
       this.rejected++;
-      this.log.error(`mqtt: reading ${reading.seq} not sent to ${o.topic}: ${describe(error)}`);
+      this.log.error(`mqtt: reading ${reading.seq} not sent to ${o.topic}: ${errorMessage(error)}`);
     }
   }
 
