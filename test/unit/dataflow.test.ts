@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { batch, filter, map, movingAverage, onChange, Operator, Output, OutputThing, pipe, throttle } from "../../src/dataflow.js";
+import { batch, filter, map, movingAverage, onChange, Operator, Output, pipe, throttle } from "../../src/dataflow.js";
 import { VirtualClock } from "../../host-sim/clock.js";
 
 function collect<T>() {
@@ -46,8 +46,16 @@ test("a throwing input thing does not starve its siblings; onFault reports it", 
   op.onNext(1);
   assert.deepEqual(good.events, [1]);
   assert.equal((faults[0] as Error).message, "sink full");
-  const strict = new OutputThing<number>();
-  assert.equal(strict.connections, 0);
+});
+
+test("without onFault, a throwing input thing's error is rethrown after its siblings got the event", () => {
+  const op = map((n: number) => n);
+  const after = collect<number>();
+  op.connect({ onNext: () => { throw new Error("sink full"); } });
+  op.connect(after);
+  assert.equal(op.connections, 2);
+  assert.throws(() => op.onNext(1), /^Error: sink full$/);
+  assert.deepEqual(after.events, [1], "the sibling connected after the thrower still got the event");
 });
 
 test("movingAverage over a window; bad windows are RangeErrors", () => {
