@@ -5,6 +5,7 @@
 // time or uptime. `losant` is Losant's state message, `{"data": {...}, "time": ...}`.
 // A reading with no honest value (the sensor saturated) carries null.
 import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
+import { utf8Decode } from "./mqtt/utf8.js";
 
 /** Where a timestamp comes from: network time (SNTP), or seconds since boot. */
 export type TimeSource = "sntp" | "uptime";
@@ -45,11 +46,10 @@ export function roundLux(value: number): number {
 
 const lux = (reading: Reading): string => (reading.value === null ? "null" : String(roundLux(reading.value)));
 
-/** ThingFlow's array, with the same `, ` separators its MicroPython writer produced. */
+/** ThingFlow's array, with the same `, ` separators its MicroPython writer produced (PayloadEncoder's bytes as text). */
 export function thingflowPayload(reading: Reading): string {
-  // lux() inlined: every call costs XS more than the arithmetic; `${n}` is String(n).
-  const v = reading.value;
-  return `[${JSON.stringify(reading.sensorId)}, ${reading.timestamp}, ${v === null ? "null" : Math.round(v * 10000) / 10000}]`;
+  const bytes = new ThingflowEncoder(reading.sensorId).bytes(reading);
+  return utf8Decode(bytes, 0, bytes.length) ?? "";
 }
 
 function rawFields(reading: Reading): string {
@@ -69,6 +69,49 @@ export function jsonPayload(reading: Reading): string {
 export function losantPayload(reading: Reading): string {
   const time = reading.timeSource === "sntp" ? `,"time":${reading.timestamp * 1000}` : "";
   return `{"data":{"lux":${lux(reading)},"seq":${reading.seq}${rawFields(reading)}}${time}}`;
+}
+
+/** A reading's payload as the bytes sent, in one format for one sensor (payloadEncoder). */
+export interface PayloadEncoder {
+  bytes(reading: Reading): Uint8Array;
+}
+
+// Every format is JSON text, which escapes U+0000 and lone surrogates, so the engine's own
+// conversion (ArrayBuffer.fromString) is exact UTF-8 and needs none of utf8Encode's checks.
+
+/**
+ * ThingFlow's array, sent with every reading: one template around the sensor id's JSON, made
+ * once (on XS every call, property read and string costs bytecodes per publish: npm run
+ * bench:xs). The reading's sensorId is not read: the encoder is made for the sensor.
+ */
+class ThingflowEncoder implements PayloadEncoder {
+  /** `["<sensor id>", ` */
+  readonly #prefix: string;
+
+  constructor(sensorId: string) {
+    this.#prefix = `[${JSON.stringify(sensorId)}, `;
+  }
+
+  bytes(reading: Reading): Uint8Array {
+    const v = reading.value;
+    // Lux to 4 decimals (roundLux, inlined); `${n}` is String(n).
+    return new Uint8Array(ArrayBuffer.fromString(v === null ? `${this.#prefix}${reading.timestamp}, null]` : `${this.#prefix}${reading.timestamp}, ${Math.round(v * 10000) / 10000}]`));
+  }
+}
+
+class TextPayload implements PayloadEncoder {
+  constructor(private readonly text: (reading: Reading) => string) {}
+
+  bytes(reading: Reading): Uint8Array {
+    return new Uint8Array(ArrayBuffer.fromString(this.text(reading)));
+  }
+}
+
+/** The encoder of `format` for the readings of `sensorId`. */
+export function payloadEncoder(format: PayloadFormat, sensorId: string): PayloadEncoder {
+  if (format === "json") return new TextPayload(jsonPayload);
+  if (format === "losant") return new TextPayload(losantPayload);
+  return new ThingflowEncoder(sensorId);
 }
 
 export function formatPayload(format: PayloadFormat, reading: Reading): string {
