@@ -4,7 +4,7 @@
 // Everything it touches comes in through AppPlatform (src/platform.ts), so the same code
 // runs on the board (src/main.ts wires the Moddable modules), in the host simulator and
 // under test with virtual time.
-import { SensorThing } from "./dataflow.js";
+import { movingAverage, onChange, Operator, pipe, SensorThing, type InputThing } from "./dataflow.js";
 import { ConfigError, readConfig, type Config } from "./config.js";
 import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type DeviceTopics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
@@ -120,6 +120,23 @@ function deviceConfigOf(config: Config): DeviceConfig & { readonly haPrefix: str
   return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, mqttClean, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
 }
 
+const luxOf = (reading: Reading): number | null => reading.value;
+const withLux = (reading: Reading, mean: number): Reading => ({ ...reading, value: mean });
+
+/** Numbers the readings that pass lux_change from 1, so a subscriber sees no gap where none was lost. */
+function renumbered(): Operator<Reading, Reading> {
+  let seq = 0;
+  return new Operator<Reading, Reading>((reading, emit) => emit({ ...reading, seq: ++seq }));
+}
+
+/** lux_average, then lux_change, as dataflow operators between the light sensor and the writer (none by default). */
+function luxFilters(config: Config, clock: Clock): InputThing<Reading>[] {
+  const chain: InputThing<Reading>[] = [];
+  if (config.luxAverage > 1) chain.push(movingAverage(config.luxAverage, luxOf, withLux));
+  if (config.luxChange > 0) chain.push(onChange(config.luxChange, luxOf, clock, config.luxHeartbeat), renumbered());
+  return chain;
+}
+
 /** The running device: one object whose methods are the callbacks (no closure per callback). */
 class Application implements App, DeviceParts {
   readonly topics: DeviceTopics;
@@ -214,7 +231,7 @@ class Application implements App, DeviceParts {
 
     // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
     const lightThing = new SensorThing(light);
-    lightThing.connect(new ReadingSink(this));
+    pipe(lightThing, ...luxFilters(config, clock), new ReadingSink(this));
     let healthThing: SensorThing<HealthReport> | undefined;
     if (config.healthInterval > 0) {
       healthThing = new SensorThing(this.health);
@@ -227,6 +244,7 @@ class Application implements App, DeviceParts {
       if (healthThing !== undefined) this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
     }
     log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
+      `${config.luxAverage > 1 ? `, lux averaged over ${config.luxAverage}` : ""}${config.luxChange > 0 ? `, published on a change of more than ${config.luxChange} lux` : ""}` +
       ` (profile ${config.profile}, config version ${settings.version})`);
   }
 

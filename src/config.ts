@@ -59,6 +59,17 @@ function numberIn(value: Raw): number {
   return typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
 }
 
+function decimal(lowest: number, highest: number, units: string) {
+  const min = lowest;
+  const max = highest;
+  const unit = units;
+  return (value: Raw, key: string): number => {
+    const n = numberIn(value);
+    if (!Number.isFinite(n) || n < min || n > max) fail(key, `must be a number of ${unit} from ${min} to ${max}`, value);
+    return n;
+  };
+}
+
 /** A number of seconds from `lowest` to `highest`, as whole milliseconds. */
 function seconds(lowest: number, highest: number) {
   const min = lowest;
@@ -196,6 +207,9 @@ const ROWS = Object.freeze([
   row({ key: "ha_discovery", default: 0, help: "1 = publish Home Assistant MQTT discovery (retained) for lux and health values", parse: flag }),
   row({ key: "ha_prefix", default: "homeassistant", help: "Home Assistant discovery prefix", parse: text(1, 64, topicText) }),
   row({ key: "sample_interval", default: 5, help: `Seconds between readings (${SAMPLE_FLOOR_S} to 86400)`, parse: seconds(SAMPLE_FLOOR_S, 86400) }),
+  row({ key: "lux_average", default: 1, help: "Each published lux value is the mean of the last N readings (1 = off; a saturated reading is never averaged)", parse: integer(1, 64) }),
+  row({ key: "lux_change", default: 0, help: "Publish a reading only when lux differs by more than this from the last one published (0 = every reading; seq then counts the published ones)", parse: decimal(0, 100000, "lux") }),
+  row({ key: "lux_heartbeat", default: 0, help: "With lux_change: publish anyway when this many seconds have passed since the last one (0 = never)", parse: offOrSeconds(1, 86400) }),
   row({ key: "sleep_mode", default: "none", help: "none: always on; deep: wake every sample_interval, publish at QoS 1, sleep once delivered (or after awake_max)", parse: choice(Object.freeze(["none", "deep"] as const)) }),
   row({ key: "awake_max", default: 10, help: "sleep_mode=deep: longest stay awake per wake, seconds; what is not delivered by then stays queued for the next wake", parse: seconds(1, 600) }),
   row({ key: "gain", default: "medium", help: `TSL2591 gain: ${GAIN_NAMES.join(", ")} (the first range auto-range tries)`, parse: choice(GAIN_NAMES) }),
@@ -272,6 +286,11 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
   const config = Object.freeze(values) as Config;
   if (config.mqttReconnectMax < config.mqttReconnectMin) {
     fail("mqtt_reconnect_max", `must not be below mqtt_reconnect_min (${String(config.mqttReconnectMin / 1000)})`, raw.mqtt_reconnect_max ?? config.mqttReconnectMax / 1000);
+  }
+  if (config.sleepMode === "deep") {
+    // A board in deep sleep takes one reading per wake and keeps none in RAM between wakes.
+    if (config.luxAverage > 1) fail("lux_average", "must be 1 with sleep_mode=deep (a sleeping board keeps no readings to average)", raw.lux_average);
+    if (config.luxChange > 0) fail("lux_change", "must be 0 with sleep_mode=deep (each wake publishes its one reading)", raw.lux_change);
   }
   checkTopics(config);
   return config;

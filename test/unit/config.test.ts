@@ -27,6 +27,14 @@ test("mcconfig values arrive as strings and parse like the manifest's numbers", 
   assert.equal(parseConfig({ mqtt_host: "h", mqtt_port: 8883 }).mqttPort, 8883);
 });
 
+test("the lux filters need sleep_mode=none: with deep sleep each is an error naming it", () => {
+  assert.throws(() => parseConfig({ mqtt_host: "h", sleep_mode: "deep", lux_average: "4" }),
+    /^ConfigError: config: lux_average must be 1 with sleep_mode=deep \(a sleeping board keeps no readings to average\) \(got "4"\)$/);
+  assert.throws(() => parseConfig({ mqtt_host: "h", sleep_mode: "deep", lux_change: 10 }), /^ConfigError: config: lux_change must be 0 with sleep_mode=deep .*\(got 10\)$/);
+  const config = parseConfig({ mqtt_host: "h", lux_average: "4", lux_change: "2.5", lux_heartbeat: "300" });
+  assert.deepEqual([config.luxAverage, config.luxChange, config.luxHeartbeat], [4, 2.5, 300_000]);
+});
+
 test("a missing mqtt_host names the key", () => {
   assert.throws(() => parseConfig({ ...manifest.config }), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
@@ -47,6 +55,9 @@ const bad: [string, unknown, RegExp][] = [
   ["sensor_id", 'say "hi"', /sensor_id must not contain control characters, quotes/],
   ["ssid", "x".repeat(33), /ssid must be at most 32 characters/],
   ["i2c_hz", "1000000", /i2c_hz must be a whole number from 10000 to 400000/],
+  ["lux_average", "0", /lux_average must be a whole number from 1 to 64 \(got "0"\)/],
+  ["lux_change", "-1", /lux_change must be a number of lux from 0 to 100000 \(got "-1"\)/],
+  ["lux_heartbeat", "0.5", /lux_heartbeat must be 0 \(off\) or a number of seconds from 1 to 86400/],
 ];
 for (const [key, value, message] of bad) {
   test(`a bad ${key} (${String(value).slice(0, 12)}) is a ConfigError naming it`, () => {
