@@ -245,9 +245,6 @@ export const PLATFORM_KEYS: readonly string[] = Object.freeze(["format", "rotati
 /** Keys of the simulated board (`sim_lux`, `sim_fault`, …): its provider reads them, the firmware does not. */
 export const SIMULATOR_KEY_PREFIX = "sim_";
 
-function specFor(key: string): KeySpec | undefined {
-  return CONFIG_KEYS.find((spec) => spec.key === key);
-}
 
 const upper = (_match: string, letter: string): string => letter.toUpperCase();
 
@@ -255,6 +252,19 @@ const upper = (_match: string, letter: string): string => letter.toUpperCase();
 export function fieldName(key: string): string {
   return key.replace(/_([a-z0-9])/g, upper);
 }
+
+// Made at preload, so in flash. The rows by key name: the names become property keys here, so
+// looking one up at boot (in `mc/config`, in a profile) finds it among the keys in flash
+// instead of adding it to the key table in RAM (XS keeps every key it makes).
+const BY_KEY: Readonly<Record<string, KeySpec>> = Object.freeze(Object.fromEntries(CONFIG_KEYS.map((spec) => [spec.key, spec])));
+
+function specFor(key: string): KeySpec | undefined {
+  return Object.hasOwn(BY_KEY, key) ? BY_KEY[key] : undefined;
+}
+
+// Each row's Config field name and its parsed default.
+const FIELDS: readonly string[] = Object.freeze(CONFIG_KEYS.map((spec) => fieldName(spec.key)));
+const DEFAULTS: readonly unknown[] = Object.freeze(CONFIG_KEYS.map((spec) => (spec.default === undefined ? undefined : spec.parse(spec.default, spec.key))));
 
 /** Keys present in `raw` that neither the firmware nor the platform knows. */
 export function unknownKeys(raw: Readonly<Record<string, unknown>>): string[] {
@@ -278,9 +288,9 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
   const profile = profileOf(given.profile ?? "local", "profile");
   const raw: Record<string, unknown> = { ...profile.defaults };
   for (const [key, value] of Object.entries(given)) if (value !== undefined && !(value === "" && key === "mqtt_host")) raw[key] = value;
-  const sensorId = valueOf(SENSOR_ID, raw, profile, "") ?? SENSOR_ID.default;
+  const sensorId = String(valueOf(SENSOR_ID, raw, profile, "", SENSOR_ID.default));
   const values: Record<string, unknown> = {};
-  for (const spec of CONFIG_KEYS) values[fieldName(spec.key)] = valueOf(spec, raw, profile, sensorId);
+  for (let i = 0; i < CONFIG_KEYS.length; i++) values[FIELDS[i]!] = valueOf(CONFIG_KEYS[i]!, raw, profile, sensorId, DEFAULTS[i]);
   // The one assertion: `values` has a field per row, named and typed as Config derives them
   // (test/unit/config.test.ts holds the names to the table).
   const config = Object.freeze(values) as Config;
@@ -296,8 +306,8 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
   return config;
 }
 
-/** One key's value: given (raw), else its default, else `otherwise`; the profile's and the row's rules first. */
-function valueOf<V>(spec: KeySpec<V>, raw: Readonly<Record<string, unknown>>, profile: Profile, sensorId: string): V | undefined {
+/** One key's value: given (raw), else its default (parsed: `parsedDefault`), else `otherwise`; the profile's and the row's rules first. */
+function valueOf(spec: KeySpec, raw: Readonly<Record<string, unknown>>, profile: Profile, sensorId: string, parsedDefault: unknown): unknown {
   const value = raw[spec.key];
   const needed = profile.requires[spec.key];
   if ((value === undefined || value === "") && needed !== undefined) {
@@ -308,7 +318,7 @@ function valueOf<V>(spec: KeySpec<V>, raw: Readonly<Record<string, unknown>>, pr
   }
   if (value === "" && spec.empty === undefined) emptyValue(spec);
   if (value !== undefined) return spec.parse(value, spec.key);
-  if (spec.default !== undefined) return spec.parse(spec.default, spec.key);
+  if (parsedDefault !== undefined) return parsedDefault;
   return spec.otherwise?.(sensorId);
 }
 
