@@ -40,16 +40,16 @@ export class Settings {
     private readonly defaults: RuntimeSettings,
     private readonly log: Logger,
     /** The boot number kept in RTC memory across deep sleep: a wake is not a boot (nothing written). */
-    kept?: number,
+    bootInRtc?: number,
   ) {
     this.#values = defaults;
-    let boot = kept ?? 0;
+    let boot = bootInRtc ?? 0;
     if (store !== undefined) {
       try {
         this.#values = this.#load(store);
         this.#version = numberIn(store.get(DOMAIN, "ver")) ?? 0;
         this.lastCommand = numberIn(store.get(DOMAIN, "cmd"));
-        if (kept === undefined) {
+        if (bootInRtc === undefined) {
           boot = (numberIn(store.get(DOMAIN, "boots")) ?? 0) + 1;
           store.set(DOMAIN, "boots", boot);
         }
