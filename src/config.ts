@@ -262,9 +262,9 @@ function specFor(key: string): KeySpec | undefined {
   return Object.hasOwn(BY_KEY, key) ? BY_KEY[key] : undefined;
 }
 
-// Each row's Config field name and its parsed default.
-const FIELDS: readonly string[] = Object.freeze(CONFIG_KEYS.map((spec) => fieldName(spec.key)));
-const DEFAULTS: readonly unknown[] = Object.freeze(CONFIG_KEYS.map((spec) => (spec.default === undefined ? undefined : spec.parse(spec.default, spec.key))));
+// Each row with its Config field name and its parsed default.
+const PLAN: readonly { readonly spec: KeySpec; readonly field: string; readonly parsedDefault: unknown }[] = Object.freeze(CONFIG_KEYS.map((spec) =>
+  Object.freeze({ spec, field: fieldName(spec.key), parsedDefault: spec.default === undefined ? undefined : spec.parse(spec.default, spec.key) })));
 
 /** Keys present in `raw` that neither the firmware nor the platform knows. */
 export function unknownKeys(raw: Readonly<Record<string, unknown>>): string[] {
@@ -290,7 +290,7 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
   for (const [key, value] of Object.entries(given)) if (value !== undefined && !(value === "" && key === "mqtt_host")) raw[key] = value;
   const sensorId = String(valueOf(SENSOR_ID, raw, profile, "", SENSOR_ID.default));
   const values: Record<string, unknown> = {};
-  for (let i = 0; i < CONFIG_KEYS.length; i++) values[FIELDS[i]!] = valueOf(CONFIG_KEYS[i]!, raw, profile, sensorId, DEFAULTS[i]);
+  for (const p of PLAN) values[p.field] = valueOf(p.spec, raw, profile, sensorId, p.parsedDefault);
   // The one assertion: `values` has a field per row, named and typed as Config derives them
   // (test/unit/config.test.ts holds the names to the table).
   const config = Object.freeze(values) as Config;
