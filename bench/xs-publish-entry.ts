@@ -4,11 +4,12 @@
 // payload, N operations in one turn, an empty loop's cost subtracted).
 import { MqttConnection } from "../src/mqtt/connection.js";
 import { utf8Encode } from "../src/mqtt/utf8.js";
-import { thingflowPayload } from "../src/payload.js";
+import { payloadEncoder } from "../src/payload.js";
 import type { ByteSocket, ByteSocketOptions, TimerHandle } from "../src/platform.js";
 
 const CONNACK = Uint8Array.of(0x20, 0x02, 0x00, 0x00);
 const PAYLOAD = utf8Encode('["lux-1",1795355431,284.1312]');
+const ENCODER = payloadEncoder("thingflow", "lux-1");
 
 interface Rig { connection: MqttConnection; feed(bytes: Uint8Array): void }
 
@@ -63,7 +64,7 @@ const bench = {
     for (let i = 0; i < n; i++) c.publish("sensor-data", PAYLOAD, { qos: 0 });
   },
   payload(n: number): void {
-    for (let i = 0; i < n; i++) utf8Encode(thingflowPayload({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312, seq: i + 1 }));
+    for (let i = 0; i < n; i++) ENCODER.bytes({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312, seq: i + 1 });
   },
   publish1(n: number): void {
     const r = held ?? (held = rig());

@@ -109,7 +109,7 @@ export function renderReport(r: Report): string {
     "| Per operation | luxflow | Moddable ECMA-419 client | Moddable classic `mqtt` | target |",
     "|---|---|---|---|---|",
     `| XS bytecodes per QoS 0 publish (payload already bytes) | **${n(Math.round(r.client.publish0))}** | ~496 | ~516 | ≤ 250 |`,
-    `| + building the JSON payload (thingflowPayload + utf8Encode) | **+${n(Math.round(r.client.payload))}** | +~100 | +~92 | ≤ +100 |`,
+    `| + building the JSON payload (payloadEncoder("thingflow", …).bytes) | **+${n(Math.round(r.client.payload))}** | +~100 | +~92 | ≤ +100 |`,
     `| XS bytecodes per QoS 1 publish + PUBACK handling (incl. the rig feeding the PUBACK) | **${n(Math.round(r.client.publish1))}** | ~1,170 | ~1,235 | ≤ 600 |`,
     `| Connect (construct, CONNECT, parse CONNACK; incl. building the rig's fakes) | **${n(Math.round(r.client.connect))}** | ~2,100 | ~2,000 | ≤ 2,000 |`,
     `| Garbage per QoS 0 publish | **${r.client.garbageSlotsPerPublish0} slots** | 35 slots + ~176 B | 25 slots + ~160 B | ≤ 8 slots |`,

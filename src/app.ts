@@ -4,9 +4,9 @@
 // Everything it touches comes in through AppPlatform (src/platform.ts), so the same code
 // runs on the board (src/main.ts wires the Moddable modules), in the host simulator and
 // under test with virtual time.
-import { SensorThing } from "./dataflow.js";
-import { ConfigError, parseConfig, unknownKeys, type Config } from "./config.js";
-import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type Topics } from "./device.js";
+import { movingAverage, onChange, Operator, pipe, SensorThing, type InputThing } from "./dataflow.js";
+import { ConfigError, readConfig, type Config } from "./config.js";
+import { Device, deviceTopics, type DeviceConfig, type DeviceParts, type DeviceTopics } from "./device.js";
 import { discoveryMessages } from "./discovery.js";
 import { HealthFormat, HealthInputsOf, HealthSource, ReadingDrops, type HealthReport } from "./health.js";
 import { Journal } from "./journal.js";
@@ -15,7 +15,7 @@ import { MqttConnection, type OversizedInfo, type PublishStatus } from "./mqtt/c
 import { utf8Decode, utf8Encode } from "./mqtt/utf8.js";
 import type { Reading } from "./payload.js";
 import type { BoardExtras, Clock, Led, Logger, NetworkLink, Resolver, SocketFactory, Timers } from "./platform.js";
-import { describe, Scheduler, type Schedule } from "./scheduler.js";
+import { errorMessage, Scheduler, type Schedule } from "./scheduler.js";
 import { Settings } from "./settings.js";
 import { DeepSleepCycle, resumeRecord } from "./sleep.js";
 import { DeviceTime } from "./timesync.js";
@@ -41,8 +41,7 @@ export interface AppPlatform extends BoardExtras {
 }
 
 export interface App {
-  readonly config: Config;
-  readonly topics: Topics;
+  readonly topics: DeviceTopics;
   readonly light: LightSource;
   readonly connection: MqttConnection;
   readonly device: Device;
@@ -74,7 +73,7 @@ class ReadingSink {
     try {
       this.app.onReading(reading);
     } catch (error) {
-      this.app.log.error(`dataflow: readings sink failed: ${describe(error)}`);
+      this.app.log.error(`dataflow: readings sink failed: ${errorMessage(error)}`);
     }
   }
 }
@@ -86,16 +85,15 @@ class HealthSink {
       this.app.settle();
       this.app.healthWriter.onNext(report);
     } catch (error) {
-      this.app.log.error(`dataflow: health sink failed: ${describe(error)}`);
+      this.app.log.error(`dataflow: health sink failed: ${errorMessage(error)}`);
     }
   }
 }
 
-function boot(platform: AppPlatform): Config | undefined {
+/** `mc/config` read and checked (src/config.ts), or undefined after logging why the device stays idle. */
+function configOrIdle(platform: AppPlatform): Config | undefined {
   try {
-    const unknown = unknownKeys(platform.config);
-    if (unknown.length > 0) throw new ConfigError(`config: unknown key ${unknown.join(", ")} (a typo? the keys are listed in the README)`);
-    return parseConfig(platform.config);
+    return readConfig(platform.config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     platform.log.error(`${error.message}; the device is idle until it is reconfigured`);
@@ -105,7 +103,7 @@ function boot(platform: AppPlatform): Config | undefined {
 
 /** Validates the configuration and starts the device; a bad configuration is logged, not thrown. */
 export function startApp(platform: AppPlatform): App | undefined {
-  const config = boot(platform);
+  const config = configOrIdle(platform);
   if (config === undefined) return undefined;
   const data = config.i2cData ?? platform.i2c.data;
   const sclPin = config.i2cClock ?? platform.i2c.clock;
@@ -116,15 +114,32 @@ export function startApp(platform: AppPlatform): App | undefined {
   return new Application(platform, config, data, sclPin);
 }
 
-/** The configuration kept after boot: what the state and discovery report (a few fields, not 35). */
-function kept(config: Config): DeviceConfig & { readonly haPrefix: string | undefined } {
+/** The few fields of the configuration the state and discovery report, kept after boot (not all 37). */
+function deviceConfigOf(config: Config): DeviceConfig & { readonly haPrefix: string | undefined } {
   const { sensorId, payloadFormat, healthInterval, profile, mqttClean } = config;
   return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, mqttClean, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
 }
 
+const luxOf = (reading: Reading): number | null => reading.value;
+const withLux = (reading: Reading, mean: number): Reading => ({ ...reading, value: mean });
+
+/** Numbers the readings that pass lux_change from 1, so a subscriber sees no gap where none was lost. */
+function renumbered(): Operator<Reading, Reading> {
+  let seq = 0;
+  return new Operator<Reading, Reading>((reading, emit) => emit({ ...reading, seq: ++seq }));
+}
+
+/** lux_average, then lux_change, as dataflow operators between the light sensor and the writer (none by default). */
+function luxFilters(config: Config, clock: Clock): InputThing<Reading>[] {
+  const chain: InputThing<Reading>[] = [];
+  if (config.luxAverage > 1) chain.push(movingAverage(config.luxAverage, luxOf, withLux));
+  if (config.luxChange > 0) chain.push(onChange(config.luxChange, luxOf, clock, config.luxHeartbeat), renumbered());
+  return chain;
+}
+
 /** The running device: one object whose methods are the callbacks (no closure per callback). */
 class Application implements App, DeviceParts {
-  readonly topics: Topics;
+  readonly topics: DeviceTopics;
   readonly time: DeviceTime;
   readonly settings: Settings;
   readonly light: LightSource;
@@ -147,14 +162,11 @@ class Application implements App, DeviceParts {
   #healthSchedule: Schedule | undefined;
   #everConnected = false;
   #started = false;
-  readonly deviceConfig: ReturnType<typeof kept>;
-  /** `mc/config` as given (flash on the device): the full Config is derived again on request. */
-  readonly #given: AppPlatform["config"];
+  readonly deviceConfig: ReturnType<typeof deviceConfigOf>;
 
   constructor(platform: AppPlatform, config: Config, data: number, sclPin: number) {
     const { timers, clock, log } = platform;
-    this.#given = platform.config;
-    this.deviceConfig = kept(config);
+    this.deviceConfig = deviceConfigOf(config);
     this.timers = timers;
     this.log = log;
     this.led = platform.led;
@@ -219,7 +231,7 @@ class Application implements App, DeviceParts {
 
     // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
     const lightThing = new SensorThing(light);
-    lightThing.connect(new ReadingSink(this));
+    pipe(lightThing, ...luxFilters(config, clock), new ReadingSink(this));
     let healthThing: SensorThing<HealthReport> | undefined;
     if (config.healthInterval > 0) {
       healthThing = new SensorThing(this.health);
@@ -232,11 +244,8 @@ class Application implements App, DeviceParts {
       if (healthThing !== undefined) this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
     }
     log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
+      `${config.luxAverage > 1 ? `, lux averaged over ${config.luxAverage}` : ""}${config.luxChange > 0 ? `, published on a change of more than ${config.luxChange} lux` : ""}` +
       ` (profile ${config.profile}, config version ${settings.version})`);
-  }
-
-  get config(): Config {
-    return parseConfig(this.#given);
   }
 
   get stats(): { readonly published: number; readonly rejected: number } {
@@ -253,7 +262,7 @@ class Application implements App, DeviceParts {
     try {
       return this.connection.publish(topic, utf8Encode(text), { qos: 1, retain });
     } catch (error) {
-      this.log.error(`mqtt: message to ${topic} not sent: ${describe(error)}`);
+      this.log.error(`mqtt: message to ${topic} not sent: ${errorMessage(error)}`);
       return error instanceof Error ? error : new Error(String(error));
     }
   }

@@ -1,9 +1,11 @@
 // ThingFlow's dataflow model in TypeScript: an output thing emits events to the input
 // things connected to it (onNext, onError, onCompleted); an operator is both. Sensors are
-// output things (src/scheduler.ts samples them); sinks are input things (the Output tracer,
-// the MQTT writer in src/writer.ts). After onError or onCompleted a stream carries nothing
-// more, as in ThingFlow. A downstream thing that throws is reported through `onFault` and
-// disconnected from nothing else: its siblings still get the event.
+// output things (src/scheduler.ts samples them); sinks are input things (the MQTT writer in
+// src/writer.ts). The operators here are the ones the device runs between the light sensor
+// and its writer (lux_average, lux_change: src/app.ts); a new one is an Operator. After
+// onError or onCompleted a stream carries nothing more, as in ThingFlow. A downstream thing
+// that throws is reported through `onFault` and disconnected from nothing else: its siblings
+// still get the event.
 import type { Clock } from "./platform.js";
 
 export interface InputThing<T> {
@@ -91,11 +93,7 @@ export class SensorThing<T> extends OutputThing<T> {
 
 /** An operator: an input thing upstream and an output thing downstream. */
 export class Operator<I, O> extends OutputThing<O> implements InputThing<I> {
-  /** `flush` runs before completion is passed on (e.g. batch emits its partial batch). */
-  constructor(
-    private readonly step: (event: I, emit: (out: O) => void) => void,
-    private readonly flush?: (emit: (out: O) => void) => void,
-  ) {
+  constructor(private readonly step: (event: I, emit: (out: O) => void) => void) {
     super();
   }
 
@@ -108,87 +106,55 @@ export class Operator<I, O> extends OutputThing<O> implements InputThing<I> {
   }
 
   onCompleted(): void {
-    this.flush?.((out) => this.dispatchNext(out));
     this.dispatchCompleted();
-  }
-
-  /** Passes events in from code that is not an output thing (a sensor tick, a test). */
-  push(event: I): void {
-    this.onNext(event);
   }
 }
 
-export const map = <I, O>(fn: (event: I) => O) => new Operator<I, O>((event, emit) => emit(fn(event)));
-
-export const filter = <T>(keep: (event: T) => boolean) => new Operator<T, T>((event, emit) => {
-  if (keep(event)) emit(event);
-});
-
-/** The mean of the last `window` numbers (fewer until the window fills). */
-export function movingAverage(window: number): Operator<number, number> {
+/**
+ * A moving average: each event goes on with the mean of the last `window` values (fewer until
+ * the window fills). `value` picks the number out of an event, `withMean` makes the event
+ * carrying the mean. An event with no value (null, e.g. saturated) goes on as it is and
+ * empties the window: a mean across it would be a value nobody measured.
+ */
+export function movingAverage<T>(window: number, value: (event: T) => number | null, withMean: (event: T, mean: number) => T): Operator<T, T> {
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`movingAverage: window must be a whole number ≥ 1 (got ${window})`);
   const values: number[] = [];
   let sum = 0;
-  return new Operator<number, number>((value, emit) => {
-    values.push(value);
-    sum += value;
+  return new Operator<T, T>((event, emit) => {
+    const v = value(event);
+    if (v === null) {
+      values.length = 0;
+      sum = 0;
+      emit(event);
+      return;
+    }
+    values.push(v);
+    sum += v;
     if (values.length > window) sum -= values.shift()!;
-    emit(sum / values.length);
+    emit(withMean(event, sum / values.length));
   });
 }
 
 /**
  * Report on change: passes an event when its value differs from the last one passed by more
  * than `deadband` (absolute), or when `maxSilenceMs` has passed since then (a heartbeat, so a
- * steady value still shows the device alive). `value` picks the number out of an event;
- * null (no value, e.g. saturated) differs from any number.
+ * steady value still shows the device alive; 0 = none). `value` picks the number out of an
+ * event; null (no value, e.g. saturated) differs from any number.
  */
-export function onChange<T>(deadband: number, value: (event: T) => number | null, clock?: Clock, maxSilenceMs = 0): Operator<T, T> {
+export function onChange<T>(deadband: number, value: (event: T) => number | null, clock: Clock, maxSilenceMs = 0): Operator<T, T> {
   if (!(deadband >= 0)) throw new RangeError(`onChange: deadband must be ≥ 0 (got ${deadband})`);
   let last: number | null | undefined;
   let lastAt = 0;
   return new Operator<T, T>((event, emit) => {
     const v = value(event);
-    const now = clock?.now() ?? 0;
+    const now = clock.now();
     const changed = last === undefined || (v === null) !== (last === null) || (v !== null && last !== null && Math.abs(v - last) > deadband);
-    const stale = clock !== undefined && maxSilenceMs > 0 && now - lastAt >= maxSilenceMs;
+    const stale = maxSilenceMs > 0 && now - lastAt >= maxSilenceMs;
     if (!changed && !stale) return;
     last = v;
     lastAt = now;
     emit(event);
   });
-}
-
-/** At most one event per `intervalMs`: the first in each interval passes, the rest are dropped. */
-export function throttle<T>(intervalMs: number, clock: Clock): Operator<T, T> {
-  if (!(intervalMs > 0)) throw new RangeError(`throttle: interval must be positive (got ${intervalMs})`);
-  let next = -Infinity;
-  return new Operator<T, T>((event, emit) => {
-    const now = clock.now();
-    if (now < next) return;
-    next = now + intervalMs;
-    emit(event);
-  });
-}
-
-/** Groups events into arrays of `size`; onCompleted flushes a partial batch first. */
-export function batch<T>(size: number): Operator<T, T[]> {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch: size must be a whole number ≥ 1 (got ${size})`);
-  let pending: T[] = [];
-  const take = (): T[] => {
-    const full = pending;
-    pending = [];
-    return full;
-  };
-  return new Operator<T, T[]>(
-    (event, emit) => {
-      pending.push(event);
-      if (pending.length >= size) emit(take());
-    },
-    (emit) => {
-      if (pending.length > 0) emit(take());
-    },
-  );
 }
 
 /** Chains things: `pipe(source, a, b, sink)` connects source→a→b→sink and returns the last. */
@@ -202,21 +168,4 @@ export function pipe(source: OutputThing<any>, ...things: InputThing<any>[]): In
     if (thing instanceof OutputThing) upstream = thing;
   }
   return last;
-}
-
-/** ThingFlow's Output: traces every event (and the end of the stream) as one line each. */
-export class Output<T> implements InputThing<T> {
-  constructor(private readonly print: (line: string) => void, private readonly format: (event: T) => string = (e) => JSON.stringify(e)) {}
-
-  onNext(event: T): void {
-    this.print(this.format(event));
-  }
-
-  onError(error: unknown): void {
-    this.print(`error: ${error instanceof Error ? error.message : String(error)}`);
-  }
-
-  onCompleted(): void {
-    this.print("completed");
-  }
 }

@@ -2,15 +2,16 @@
 // with its configuration version, the built-in commands and their acknowledgements, and
 // device events like the Losant client's (connect, reconnect, close, command).
 import { booleanField, choiceField, CommandError, Commands, ackPayload, commandKey, numberField, type BuiltIn, type Command, type CommandGate } from "./commands.js";
-import { SAMPLE_FLOOR_S, type Config, type Topics } from "./config.js";
+import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
+import { SAMPLE_FLOOR_S, type Config, type DeviceTopics } from "./config.js";
 import type { LightSource } from "./light.js";
 import type { OversizedInfo, PublishStatus } from "./mqtt/connection.js";
 import type { Led, Logger, TimerHandle, Timers } from "./platform.js";
 import type { Schedule } from "./scheduler.js";
-import { GAINS, type RuntimeSettings, type Settings } from "./settings.js";
+import type { RuntimeSettings, Settings } from "./settings.js";
 import type { DeviceTime } from "./timesync.js";
 
-export { deviceTopics, type Topics } from "./config.js";
+export { deviceTopics, type DeviceTopics } from "./config.js";
 
 /** What the device keeps of the configuration after boot (the state reports it). */
 export type DeviceConfig = Pick<Config, "sensorId" | "payloadFormat" | "healthInterval" | "profile" | "mqttClean">;
@@ -40,7 +41,7 @@ export class DeviceEvents {
 
 export interface DeviceParts {
   readonly deviceConfig: DeviceConfig;
-  readonly topics: Topics;
+  readonly topics: DeviceTopics;
   readonly settings: Settings;
   readonly light: LightSource;
   readonly time: DeviceTime;
@@ -177,7 +178,7 @@ export class Device implements CommandGate {
       return d.#change({ interval: ms }, `sample interval ${seconds} s`);
     },
     set_gain(d: Device, payload: Payload): string {
-      const gain = choiceField(payload, "gain", GAINS);
+      const gain = choiceField(payload, "gain", GAIN_NAMES);
       const light = d.parts.light;
       light.configure({ gain });
       return d.#change({ gain }, `gain ${gain}${light.settings.autoRange ? " (auto-range is on: it starts from there)" : ""}`);

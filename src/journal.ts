@@ -8,7 +8,7 @@
 // only while offline (one slot and the count per reading) and once when the journal clears.
 import type { PreferenceStore } from "./platform.js";
 import type { Reading, TimeSource } from "./payload.js";
-import { GAINS } from "./settings.js";
+import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
 
 const DOMAIN = "luxq";
 const MAX_VALUE = 63;
@@ -71,7 +71,7 @@ export function encode(r: Reading): string {
   const base = `${r.seq},${r.timestamp},${r.value ?? ""},${r.timeSource === "sntp" ? "s" : "u"},${r.boot ?? 0}`;
   const raw = r.raw;
   if (raw === undefined) return base;
-  const full = `${base},${raw.full},${raw.ir},${GAINS.indexOf(raw.gain as never)},${raw.integration},${(raw.saturated ? 1 : 0) | (raw.irRich === true ? 2 : 0)},${raw.calibration}`;
+  const full = `${base},${raw.full},${raw.ir},${GAIN_NAMES.indexOf(raw.gain as never)},${raw.integration},${(raw.saturated ? 1 : 0) | (raw.irRich === true ? 2 : 0)},${raw.calibration}`;
   return full.length <= MAX_VALUE ? full : base;
 }
 
@@ -88,7 +88,7 @@ export function decode(record: string, sensorId: string): Reading | undefined {
   return {
     ...reading,
     raw: {
-      full: Number(f[5]), ir: Number(f[6]), gain: GAINS[Number(f[7])] ?? "medium",
+      full: Number(f[5]), ir: Number(f[6]), gain: GAIN_NAMES[Number(f[7])] ?? "medium",
       integration: Number(f[8]), saturated: (Number(f[9]) & 1) !== 0, calibration: Number(f[10]),
       ...((Number(f[9]) & 2) !== 0 ? { irRich: true } : {}),
     },

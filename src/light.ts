@@ -10,7 +10,7 @@ import type { TSL2591Configuration, TSL2591Options } from "embedded:sensor/Ambie
 import { OnceLogger } from "./log.js";
 import type { Reading } from "./payload.js";
 import type { Logger, Timers } from "./platform.js";
-import { describe, type Source } from "./scheduler.js";
+import { errorMessage, type Source } from "./scheduler.js";
 import type { Stamp } from "./timesync.js";
 
 export type SensorBus = TSL2591Options["sensor"];
@@ -108,7 +108,7 @@ export class LightSource implements Source<Reading> {
       return this.#sensor;
     } catch (error) {
       this.stats.openFailures++;
-      this.#problems.warn(`sensor: ${describe(error)}; retrying every sample`);
+      this.#problems.warn(`sensor: ${errorMessage(error)}; retrying every sample`);
       return undefined;
     }
   }

@@ -4,7 +4,8 @@
 // calibration let a consumer recompute lux, and `time_source` says whether `ts` is network
 // time or uptime. `losant` is Losant's state message, `{"data": {...}, "time": ...}`.
 // A reading with no honest value (the sensor saturated) carries null.
-import { GAINS } from "./settings.js";
+import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
+import { utf8Decode } from "./mqtt/utf8.js";
 
 /** Where a timestamp comes from: network time (SNTP), or seconds since boot. */
 export type TimeSource = "sntp" | "uptime";
@@ -35,7 +36,8 @@ export interface RawSample {
   readonly irRich?: boolean;
 }
 
-export type PayloadFormat = "thingflow" | "json" | "losant";
+export const PAYLOAD_FORMATS = Object.freeze(["thingflow", "json", "losant"] as const);
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /** Lux to 4 decimal places, as ThingFlow's tutorial printed them. */
 export function roundLux(value: number): number {
@@ -44,11 +46,10 @@ export function roundLux(value: number): number {
 
 const lux = (reading: Reading): string => (reading.value === null ? "null" : String(roundLux(reading.value)));
 
-/** ThingFlow's array, with the same `, ` separators its MicroPython writer produced. */
+/** ThingFlow's array, with the same `, ` separators its MicroPython writer produced (PayloadEncoder's bytes as text). */
 export function thingflowPayload(reading: Reading): string {
-  // lux() inlined: every call costs XS more than the arithmetic; `${n}` is String(n).
-  const v = reading.value;
-  return `[${JSON.stringify(reading.sensorId)}, ${reading.timestamp}, ${v === null ? "null" : Math.round(v * 10000) / 10000}]`;
+  const bytes = new ThingflowEncoder(reading.sensorId).bytes(reading);
+  return utf8Decode(bytes, 0, bytes.length) ?? "";
 }
 
 function rawFields(reading: Reading): string {
@@ -68,6 +69,49 @@ export function jsonPayload(reading: Reading): string {
 export function losantPayload(reading: Reading): string {
   const time = reading.timeSource === "sntp" ? `,"time":${reading.timestamp * 1000}` : "";
   return `{"data":{"lux":${lux(reading)},"seq":${reading.seq}${rawFields(reading)}}${time}}`;
+}
+
+/** A reading's payload as the bytes sent, in one format for one sensor (payloadEncoder). */
+export interface PayloadEncoder {
+  bytes(reading: Reading): Uint8Array;
+}
+
+// Every format is JSON text, which escapes U+0000 and lone surrogates, so the engine's own
+// conversion (ArrayBuffer.fromString) is exact UTF-8 and needs none of utf8Encode's checks.
+
+/**
+ * ThingFlow's array, sent with every reading: one template around the sensor id's JSON, made
+ * once (on XS every call, property read and string costs bytecodes per publish: npm run
+ * bench:xs). The reading's sensorId is not read: the encoder is made for the sensor.
+ */
+class ThingflowEncoder implements PayloadEncoder {
+  /** `["<sensor id>", ` */
+  readonly #prefix: string;
+
+  constructor(sensorId: string) {
+    this.#prefix = `[${JSON.stringify(sensorId)}, `;
+  }
+
+  bytes(reading: Reading): Uint8Array {
+    const v = reading.value;
+    // Lux to 4 decimals (roundLux, inlined); `${n}` is String(n).
+    return new Uint8Array(ArrayBuffer.fromString(v === null ? `${this.#prefix}${reading.timestamp}, null]` : `${this.#prefix}${reading.timestamp}, ${Math.round(v * 10000) / 10000}]`));
+  }
+}
+
+class TextPayload implements PayloadEncoder {
+  constructor(private readonly text: (reading: Reading) => string) {}
+
+  bytes(reading: Reading): Uint8Array {
+    return new Uint8Array(ArrayBuffer.fromString(this.text(reading)));
+  }
+}
+
+/** The encoder of `format` for the readings of `sensorId`. */
+export function payloadEncoder(format: PayloadFormat, sensorId: string): PayloadEncoder {
+  if (format === "json") return new TextPayload(jsonPayload);
+  if (format === "losant") return new TextPayload(losantPayload);
+  return new ThingflowEncoder(sensorId);
 }
 
 export function formatPayload(format: PayloadFormat, reading: Reading): string {
@@ -97,7 +141,8 @@ export const RecordFlag = Object.freeze({
 
 // Frozen: preloaded, they are in flash (xsl warns of a writable table).
 const INTEGRATIONS: readonly number[] = Object.freeze([100, 200, 300, 400, 500, 600]);
-const GAIN_NAMES: readonly string[] = GAINS;
+/** The driver's gain names, searched by any string (a record's gain index is its AGAIN). */
+const GAINS: readonly string[] = GAIN_NAMES;
 
 function u32(out: Uint8Array, at: number, v: number): void {
   out[at] = v >>> 24;
@@ -139,7 +184,7 @@ export function writeRecord(out: Uint8Array, at: number, r: Reading): boolean {
     if (raw.irRich === true) flags |= RecordFlag.IR_RICH;
     const full = raw.full; // 16-bit ADC channels (TSL2591 datasheet, C0DATA/C1DATA)
     const ir = raw.ir;
-    const gain = GAIN_NAMES.indexOf(raw.gain);
+    const gain = GAINS.indexOf(raw.gain);
     const integration = INTEGRATIONS.indexOf(raw.integration);
     const cal = Math.round(raw.calibration * 1000);
     if ((full & 0xffff) !== full || (ir & 0xffff) !== ir || gain < 0 || integration < 0 || (cal & 0xffffff) !== cal || cal / 1000 !== raw.calibration) exact = false;

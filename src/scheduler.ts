@@ -100,7 +100,7 @@ class PeriodicTask<T> implements Schedule {
       event = this.source.sample();
     } catch (error) {
       this.failures++;
-      this.log.error(`scheduler: sensor failed: ${describe(error)}`);
+      this.log.error(`scheduler: sensor failed: ${errorMessage(error)}`);
       return;
     }
     if (event === undefined) return;
@@ -108,7 +108,7 @@ class PeriodicTask<T> implements Schedule {
       try {
         sink.onNext(event);
       } catch (error) {
-        this.log.error(`scheduler: sink failed: ${describe(error)}`);
+        this.log.error(`scheduler: sink failed: ${errorMessage(error)}`);
       }
     }
   }
@@ -154,6 +154,7 @@ export class Scheduler {
   }
 }
 
-export function describe(error: unknown): string {
+/** The message of a thrown value, for a log line (an Error's message, else the value as text). */
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

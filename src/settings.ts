@@ -3,17 +3,16 @@
 // counts changes (the state reports it). Settings from commands win over the built-in config
 // until `reset_settings`. Names fit ESP32 NVS (≤ 15 characters) and every value fits the
 // ESP8266's 63 bytes. Flash is written only when a value changes, plus one boot counter.
+import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
+import type { TSL2591Gain } from "embedded:sensor/AmbientLight/tsl2591-options";
 import type { Logger, PreferenceStore } from "./platform.js";
 
 const DOMAIN = "luxflow";
 
-export const GAINS = Object.freeze(["low", "medium", "high", "max"] as const);
-export type Gain = (typeof GAINS)[number];
-
 export interface RuntimeSettings {
   /** Milliseconds. */
   readonly interval: number;
-  readonly gain: Gain;
+  readonly gain: TSL2591Gain;
   /** Milliseconds, 100..600 in steps of 100. */
   readonly integration: number;
   readonly autoRange: boolean;
@@ -41,16 +40,16 @@ export class Settings {
     private readonly defaults: RuntimeSettings,
     private readonly log: Logger,
     /** The boot number kept in RTC memory across deep sleep: a wake is not a boot (nothing written). */
-    kept?: number,
+    bootInRtc?: number,
   ) {
     this.#values = defaults;
-    let boot = kept ?? 0;
+    let boot = bootInRtc ?? 0;
     if (store !== undefined) {
       try {
         this.#values = this.#load(store);
         this.#version = numberIn(store.get(DOMAIN, "ver")) ?? 0;
         this.lastCommand = numberIn(store.get(DOMAIN, "cmd"));
-        if (kept === undefined) {
+        if (bootInRtc === undefined) {
           boot = (numberIn(store.get(DOMAIN, "boots")) ?? 0) + 1;
           store.set(DOMAIN, "boots", boot);
         }
@@ -115,7 +114,7 @@ export class Settings {
     const auto = store.get(DOMAIN, "auto");
     const loaded: RuntimeSettings = Object.freeze({
       interval: interval !== undefined && interval >= 100 && interval <= 86_400_000 ? interval : d.interval,
-      gain: typeof gain === "string" && (GAINS as readonly string[]).includes(gain) ? (gain as Gain) : d.gain,
+      gain: GAIN_NAMES.find((name) => name === gain) ?? d.gain,
       integration: integration !== undefined && integration % 100 === 0 && integration >= 100 && integration <= 600 ? integration : d.integration,
       autoRange: auto === 0 || auto === 1 || typeof auto === "boolean" ? Boolean(auto) : d.autoRange,
     });

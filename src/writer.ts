@@ -10,9 +10,9 @@ import { checkTopicName, encodePublishRaw } from "./mqtt/encode.js";
 import type { Records } from "./mqtt/outbox.js";
 import type { QoS } from "./mqtt/packets.js";
 import { utf8Encode } from "./mqtt/utf8.js";
-import { formatPayload, readRecord, RECORD_BYTES, writeRecord, type PayloadFormat, type Reading } from "./payload.js";
+import { payloadEncoder, readRecord, RECORD_BYTES, writeRecord, type PayloadEncoder, type PayloadFormat, type Reading } from "./payload.js";
 import type { Logger } from "./platform.js";
-import { describe } from "./scheduler.js";
+import { errorMessage } from "./scheduler.js";
 
 export interface WriterOptions<T> {
   readonly topic: string;
@@ -40,7 +40,7 @@ export class MqttWriter<T> implements InputThing<T> {
       this.published++;
     } catch (error) {
       this.rejected++;
-      this.log.error(`mqtt: ${o.label?.(event) ?? "message"} not sent to ${o.topic}: ${describe(error)}`);
+      this.log.error(`mqtt: ${o.label?.(event) ?? "message"} not sent to ${o.topic}: ${errorMessage(error)}`);
     }
   }
 }
@@ -60,6 +60,7 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
   readonly size = RECORD_BYTES;
   readonly topic: string;
   readonly #topicBytes: Uint8Array;
+  readonly #payload: PayloadEncoder;
   /**
    * The reading whose record was written last, and where, while it awaits its first send: when
    * the record holds it exactly, that send formats it directly instead of reading the record
@@ -76,18 +77,19 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
     checkTopicName(options.topic);
     this.topic = options.topic;
     this.#topicBytes = utf8Encode(options.topic);
+    this.#payload = payloadEncoder(options.format, options.sensorId);
   }
 
   onNext(reading: Reading): void {
     const o = this.options;
     const c = this.connection;
     try {
-      if (o.qos === 0 && c.connected && c.outbox.length === 0) c.publish(o.topic, utf8Encode(formatPayload(o.format, reading)));
+      if (o.qos === 0 && c.connected && c.outbox.length === 0) c.publish(o.topic, this.#payload.bytes(reading));
       else c.publishRecord(this, reading, o.qos);
       this.published++;
     } catch (error) {
       this.rejected++;
-      this.log.error(`mqtt: reading ${reading.seq} not sent to ${o.topic}: ${describe(error)}`);
+      this.log.error(`mqtt: reading ${reading.seq} not sent to ${o.topic}: ${errorMessage(error)}`);
     }
   }
 
@@ -103,6 +105,6 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
     let reading = this.#last;
     if (reading === undefined || at !== this.#lastAt) reading = readRecord(buf, at, o.sensorId, o.boot);
     else this.#last = undefined;
-    return encodePublishRaw(this.#topicBytes, utf8Encode(formatPayload(o.format, reading)), qos, false, dup, id);
+    return encodePublishRaw(this.#topicBytes, this.#payload.bytes(reading), qos, false, dup, id);
   }
 }
