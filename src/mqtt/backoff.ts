@@ -14,11 +14,6 @@ export class Backoff {
     this.#random = random;
   }
 
-  /** Failed attempts since the last reset. */
-  get attempt(): number {
-    return this.#attempt;
-  }
-
   /**
    * Delay before the next attempt: the cap doubles per failure from min up to max, and the
    * delay is uniform in [cap/2, cap] ("equal jitter"), never below min.

@@ -22,8 +22,8 @@ export interface ConnectionOptions {
   reconnectMin?: number; reconnectMax?: number;
   /** Largest packet sent or accepted, in bytes (default 4096). */
   maxPacketSize?: number;
-  /** Outbox capacity in bytes (default 4096), or an Outbox to share/inspect. */
-  outbox?: Outbox | number;
+  /** Outbox capacity in bytes (default 4096); the connection's `outbox` field is the Outbox. */
+  outbox?: number;
   /** QoS 1/2 publishes awaiting acknowledgement at once (default 8). */
   maxInflight?: number;
   /** Milliseconds allowed from starting an attempt to CONNACK (default 10000). */

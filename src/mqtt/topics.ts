@@ -2,7 +2,7 @@
 // same few topics again and again), and the last QoS 0 PUBLISH head (fixed header + topic)
 // built for a topic, payload length and retain flag, so a QoS 0 publish writes that head and
 // then the caller's payload without encoding anything.
-import { checkTopicName, encodePublishHead } from "./encode.js";
+import { checkTopicName, publishSize, writePublish } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
 
 export class Topics {
@@ -48,9 +48,11 @@ export class Topics {
 
   /** Builds and keeps the QoS 0 PUBLISH head for this topic, payload length and retain flag (size checked here). */
   makeHead(topic: string, length: number, retain: boolean): void {
-    const head = encodePublishHead(this.bytes(topic), length, retain);
-    const total = head.length + length;
+    const bytes = this.bytes(topic);
+    const total = publishSize(bytes.length, length, 0);
     if (total > this.sendMax) this.tooLarge(topic, total);
+    const head = new Uint8Array(total - length);
+    writePublish(head, 0, bytes, undefined, length, 0, retain, false, 0);
     this.head = head;
     this.headTotal = total;
     this.headTopic = topic;
