@@ -63,8 +63,11 @@ function packetOf(decoder: Decoder, first: number): Packet {
       const v = parseConnack(r, first);
       return { type: 2, sessionPresent: (v & 1) === 1, returnCode: v >> 1 };
     }
-    case 3:
-      return decoder.oversized ?? parsePublish(r, first);
+    case 3: {
+      const p = decoder.oversized;
+      decoder.oversized = undefined;
+      return p ?? parsePublish(r, first);
+    }
     case 4: case 5: case 6: case 7: case 11:
       return { type, id: parseAck(r, first) };
     case 8:

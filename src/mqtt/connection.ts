@@ -24,6 +24,7 @@ const DISCONNECT = Uint8Array.of(0xe0, 0);
 /** The connection's link object (MqttConnection.#Link): `established` is written by the connection. */
 interface Link extends Keepalive, TransportEvents, Sender, HandlerContext {
   established: boolean;
+  decoder: Decoder | undefined;
 }
 
 export type { ConnectionOptions, ConnectionState, ConnectionStats, OversizedInfo, PublishStatus } from "./options.js";
@@ -39,6 +40,8 @@ export class MqttConnection {
     readonly publisher: Publisher;
     established = false;
     inboundQoS2: Set<number> | undefined = undefined;
+    /** Made on the first bytes from a broker. */
+    decoder: Decoder | undefined = undefined;
     constructor(connection: MqttConnection, options: ConnectionOptions, publisher: Publisher) {
       super(options.timers, options.clock, options.keepalive);
       this.connection = connection;
@@ -46,12 +49,33 @@ export class MqttConnection {
       this.publisher = publisher;
     }
     onOpen(): void { this.connection.#opened(); }
-    onData(chunk: Uint8Array): void { this.connection.#data(chunk); }
+    /** Bytes from the broker: every whole packet in them goes to its handler (handlers.ts). */
+    onData(chunk: Uint8Array): void {
+      this.received();
+      const connection = this.connection;
+      const decoder = (this.decoder ??= new Decoder(connection.#topics.max));
+      decoder.push(chunk);
+      try {
+        for (let first = decoder.next(); first >= 0; first = decoder.next()) {
+          handle(this, decoder, first);
+          if (connection.#transport === undefined) return;
+        }
+      } catch (e) {
+        if (!(e instanceof MqttProtocolError)) throw e;
+        connection.#lost(`protocol error from the broker: ${e.message}`);
+      }
+    }
     onClose(reason: string): void { this.connection.#lost(reason, true); }
     onDrain(): void { this.publisher.pump(); }
     ping(): void { this.connection.#send(PINGREQ); }
     dead(reason: string): void { this.connection.#lost(reason); }
-    send(bytes: Uint8Array): boolean { return this.connection.#send(bytes); }
+    /** Sends bytes; false when the socket cannot take more now. */
+    send(bytes: Uint8Array): boolean {
+      const t = this.connection.#transport;
+      if (t === undefined || !t.send(bytes)) return false;
+      this.sent();
+      return t.backlog === 0;
+    }
     fail(reason: string): void { this.connection.#lost(reason); }
     accepted(sessionPresent: boolean): void { this.connection.#accepted(sessionPresent); }
     deliver(p: PublishPacket): void { this.connection.#options.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain }); }
@@ -72,8 +96,6 @@ export class MqttConnection {
   readonly #subs: Subscriptions;
   readonly #link: Link;
   readonly #topics: Topics;
-  /** Made on the first bytes from a broker. */
-  #decoder: Decoder | undefined;
   #state: ConnectionState = "idle";
   #transport: Transport | undefined;
   #timer: TimerHandle | undefined;
@@ -201,10 +223,7 @@ export class MqttConnection {
   }
 
   #send(bytes: Uint8Array): boolean {
-    const t = this.#transport;
-    if (t === undefined || !t.send(bytes)) return false;
-    this.#link.sent();
-    return t.backlog === 0;
+    return this.#link.send(bytes);
   }
 
   #sendMaybe(bytes: Uint8Array | undefined): void {
@@ -228,7 +247,7 @@ export class MqttConnection {
 
   #open(address: string): void {
     this.#state = "connecting";
-    this.#decoder?.reset();
+    this.#link.decoder?.reset();
     try {
       this.#transport = new Transport(this.#options.socket, address, this.#options.port, this.#link);
     } catch (e) {
@@ -241,22 +260,6 @@ export class MqttConnection {
     const o = this.#options;
     // Clean Session 1 once [MQTT-3.1.2-6]: encoded only then, the options' CONNECT otherwise.
     this.#send(this.#fresh ? encode({ type: 1, clientId: o.clientId, clean: true, keepalive: o.keepalive, ...connectFields(o) }) : this.#connectPacket);
-  }
-
-  #data(chunk: Uint8Array): void {
-    const link = this.#link;
-    link.received();
-    const decoder = (this.#decoder ??= new Decoder(this.#topics.max));
-    decoder.push(chunk);
-    try {
-      for (let first = decoder.next(); first >= 0; first = decoder.next()) {
-        handle(link, decoder, first);
-        if (this.#transport === undefined) return;
-      }
-    } catch (e) {
-      if (!(e instanceof MqttProtocolError)) throw e;
-      this.#lost(`protocol error from the broker: ${e.message}`);
-    }
   }
 
   #accepted(sessionPresent: boolean): void {

@@ -23,15 +23,18 @@ export function fail(message: string): never {
  * or -1 when the field runs past `end`. Throws when it is longer than four bytes.
  */
 export function readLength(bytes: Uint8Array, o: number, end: number): number {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 4 && o + i < end; i++) {
-    const b = bytes[o + i]!;
+  if (o >= end) return -1;
+  let b = bytes[o]!;
+  if (b < 128) return b * 4; // one length byte: every packet below 128 bytes
+  let value = b & 0x7f;
+  let scale = 128;
+  for (let i = 1; i < 4; i++) {
+    if (o + i >= end) return -1;
+    b = bytes[o + i]!;
     value += (b & 0x7f) * scale;
     if (b < 128) return value * 4 + i;
     scale *= 128;
   }
-  if (o + 4 > end) return -1;
   return fail("remaining length longer than four bytes [MQTT-2.2.3]");
 }
 
@@ -77,15 +80,15 @@ export class Reader {
   }
 
   /** The last PUBLISH topic: a device sees the same few topics again and again. */
-  #topicBytes = new Uint8Array(0);
+  #topicBytes: Uint8Array | undefined;
   #topic = "";
 
   topic(): string {
     const n = this.u16("topic name length");
     if (this.o + n > this.end) fail("topic name runs past the end of the packet (§1.5.3)");
     const cached = this.#topicBytes;
-    let same = cached.length === n;
-    for (let i = 0; same && i < n; i++) same = cached[i] === this.bytes[this.o + i];
+    let same = cached !== undefined && cached.length === n;
+    for (let i = 0; same && i < n; i++) same = cached![i] === this.bytes[this.o + i];
     if (!same) {
       const s = utf8Decode(this.bytes, this.o, this.o + n);
       if (s === undefined) fail("topic name is not valid MQTT UTF-8 [MQTT-1.5.3-1] [MQTT-1.5.3-2]");
@@ -134,14 +137,20 @@ export function parsePublish(r: Reader, first: number): PublishPacket {
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK (§3.4-§3.7, §3.11): the Packet Identifier. */
 export function parseAck(r: Reader, first: number): number {
-  const type = first >> 4;
-  // PUBREL has flags 0010 [MQTT-3.6.1-1]; the others 0000 [MQTT-2.2.2-1].
-  if ((first & 0x0f) !== (type === 6 ? 2 : 0)) flagsMustBe(first, type === 6 ? 2 : 0, type === 6 ? "[MQTT-3.6.1-1]" : "[MQTT-2.2.2-1]");
-  if (r.end - r.o !== 2) fail(`${PACKET_NAMES[type]} remaining length ${r.end - r.o} must be 2 (§3.${type}.1)`);
-  const id = (r.bytes[r.o]! << 8) | r.bytes[r.o + 1]!;
-  if (id === 0) fail(`${PACKET_NAMES[type]} packet identifier must be non-zero [MQTT-2.3.1-1]`);
-  r.o += 2;
+  const o = r.o;
+  const id = (r.bytes[o]! << 8) | r.bytes[o + 1]!;
+  // PUBREL has flags 0010 [MQTT-3.6.1-1]; the others 0000 [MQTT-2.2.2-1]. One test for the common case.
+  if (r.end - o !== 2 || id === 0 || (first & 0x0f) !== (first >> 4 === 6 ? 2 : 0)) badAck(r, first);
+  r.o = o + 2;
   return id;
+}
+
+/** Throws the error for an acknowledgement parseAck() refused. */
+function badAck(r: Reader, first: number): never {
+  const type = first >> 4;
+  flagsMustBe(first, type === 6 ? 2 : 0, type === 6 ? "[MQTT-3.6.1-1]" : "[MQTT-2.2.2-1]");
+  if (r.end - r.o !== 2) fail(`${PACKET_NAMES[type]} remaining length ${r.end - r.o} must be 2 (§3.${type}.1)`);
+  return fail(`${PACKET_NAMES[type]} packet identifier must be non-zero [MQTT-2.3.1-1]`);
 }
 
 /** SUBACK (§3.9). */
@@ -160,7 +169,7 @@ export function parseSuback(r: Reader, first: number): SubackPacket {
 
 /** PINGREQ, PINGRESP, DISCONNECT (§3.12-§3.14): no variable header, no payload. */
 export function parseEmpty(r: Reader, first: number): void {
-  flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
+  if ((first & 0x0f) !== 0) flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
   if (r.end !== r.o) fail(`${PACKET_NAMES[first >> 4]} remaining length ${r.end - r.o} must be 0 (§3.${first >> 4}.1)`);
 }
 
@@ -168,12 +177,17 @@ export function parseEmpty(r: Reader, first: number): void {
 export class Decoder {
   #buf: Uint8Array = new Uint8Array(0);
   #pos = 0;
+  /** #buf.length (an accessor call on XS: read once a chunk). */
+  #end = 0;
   /** The fields of the packet next() returned. */
   readonly body = new Reader();
   readonly #max: number;
   /** An oversized PUBLISH streaming past (made when one comes). */
   #skip: OversizedPublish | undefined;
-  /** Set while the packet next() returned is an oversized PUBLISH (read as far as acknowledging it needs). */
+  /**
+   * Set when the packet next() returned is an oversized PUBLISH (read as far as acknowledging
+   * it needs): whoever handles that PUBLISH takes it and sets this back to undefined.
+   */
   oversized: PublishPacket | undefined;
 
   /** `maxPacketSize`: the largest whole packet accepted (bytes, header included). */
@@ -183,18 +197,20 @@ export class Decoder {
 
   /** Bytes pushed but not yet returned as packets. */
   get buffered(): number {
-    return this.#buf.length - this.#pos;
+    return this.#end - this.#pos;
   }
 
   push(chunk: Uint8Array): void {
-    const left = this.#buf.length - this.#pos;
+    const left = this.#end - this.#pos;
     if (left === 0) {
       this.#buf = chunk;
+      this.#end = chunk.length;
     } else {
       const joined = new Uint8Array(left + chunk.length);
       joined.set(this.#buf.subarray(this.#pos), 0);
       joined.set(chunk, left);
       this.#buf = joined;
+      this.#end = joined.length;
     }
     this.#pos = 0;
   }
@@ -206,12 +222,11 @@ export class Decoder {
    * which streams past: `oversized` is then set).
    */
   next(): number {
-    this.oversized = undefined;
-    if (this.#skip !== undefined) return this.#skipping();
-    const buf = this.#buf;
     const start = this.#pos;
-    const end = buf.length;
+    const end = this.#end;
+    if (this.#skip !== undefined) return this.#skipping();
     if (start >= end) return -1;
+    const buf = this.#buf;
     const first = buf[start]!;
     if (first < 0x10 || first >= 0xf0) fail(`reserved packet type ${first >> 4} [MQTT-2.2.1]`);
     const length = readLength(buf, start + 1, end);
@@ -231,8 +246,9 @@ export class Decoder {
   /** Forgets buffered bytes (a new connection starts a new stream). */
   reset(): void {
     this.#buf = new Uint8Array(0);
-    this.#pos = 0;
+    this.#pos = this.#end = 0;
     this.#skip = undefined;
+    this.oversized = undefined;
   }
 
   /** A packet above the maximum size: a PUBLISH streams past (oversized.ts); anything else is a violation. */
@@ -246,7 +262,7 @@ export class Decoder {
 
   #skipping(): number {
     const skip = this.#skip!;
-    this.#pos = skip.consume(this.#buf, this.#pos, this.#buf.length);
+    this.#pos = skip.consume(this.#buf, this.#pos, this.#end);
     const done = skip.left === 0;
     if (done) this.#skip = undefined;
     if (skip.ready && !skip.returned) {

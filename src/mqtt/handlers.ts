@@ -36,16 +36,18 @@ function onConnack(ctx: HandlerContext, d: Decoder, first: number): void {
 }
 
 /** Hands a PUBLISH to the application, or (oversized) reports it skipped: either way it is acknowledged. */
-function deliver(ctx: HandlerContext, d: Decoder, p: PublishPacket): void {
-  if (d.oversized === undefined) ctx.deliver(p);
+function deliver(ctx: HandlerContext, p: PublishPacket): void {
+  if (p.oversized === undefined) ctx.deliver(p);
   else ctx.skipped(p);
 }
 
 function onPublish(ctx: HandlerContext, d: Decoder, first: number): void {
-  const p = d.oversized ?? parsePublish(d.body, first);
-  if (p.qos === 0) return deliver(ctx, d, p);
+  let p = d.oversized;
+  if (p === undefined) p = parsePublish(d.body, first);
+  else d.oversized = undefined;
+  if (p.qos === 0) return deliver(ctx, p);
   if (p.qos === 1) {
-    deliver(ctx, d, p);
+    deliver(ctx, p);
     ctx.send(encodeAck(4, p.id)); // PUBACK [MQTT-4.3.2-2]
     return;
   }
@@ -53,7 +55,7 @@ function onPublish(ctx: HandlerContext, d: Decoder, first: number): void {
   const received = (ctx.inboundQoS2 ??= new Set());
   if (!received.has(p.id)) {
     received.add(p.id);
-    deliver(ctx, d, p);
+    deliver(ctx, p);
   }
   ctx.send(encodeAck(5, p.id)); // PUBREC
 }
@@ -93,7 +95,7 @@ function onPingresp(_ctx: HandlerContext, d: Decoder, first: number): void {
 /** Routes the packet `d.next()` framed (first byte `first`). Packets only clients send are protocol errors here. */
 export function handle(ctx: HandlerContext, d: Decoder, first: number): void {
   const type = first >> 4;
-  if (type === 4 && ctx.established) return onPuback(ctx, d, first); // the packet a publishing client gets most
+  if (type === 4 && ctx.established) return ctx.publisher.puback(parseAck(d.body, first)); // onPuback, inline: the packet a publishing client gets most
   if (!ctx.established && type !== 2) return ctx.fail(`protocol error: ${PACKET_NAMES[type]} before CONNACK [MQTT-3.2.0-1]`);
   switch (type) {
     case 2: return onConnack(ctx, d, first);

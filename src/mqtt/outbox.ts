@@ -217,16 +217,18 @@ export class Outbox {
       const qos = ((flags >> 2) & 3) as QoS;
       return this.records!.render(buf, at + 3, qos, id === 0, (buf[at + 1]! << 8) | buf[at + 2]!);
     }
+    const v = readLength(buf, at + 2, buf.length); // one read for the identifier's offset and the packet's size
     if (id !== 0) {
-      const o = idOffset(buf, at);
-      buf[o] = id >> 8;
-      buf[o + 1] = id & 0xff;
+      const o = at + 3 + (v & 3); // the topic name's length (§3.3.2)
+      const i = o + 2 + ((buf[o]! << 8) | buf[o + 1]!);
+      buf[i] = id >> 8;
+      buf[i + 1] = id & 0xff;
       buf[at] = (flags & ~3) | HAS_ID | SENT;
     } else {
       buf[at + 1]! |= 0x08;
       buf[at] = (flags & ~3) | SENT;
     }
-    return buf.subarray(at + 1, at + 1 + packetSize(buf, at));
+    return buf.subarray(at + 1, at + 3 + (v & 3) + (v >> 2));
   }
 
   /** The packet in slot `at` (a view into the ring, or a record rendered: QoS 0, no DUP). */

@@ -48,8 +48,16 @@ export class Transport {
 
   /** Sends (or queues) bytes. Returns false once the socket is closed. */
   send(bytes: Uint8Array): boolean {
-    if (this.#closed || this.#socket === undefined) return false;
-    if (this.#backlogBytes === 0 && this.#open) {
+    const socket = this.#socket;
+    if (socket === undefined) return false; // undefined once closed
+    if (this.#backlogBytes === 0 && this.#space >= bytes.length) { // the common case: it all fits
+      try {
+        this.#space = socket.write(bytes);
+        return !this.#closed;
+      } catch {
+        this.#space = 0; // "would block": wait for onWritable
+      }
+    } else if (this.#backlogBytes === 0 && this.#open) {
       const rest = this.#write(bytes);
       if (rest === undefined) return !this.#closed;
       bytes = rest;
@@ -135,16 +143,19 @@ export class Transport {
   }
 
   #readable(): void {
-    while (!this.#closed && this.#socket !== undefined) {
+    const events = this.#events;
+    for (;;) {
+      const socket = this.#socket; // undefined once closed
+      if (socket === undefined) return;
       let data: ArrayBuffer | undefined;
       try {
-        data = this.#socket.read();
+        data = socket.read();
       } catch (e) {
         // The socket failed between announcing bytes and our read (its error event still on its way).
         return this.#error(e instanceof Error ? e.message : String(e));
       }
       if (data === undefined || data.byteLength === 0) return;
-      this.#events.onData(new Uint8Array(data));
+      events.onData(new Uint8Array(data));
     }
   }
 
