@@ -53,7 +53,7 @@ function parseUnsubscribe(r: Reader): Packet {
 
 /** The packet framed by `decoder.next()` (its first byte `first`) as an object. Throws MqttProtocolError. */
 function packetOf(decoder: Decoder, first: number): Packet {
-  const r = decoder.body;
+  const r = decoder;
   const type = first >> 4;
   switch (type) {
     case 1:

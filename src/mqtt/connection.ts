@@ -56,7 +56,7 @@ export class MqttConnection {
       const decoder = (this.decoder ??= new Decoder(connection.#topics.max));
       decoder.push(chunk);
       try {
-        for (let first = decoder.next(); first >= 0; first = decoder.next()) {
+        for (let first = decoder.next(); first >= 0; first = decoder.more ? decoder.next() : -1) {
           handle(this, decoder, first);
           if (connection.#transport === undefined) return;
         }
@@ -80,7 +80,7 @@ export class MqttConnection {
     accepted(sessionPresent: boolean): void { this.connection.#accepted(sessionPresent); }
     deliver(p: PublishPacket): void { this.connection.#options.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain }); }
     skipped(p: PublishPacket): void { this.connection.#skipped(p); }
-    subscribed(id: number, granted: number[]): void { this.connection.#subs.suback(this.publisher, id, granted); }
+    subscribed(id: number, granted: number[]): void { this.connection.#subs?.suback(this.publisher, id, granted); }
     unsubscribed(id: number): void { this.publisher.release(id); }
   };
 
@@ -93,7 +93,8 @@ export class MqttConnection {
   readonly #connectPacket: Uint8Array;
   readonly #backoff: Backoff;
   readonly #publisher: Publisher;
-  readonly #subs: Subscriptions;
+  /** Made by the first subscribe(): a client that only publishes holds none. */
+  #subs: Subscriptions | undefined;
   readonly #link: Link;
   readonly #topics: Topics;
   #state: ConnectionState = "idle";
@@ -122,7 +123,6 @@ export class MqttConnection {
     this.outbox = new Outbox(options.outbox ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
     this.#fresh = options.clean === false && options.sessionKept !== true;
-    this.#subs = new Subscriptions(options.log);
     this.#topics = new Topics(max);
     this.#link = new MqttConnection.#Link(this, options, this.#publisher);
     this.stats = new Stats(this.outbox);
@@ -169,9 +169,9 @@ export class MqttConnection {
     let retain = false;
     if (options !== undefined) {
       qos = options.qos ?? 0;
-      retain = options.retain ?? false;
+      retain = options.retain === true;
     }
-    if (qos === 0 && this.#state === "connected" && this.outbox.length === 0) {
+    if (qos === 0 && this.#link.established && this.outbox.length === 0) {
       // The common case: the cached head (header + topic) then the payload, written as they are.
       // A typed array's length is an accessor call on XS: read each once.
       const length = payload.length;
@@ -202,12 +202,14 @@ export class MqttConnection {
 
   /** Subscribes now if connected, and again after every reconnect. */
   subscribe(topic: string, qos: QoS = 0): void {
-    this.#subs.add(topic, qos);
-    if (this.#state === "connected") this.#sendMaybe(this.#subs.subscribe(this.#publisher, [topic]));
+    const subs = (this.#subs ??= new Subscriptions(this.#options.log));
+    subs.add(topic, qos);
+    if (this.#state === "connected") this.#sendMaybe(subs.subscribe(this.#publisher, [topic]));
   }
 
   unsubscribe(topic: string): void {
-    if (this.#subs.remove(topic) && this.#state === "connected") this.#send(this.#subs.unsubscribe(this.#publisher, topic));
+    const subs = this.#subs;
+    if (subs !== undefined && subs.remove(topic) && this.#state === "connected") this.#send(subs.unsubscribe(this.#publisher, topic));
   }
 
   /** Publishes the will (if retained, so the status topic reads "offline"), sends DISCONNECT, closes. */
@@ -285,7 +287,7 @@ export class MqttConnection {
       const id = birth.qos > 0 ? publisher.allocate(BIRTH) : 0;
       this.#send(encodePublish(this.#topics.bytes(birth.topic), birth.payload, birth.qos, birth.retain, false, id));
     }
-    this.#sendMaybe(this.#subs.subscribe(this.#publisher));
+    if (this.#subs !== undefined) this.#sendMaybe(this.#subs.subscribe(this.#publisher));
     this.#publisher.online(this.#link);
     this.#options.onConnect?.({ sessionPresent });
   }
@@ -336,7 +338,7 @@ export class MqttConnection {
     this.#transport = undefined;
     t?.close();
     this.#publisher.offline();
-    this.#subs.reset();
+    this.#subs?.reset();
     const was = this.#state;
     this.#state = "idle";
     if (was === "idle" || was === "waiting" || was === "offline") return;

@@ -1,6 +1,6 @@
 // The pure, incremental MQTT 3.1.1 decoder for what a client receives. Bytes go in with push();
-// next() frames one whole packet and returns its first byte, with `body` (a Reader) over the
-// rest, or -1 when more bytes are needed ("incomplete" is not an error). The parse functions
+// next() frames one whole packet and returns its first byte, the decoder then reading the
+// rest (it is a Reader), or -1 when more bytes are needed ("incomplete" is not an error). The parse functions
 // below read one packet type each and throw MqttProtocolError when the bytes break a rule of
 // the spec (the message cites the rule). Payloads are views into the pushed bytes: pushed
 // chunks are never reused or modified.
@@ -38,11 +38,14 @@ export function readLength(bytes: Uint8Array, o: number, end: number): number {
   return fail("remaining length longer than four bytes [MQTT-2.2.3]");
 }
 
+/** No bytes: what a decoder holds before its first chunk. */
+const EMPTY = new Uint8Array(0);
+
 /** Reads the fields of one complete packet, bytes[o, end). */
 export class Reader {
   o = 0;
   end = 0;
-  bytes: Uint8Array = new Uint8Array(0);
+  bytes: Uint8Array = EMPTY;
 
   u8(what: string): number {
     if (this.o >= this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);
@@ -173,14 +176,15 @@ export function parseEmpty(r: Reader, first: number): void {
   if (r.end !== r.o) fail(`${PACKET_NAMES[first >> 4]} remaining length ${r.end - r.o} must be 0 (§3.${first >> 4}.1)`);
 }
 
-/** Incremental framer: push() bytes as they arrive, then call next() until it returns -1. */
-export class Decoder {
-  #buf: Uint8Array = new Uint8Array(0);
+/**
+ * Incremental framer: push() bytes as they arrive, then call next() until it returns -1. It is
+ * the Reader of the packet next() framed (one object per connection, none per packet).
+ */
+export class Decoder extends Reader {
+  #buf: Uint8Array = EMPTY;
   #pos = 0;
   /** #buf.length (an accessor call on XS: read once a chunk). */
   #end = 0;
-  /** The fields of the packet next() returned. */
-  readonly body = new Reader();
   readonly #max: number;
   /** An oversized PUBLISH streaming past (made when one comes). */
   #skip: OversizedPublish | undefined;
@@ -189,9 +193,12 @@ export class Decoder {
    * it needs): whoever handles that PUBLISH takes it and sets this back to undefined.
    */
   oversized: PublishPacket | undefined;
+  /** False once next() has nothing more to frame until the next push() (a field: read per packet). */
+  more = false;
 
   /** `maxPacketSize`: the largest whole packet accepted (bytes, header included). */
   constructor(maxPacketSize = 1 + 4 + MAX_REMAINING_LENGTH) {
+    super();
     this.#max = maxPacketSize;
   }
 
@@ -202,6 +209,7 @@ export class Decoder {
 
   push(chunk: Uint8Array): void {
     const left = this.#end - this.#pos;
+    this.more = true;
     if (left === 0) {
       this.#buf = chunk;
       this.#end = chunk.length;
@@ -217,7 +225,7 @@ export class Decoder {
 
   /**
    * Frames the next whole packet: returns its first byte (type and flags [MQTT-2.2.1]) with
-   * `body` over its variable header and payload, or -1 when more bytes are needed. Throws
+   * itself (a Reader) over its variable header and payload, or -1 when more bytes are needed. Throws
    * MqttProtocolError on a reserved type or a packet above the maximum size (but a PUBLISH,
    * which streams past: `oversized` is then set).
    */
@@ -225,27 +233,36 @@ export class Decoder {
     const start = this.#pos;
     const end = this.#end;
     if (this.#skip !== undefined) return this.#skipping();
-    if (start >= end) return -1;
+    if (start >= end) {
+      this.more = false;
+      return -1;
+    }
     const buf = this.#buf;
     const first = buf[start]!;
     if (first < 0x10 || first >= 0xf0) fail(`reserved packet type ${first >> 4} [MQTT-2.2.1]`);
     const length = readLength(buf, start + 1, end);
-    if (length < 0) return -1;
+    if (length < 0) {
+      this.more = false;
+      return -1;
+    }
     const at = start + 2 + (length & 3);
     const stop = at + (length >> 2);
     if (stop - start > this.#max) return this.#oversized(first, at - start, stop - start);
-    if (stop > end) return -1;
+    if (stop > end) {
+      this.more = false;
+      return -1;
+    }
+    this.more = stop < end;
     this.#pos = stop;
-    const r = this.body;
-    r.bytes = buf;
-    r.o = at;
-    r.end = stop;
+    this.bytes = buf;
+    this.o = at;
+    this.end = stop;
     return first;
   }
 
   /** Forgets buffered bytes (a new connection starts a new stream). */
   reset(): void {
-    this.#buf = new Uint8Array(0);
+    this.#buf = EMPTY;
     this.#pos = this.#end = 0;
     this.#skip = undefined;
     this.oversized = undefined;
@@ -268,8 +285,11 @@ export class Decoder {
     if (skip.ready && !skip.returned) {
       skip.returned = true;
       const p = (this.oversized = skip.packet());
+      this.more = true; // the rest of it, and what follows, on the next call
       return 0x30 | (p.qos << 1) | (p.retain ? 1 : 0) | (p.dup ? 8 : 0);
     }
-    return done ? this.next() : -1;
+    if (done) return this.next();
+    this.more = false;
+    return -1;
   }
 }

@@ -143,6 +143,16 @@ export function encodeUnsubscribe(id: number, topics: readonly string[]): Uint8A
   return encodeFilters(0xa2, id, topics, undefined);
 }
 
+/** UTF-8 bytes of an MQTT string field (converted natively: see utf8Encode), checked against 65535 [MQTT-1.5.3]. */
+function stringBytes(text: string, what: string): Uint8Array {
+  const bytes = utf8Encode(text);
+  if (bytes.length > 0xffff) throw new RangeError(`${what} is ${bytes.length} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`);
+  return bytes;
+}
+
+/** Protocol name "MQTT" and level 4, the start of every CONNECT's variable header [MQTT-3.1.2-1] [MQTT-3.1.2-2]. */
+const PROTOCOL = Uint8Array.of(0, 4, 0x4d, 0x51, 0x54, 0x54, 4);
+
 function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   if (!Number.isInteger(p.keepalive) || p.keepalive < 0 || p.keepalive > 0xffff) {
     throw new RangeError(`keepalive ${p.keepalive} must be 0..65535 seconds [MQTT-3.1.2-10]`);
@@ -150,22 +160,23 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   if (p.clientId.length === 0 && !p.clean) {
     throw new RangeError("an empty client id needs a clean session [MQTT-3.1.3-7]");
   }
-  const idLen = stringLength(p.clientId, "client id");
-  let remaining = 10 + 2 + idLen;
+  const clientId = stringBytes(p.clientId, "client id");
+  let remaining = 10 + 2 + clientId.length;
   let flags = p.clean ? 0x02 : 0;
-  let willTopicLen = 0;
-  if (p.will) {
-    checkQoS(p.will.qos, "will");
-    checkTopicName(p.will.topic);
-    willTopicLen = stringLength(p.will.topic, "will topic");
-    if (p.will.payload.length > 0xffff) throw new RangeError(`will message of ${p.will.payload.length} bytes exceeds 65535 [MQTT-3.1.3-10]`);
-    remaining += 2 + willTopicLen + 2 + p.will.payload.length;
-    flags |= 0x04 | (p.will.qos << 3) | (p.will.retain ? 0x20 : 0);
+  let willTopic: Uint8Array | undefined;
+  const will = p.will;
+  if (will !== undefined) {
+    checkQoS(will.qos, "will");
+    checkTopicName(will.topic);
+    willTopic = stringBytes(will.topic, "will topic");
+    if (will.payload.length > 0xffff) throw new RangeError(`will message of ${will.payload.length} bytes exceeds 65535 [MQTT-3.1.3-10]`);
+    remaining += 2 + willTopic.length + 2 + will.payload.length;
+    flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
   }
-  let userLen = 0;
+  let username: Uint8Array | undefined;
   if (p.username !== undefined) {
-    userLen = stringLength(p.username, "user name");
-    remaining += 2 + userLen;
+    username = stringBytes(p.username, "user name");
+    remaining += 2 + username.length;
     flags |= 0x80;
   }
   if (p.password !== undefined) {
@@ -178,14 +189,16 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   const out = new Uint8Array(packetSize(remaining, "CONNECT"));
   out[0] = 0x10;
   let o = writeLength(out, 1, remaining);
-  // Protocol name "MQTT" and level 4 [MQTT-3.1.2-1] [MQTT-3.1.2-2].
-  out.set([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, flags, p.keepalive >> 8, p.keepalive & 0xff], o);
-  o = writeString(p.clientId, idLen, out, o + 10);
-  if (p.will) {
-    o = writeString(p.will.topic, willTopicLen, out, o);
-    o = writeBytes(p.will.payload, out, o);
+  out.set(PROTOCOL, o);
+  out[o + 7] = flags;
+  out[o + 8] = p.keepalive >> 8;
+  out[o + 9] = p.keepalive & 0xff;
+  o = writeBytes(clientId, out, o + 10);
+  if (will !== undefined) {
+    o = writeBytes(willTopic!, out, o);
+    o = writeBytes(will.payload, out, o);
   }
-  if (p.username !== undefined) o = writeString(p.username, userLen, out, o);
+  if (username !== undefined) o = writeBytes(username, out, o);
   if (p.password !== undefined) writeBytes(p.password, out, o);
   return out;
 }

@@ -29,7 +29,7 @@ export interface HandlerContext {
 }
 
 function onConnack(ctx: HandlerContext, d: Decoder, first: number): void {
-  const v = parseConnack(d.body, first);
+  const v = parseConnack(d, first);
   if (ctx.established) return ctx.fail("protocol error: a second CONNACK from the broker [MQTT-3.2.0-1]");
   if (v > 1) return ctx.fail(connackReason(v >> 1));
   ctx.accepted(v === 1);
@@ -43,7 +43,7 @@ function deliver(ctx: HandlerContext, p: PublishPacket): void {
 
 function onPublish(ctx: HandlerContext, d: Decoder, first: number): void {
   let p = d.oversized;
-  if (p === undefined) p = parsePublish(d.body, first);
+  if (p === undefined) p = parsePublish(d, first);
   else d.oversized = undefined;
   if (p.qos === 0) return deliver(ctx, p);
   if (p.qos === 1) {
@@ -61,41 +61,41 @@ function onPublish(ctx: HandlerContext, d: Decoder, first: number): void {
 }
 
 function onPuback(ctx: HandlerContext, d: Decoder, first: number): void {
-  ctx.publisher.puback(parseAck(d.body, first));
+  ctx.publisher.puback(parseAck(d, first));
 }
 
 function onPubrec(ctx: HandlerContext, d: Decoder, first: number): void {
-  ctx.send(ctx.publisher.pubrec(parseAck(d.body, first))); // PUBREL [MQTT-4.3.3-1]
+  ctx.send(ctx.publisher.pubrec(parseAck(d, first))); // PUBREL [MQTT-4.3.3-1]
 }
 
 function onPubrel(ctx: HandlerContext, d: Decoder, first: number): void {
-  const id = parseAck(d.body, first);
+  const id = parseAck(d, first);
   ctx.inboundQoS2?.delete(id);
   ctx.send(encodeAck(7, id)); // PUBCOMP [MQTT-4.3.3-2]
 }
 
 function onPubcomp(ctx: HandlerContext, d: Decoder, first: number): void {
-  ctx.publisher.pubcomp(parseAck(d.body, first));
+  ctx.publisher.pubcomp(parseAck(d, first));
 }
 
 function onSuback(ctx: HandlerContext, d: Decoder, first: number): void {
-  const p = parseSuback(d.body, first);
+  const p = parseSuback(d, first);
   ctx.subscribed(p.id, p.granted);
 }
 
 function onUnsuback(ctx: HandlerContext, d: Decoder, first: number): void {
-  ctx.unsubscribed(parseAck(d.body, first));
+  ctx.unsubscribed(parseAck(d, first));
 }
 
 /** PINGRESP: the keepalive already noted that bytes arrived. */
 function onPingresp(_ctx: HandlerContext, d: Decoder, first: number): void {
-  parseEmpty(d.body, first);
+  parseEmpty(d, first);
 }
 
 /** Routes the packet `d.next()` framed (first byte `first`). Packets only clients send are protocol errors here. */
 export function handle(ctx: HandlerContext, d: Decoder, first: number): void {
   const type = first >> 4;
-  if (type === 4 && ctx.established) return ctx.publisher.puback(parseAck(d.body, first)); // onPuback, inline: the packet a publishing client gets most
+  if (type === 4 && ctx.established) return ctx.publisher.puback(parseAck(d, first)); // onPuback, inline: the packet a publishing client gets most
   if (!ctx.established && type !== 2) return ctx.fail(`protocol error: ${PACKET_NAMES[type]} before CONNACK [MQTT-3.2.0-1]`);
   switch (type) {
     case 2: return onConnack(ctx, d, first);

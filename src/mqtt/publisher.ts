@@ -114,9 +114,11 @@ export class Publisher {
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
   allocate(at: number): number {
     const inUse = (this.inUse ??= new Map());
-    if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
     let id = this.#nextId;
-    while (inUse.has(id)) id = (id % 65535) + 1;
+    while (inUse.has(id)) {
+      if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
+      id = (id % 65535) + 1;
+    }
     this.#nextId = (id % 65535) + 1;
     inUse.set(id, at);
     if (at >= 0) this.inFlight++;
@@ -310,7 +312,8 @@ export class Publisher {
     this.delivered = true;
     this.inUse!.delete(id);
     this.inFlight--;
-    this.#outbox.remove(at);
-    this.pump();
+    const outbox = this.#outbox;
+    outbox.remove(at);
+    if (outbox.length !== 0) this.pump();
   }
 }
