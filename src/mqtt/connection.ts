@@ -17,10 +17,6 @@ import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
 import { Transport, type TransportEvents } from "./transport.js";
 
-/** PINGREQ (§3.12) and DISCONNECT (§3.14): two bytes each, the same every time. */
-const PINGREQ = Uint8Array.of(0xc0, 0);
-const DISCONNECT = Uint8Array.of(0xe0, 0);
-
 /** The connection's link object (MqttConnection.#Link): `established` is written by the connection. */
 interface Link extends Keepalive, TransportEvents, Sender, HandlerContext {
   established: boolean;
@@ -67,7 +63,8 @@ export class MqttConnection {
     }
     onClose(reason: string): void { this.connection.#lost(reason, true); }
     onDrain(): void { this.publisher.pump(); }
-    ping(): void { this.connection.#send(PINGREQ); }
+    /** PINGREQ (§3.12). */
+    ping(): void { this.connection.#send(Uint8Array.of(0xc0, 0)); }
     dead(reason: string): void { this.connection.#lost(reason); }
     /** Sends bytes; false when the socket cannot take more now. */
     send(bytes: Uint8Array): boolean {
@@ -218,7 +215,7 @@ export class MqttConnection {
     if (this.#state === "connected") {
       const will = this.#options.will;
       if (will?.retain) this.#send(encodePublish(this.#topics.bytes(will.topic), will.payload, 0, true, false, 0));
-      this.#send(DISCONNECT); // then close the network connection [MQTT-3.14.4-1]
+      this.#send(Uint8Array.of(0xe0, 0)); // DISCONNECT (§3.14), then close the network connection [MQTT-3.14.4-1]
     }
     this.#teardown("stopped by the application");
     this.#state = "stopped";
@@ -303,7 +300,7 @@ export class MqttConnection {
   #restartSession(): void {
     this.#fresh = false;
     this.#options.log.info(`mqtt: started a new persistent session as ${this.#options.clientId}: this boot holds none of the previous session's state`);
-    this.#send(DISCONNECT);
+    this.#send(Uint8Array.of(0xe0, 0)); // DISCONNECT (§3.14)
     const t = this.#transport;
     this.#transport = undefined;
     t?.close();

@@ -38,14 +38,12 @@ export function readLength(bytes: Uint8Array, o: number, end: number): number {
   return fail("remaining length longer than four bytes [MQTT-2.2.3]");
 }
 
-/** No bytes: what a decoder holds before its first chunk. */
-const EMPTY = new Uint8Array(0);
-
 /** Reads the fields of one complete packet, bytes[o, end). */
 export class Reader {
   o = 0;
   end = 0;
-  bytes: Uint8Array = EMPTY;
+  /** Set before any field is read (by Decoder.next()). */
+  bytes!: Uint8Array;
 
   u8(what: string): number {
     if (this.o >= this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);
@@ -181,7 +179,8 @@ export function parseEmpty(r: Reader, first: number): void {
  * the Reader of the packet next() framed (one object per connection, none per packet).
  */
 export class Decoder extends Reader {
-  #buf: Uint8Array = EMPTY;
+  /** Undefined until the first chunk (a module-level empty array could not be frozen by preload). */
+  #buf: Uint8Array | undefined;
   #pos = 0;
   /** #buf.length (an accessor call on XS: read once a chunk). */
   #end = 0;
@@ -215,7 +214,7 @@ export class Decoder extends Reader {
       this.#end = chunk.length;
     } else {
       const joined = new Uint8Array(left + chunk.length);
-      joined.set(this.#buf.subarray(this.#pos), 0);
+      joined.set(this.#buf!.subarray(this.#pos), 0);
       joined.set(chunk, left);
       this.#buf = joined;
       this.#end = joined.length;
@@ -237,7 +236,7 @@ export class Decoder extends Reader {
       this.more = false;
       return -1;
     }
-    const buf = this.#buf;
+    const buf = this.#buf!;
     const first = buf[start]!;
     if (first < 0x10 || first >= 0xf0) fail(`reserved packet type ${first >> 4} [MQTT-2.2.1]`);
     const length = readLength(buf, start + 1, end);
@@ -262,7 +261,7 @@ export class Decoder extends Reader {
 
   /** Forgets buffered bytes (a new connection starts a new stream). */
   reset(): void {
-    this.#buf = EMPTY;
+    this.#buf = undefined;
     this.#pos = this.#end = 0;
     this.#skip = undefined;
     this.oversized = undefined;
@@ -279,7 +278,7 @@ export class Decoder extends Reader {
 
   #skipping(): number {
     const skip = this.#skip!;
-    this.#pos = skip.consume(this.#buf, this.#pos, this.#end);
+    this.#pos = skip.consume(this.#buf!, this.#pos, this.#end);
     const done = skip.left === 0;
     if (done) this.#skip = undefined;
     if (skip.ready && !skip.returned) {

@@ -150,9 +150,6 @@ function stringBytes(text: string, what: string): Uint8Array {
   return bytes;
 }
 
-/** Protocol name "MQTT" and level 4, the start of every CONNECT's variable header [MQTT-3.1.2-1] [MQTT-3.1.2-2]. */
-const PROTOCOL = Uint8Array.of(0, 4, 0x4d, 0x51, 0x54, 0x54, 4);
-
 function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   if (!Number.isInteger(p.keepalive) || p.keepalive < 0 || p.keepalive > 0xffff) {
     throw new RangeError(`keepalive ${p.keepalive} must be 0..65535 seconds [MQTT-3.1.2-10]`);
@@ -189,7 +186,13 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   const out = new Uint8Array(packetSize(remaining, "CONNECT"));
   out[0] = 0x10;
   let o = writeLength(out, 1, remaining);
-  out.set(PROTOCOL, o);
+  // Protocol name "MQTT" and level 4 [MQTT-3.1.2-1] [MQTT-3.1.2-2]; out[o] is 0 already.
+  out[o + 1] = 4;
+  out[o + 2] = 0x4d;
+  out[o + 3] = 0x51;
+  out[o + 4] = 0x54;
+  out[o + 5] = 0x54;
+  out[o + 6] = 4;
   out[o + 7] = flags;
   out[o + 8] = p.keepalive >> 8;
   out[o + 9] = p.keepalive & 0xff;
