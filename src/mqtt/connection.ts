@@ -3,8 +3,8 @@
 // Wi-Fi state (setNetwork) apart from MQTT state, and hands packets to one handler per type
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
-import type { Clock, Logger, TimerHandle } from "../platform.js";
-import { Backoff } from "./backoff.js";
+import type { Clock, TimerHandle } from "../platform.js";
+import { backoffDelay, checkBackoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
 import { encode, encodePublish, publishSize } from "./encode.js";
 import { handle, type HandlerContext } from "./handlers.js";
@@ -32,7 +32,6 @@ export class MqttConnection {
    */
   static readonly #Link = class extends Keepalive implements TransportEvents, Sender, HandlerContext {
     readonly connection: MqttConnection;
-    readonly log: Logger;
     readonly publisher: Publisher;
     established = false;
     inboundQoS2: Set<number> | undefined = undefined;
@@ -41,7 +40,6 @@ export class MqttConnection {
     constructor(connection: MqttConnection, options: ConnectionOptions, publisher: Publisher) {
       super(options.timers, options.clock, options.keepalive);
       this.connection = connection;
-      this.log = options.log;
       this.publisher = publisher;
     }
     onOpen(): void { this.connection.#opened(); }
@@ -88,7 +86,8 @@ export class MqttConnection {
   readonly #clock: Clock;
   /** CONNECT, encoded once: the options do not change between connections. */
   readonly #connectPacket: Uint8Array;
-  readonly #backoff: Backoff;
+  /** Failed attempts since the backoff was last reset (backoff.ts). */
+  #failures = 0;
   readonly #publisher: Publisher;
   /** Made by the first subscribe(): a client that only publishes holds none. */
   #subs: Subscriptions | undefined;
@@ -116,7 +115,7 @@ export class MqttConnection {
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
     this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
-    this.#backoff = new Backoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000, options.random ?? Math.random);
+    checkBackoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000);
     this.outbox = new Outbox(options.outbox ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
     this.#fresh = options.clean === false && options.sessionKept !== true;
@@ -150,7 +149,7 @@ export class MqttConnection {
       this.#teardown("network down");
       this.#state = "offline";
     } else if (this.#started) {
-      this.#backoff.reset();
+      this.#failures = 0;
       this.#connect();
     }
   }
@@ -314,13 +313,14 @@ export class MqttConnection {
     const wasConnected = this.#state === "connected";
     const publisher = this.#publisher;
     // A connection that delivered something worked: the next attempt starts from the shortest delay.
-    if (wasConnected && (publisher.delivered || this.#options.clock.now() - this.#connectedAt >= (this.#options.reconnectMax ?? 60000))) this.#backoff.reset();
+    if (wasConnected && (publisher.delivered || this.#options.clock.now() - this.#connectedAt >= (this.#options.reconnectMax ?? 60000))) this.#failures = 0;
     if (wasConnected && byPeer) {
       publisher.died();
       this.#topics.limit(publisher.limit - 1, publisher.aside?.reason);
     }
     this.#teardown(reason);
-    const delay = this.#backoff.next();
+    const o = this.#options;
+    const delay = backoffDelay(this.#failures++, o.reconnectMin ?? 1000, o.reconnectMax ?? 60000, o.random ?? Math.random);
     this.#state = "waiting";
     this.#options.log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.#timer = this.#options.timers.set(() => this.#connect(), delay);

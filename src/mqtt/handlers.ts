@@ -3,7 +3,6 @@
 // through HandlerContext (the connection's link object: methods on one prototype, no packet
 // object made for an acknowledgement). A packet a client must never receive is a protocol
 // violation that closes the connection with a sentence citing the rule.
-import type { Logger } from "../platform.js";
 import { parseAck, parseConnack, parseEmpty, parsePublish, parseSuback, type Decoder } from "./decode.js";
 import { encodeAck } from "./encode.js";
 import { PACKET_NAMES, type PublishPacket } from "./packets.js";
@@ -11,7 +10,6 @@ import type { Publisher } from "./publisher.js";
 import { connackReason } from "./reasons.js";
 
 export interface HandlerContext {
-  readonly log: Logger;
   readonly publisher: Publisher;
   /** True between a successful CONNACK and the end of the connection (a field: read per packet). */
   readonly established: boolean;
