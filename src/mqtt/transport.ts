@@ -27,7 +27,7 @@ export class Transport {
     try {
       this.#socket = factory({
         address, port,
-        onReadable: () => this.#readable(),
+        onReadable: (count) => this.#readable(count),
         onWritable: (count) => this.#writable(count),
         onError: (message) => this.#error(message ?? "connection closed"),
       });
@@ -142,7 +142,8 @@ export class Transport {
     if (this.#backlogBytes === 0) this.#events.onDrain();
   }
 
-  #readable(): void {
+  /** ECMA-419 onReadable: `count` bytes are available; read until they are all taken (one read, usually). */
+  #readable(count: number): void {
     const events = this.#events;
     for (;;) {
       const socket = this.#socket; // undefined once closed
@@ -154,8 +155,12 @@ export class Transport {
         // The socket failed between announcing bytes and our read (its error event still on its way).
         return this.#error(e instanceof Error ? e.message : String(e));
       }
-      if (data === undefined || data.byteLength === 0) return;
+      if (data === undefined) return;
+      const n = data.byteLength;
+      if (n === 0) return;
       events.onData(new Uint8Array(data));
+      count -= n;
+      if (!(count > 0)) return;
     }
   }
 
