@@ -79,7 +79,7 @@ export class Transport {
     const socket = this.#socket!;
     let headSent = false;
     try { // one handler for both writes: a try block costs XS more than a call
-      this.#space = socket.write(head);
+      socket.write(head); // the space it reports is read after the body
       headSent = true;
       this.#space = socket.write(body);
       return true;
