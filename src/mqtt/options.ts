@@ -85,10 +85,10 @@ export type PublishStatus = "sent" | "queued";
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** The optional CONNECT fields (user name, password as UTF-8 bytes, will) from the options. */
-export function connectFields(o: ConnectionOptions): { username?: string; password?: Uint8Array; will?: Will } {
-  const c: { username?: string; password?: Uint8Array; will?: Will } = {};
-  if (o.username !== undefined) c.username = o.username;
-  if (o.password !== undefined) c.password = utf8Encode(o.password);
-  if (o.will !== undefined) c.will = o.will;
-  return c;
+export function connectFields(options: ConnectionOptions): { username?: string; password?: Uint8Array; will?: Will } {
+  const fields: { username?: string; password?: Uint8Array; will?: Will } = {};
+  if (options.username !== undefined) fields.username = options.username;
+  if (options.password !== undefined) fields.password = utf8Encode(options.password);
+  if (options.will !== undefined) fields.will = options.will;
+  return fields;
 }
