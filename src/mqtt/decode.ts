@@ -113,11 +113,13 @@ export function flagsMustBe(first: number, expected: number, rule: string): void
 
 /** CONNACK (§3.2): session present (bit 0) | return code << 1. */
 export function parseConnack(r: Reader, first: number): number {
-  flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
-  if (r.end - r.o !== 2) fail(`CONNACK remaining length ${r.end - r.o} must be 2 [MQTT-3.2.1]`);
-  const ack = r.u8("CONNACK flags");
+  if ((first & 0x0f) !== 0) flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
+  const o = r.o;
+  if (r.end - o !== 2) fail(`CONNACK remaining length ${r.end - o} must be 2 [MQTT-3.2.1]`);
+  const ack = r.bytes[o]!;
+  const returnCode = r.bytes[o + 1]!;
+  r.o = o + 2;
   if (ack & 0xfe) fail("CONNACK acknowledge flags bits 7-1 must be 0 [MQTT-3.2.2.1]");
-  const returnCode = r.u8("CONNACK return code");
   if (returnCode !== 0 && ack !== 0) fail("session present must be 0 with a non-zero return code [MQTT-3.2.2-4]");
   return ack | (returnCode << 1);
 }
