@@ -172,7 +172,7 @@ export class MqttConnection {
       // A typed array's length is an accessor call on XS: read each once.
       const length = payload.length;
       const t = this.#topics;
-      if (topic !== t.headTopic || length !== t.headLength || retain !== t.headRetain) t.makeHead(topic, length, retain);
+      if (topic !== t.headTopic || (retain ? -2 - length : length) !== t.headKey) t.makeHead(topic, length, retain);
       if (this.#transport!.sendPair(t.head!, payload, t.headTotal)) {
         this.#link.lastSent = this.#clock.now();
         return "sent";

@@ -16,8 +16,8 @@ export class Topics {
   head: Uint8Array | undefined;
   headTotal = 0;
   headTopic = "";
-  headLength = -1;
-  headRetain = false;
+  /** The payload length it was built for, or with retain -2 - that length (never a length: one compare). */
+  headKey = -1;
 
   constructor(max: number) {
     this.max = max;
@@ -29,7 +29,7 @@ export class Topics {
     if (max >= this.sendMax) return;
     this.sendMax = max;
     this.#reason = reason;
-    this.headLength = -1;
+    this.headKey = -1;
   }
 
   /** The topic's UTF-8 bytes; throws RangeError for a name MQTT forbids [MQTT-3.3.2-2] [MQTT-4.7.3-1]. */
@@ -56,8 +56,7 @@ export class Topics {
     this.head = head;
     this.headTotal = total;
     this.headTopic = topic;
-    this.headLength = length;
-    this.headRetain = retain;
+    this.headKey = retain ? -2 - length : length;
   }
 
   tooLarge(topic: string, bytes: number): never {

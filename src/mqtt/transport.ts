@@ -77,16 +77,15 @@ export class Transport {
     // #space is 0 before the first onWritable and after close(): this test covers both.
     if (this.#backlogBytes !== 0 || this.#space < total) return false;
     const socket = this.#socket!;
-    let headSent = false;
+    let space = -1; // what the socket reported after the head: -1 while it is not written
     try { // one handler for both writes: a try block costs XS more than a call
-      socket.write(head); // the space it reports is read after the body
-      headSent = true;
+      space = socket.write(head);
       this.#space = socket.write(body);
       return true;
     } catch {
       this.#space = 0; // "would block": wait for onWritable
     }
-    if (!headSent) return false;
+    if (space < 0) return false;
     // The head is on the wire, so the body follows it (a copy: the caller's bytes may change).
     (this.#backlog ??= []).push(body.slice());
     this.#backlogBytes += total - head.length;
