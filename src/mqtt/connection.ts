@@ -15,7 +15,7 @@ import type { PublishPacket, QoS } from "./packets.js";
 import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
-import { Transport, type TransportEvents } from "./transport.js";
+import { CLOSED, Transport, WRITTEN, type TransportEvents } from "./transport.js";
 
 /** The connection's link object (MqttConnection.#Link): `established` is written by the connection. */
 interface Link extends Keepalive, TransportEvents, Sender, HandlerContext {
@@ -45,7 +45,8 @@ export class MqttConnection {
     onOpen(): void { this.connection.#opened(); }
     /** Bytes from the broker: every whole packet in them goes to its handler (handlers.ts). */
     onData(chunk: Uint8Array): void {
-      this.received();
+      this.lastReceived = this.clock.now(); // the keepalive: heard from the broker
+      this.pingSent = -1;
       const connection = this.connection;
       const decoder = (this.decoder ??= new Decoder(connection.#topics.max));
       decoder.push(chunk);
@@ -67,9 +68,11 @@ export class MqttConnection {
     /** Sends bytes; false when the socket cannot take more now. */
     send(bytes: Uint8Array): boolean {
       const t = this.connection.#transport;
-      if (t === undefined || !t.send(bytes)) return false;
-      this.sent();
-      return t.backlog === 0;
+      if (t === undefined) return false;
+      const taken = t.send(bytes);
+      if (taken === CLOSED) return false;
+      this.lastSent = this.clock.now(); // the keepalive: a packet went out
+      return taken === WRITTEN;
     }
     fail(reason: string): void { this.connection.#lost(reason); }
     accepted(sessionPresent: boolean): void { this.connection.#accepted(sessionPresent); }

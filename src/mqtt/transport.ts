@@ -12,6 +12,9 @@ export interface TransportEvents {
   onDrain(): void;
 }
 
+/** What send() did with a packet: nothing (the socket is closed), queued it (QUEUED, behind a backlog), or wrote it (WRITTEN). */
+export const CLOSED = 0, QUEUED = 1, WRITTEN = 2;
+
 export class Transport {
   #socket: ByteSocket | undefined;
   #open = false;
@@ -46,26 +49,26 @@ export class Transport {
     return this.#backlogBytes;
   }
 
-  /** Sends (or queues) bytes. Returns false once the socket is closed. */
-  send(bytes: Uint8Array): boolean {
+  /** Sends bytes, or queues what the socket cannot take now: WRITTEN, QUEUED, or CLOSED (nothing done). */
+  send(bytes: Uint8Array): number {
     const socket = this.#socket;
-    if (socket === undefined) return false; // undefined once closed
+    if (socket === undefined) return CLOSED; // undefined once closed
     if (this.#backlogBytes === 0 && this.#space >= bytes.length) { // the common case: it all fits
       try {
         this.#space = socket.write(bytes);
-        return !this.#closed;
+        return this.#closed ? CLOSED : WRITTEN;
       } catch {
         this.#space = 0; // "would block": wait for onWritable
       }
     } else if (this.#backlogBytes === 0 && this.#open) {
       const rest = this.#write(bytes);
-      if (rest === undefined) return !this.#closed;
+      if (rest === undefined) return this.#closed ? CLOSED : WRITTEN;
       bytes = rest;
     }
     // A copy: the bytes may be a view into the outbox's ring, whose slot is reused later.
     (this.#backlog ??= []).push(bytes.slice());
     this.#backlogBytes += bytes.length;
-    return true;
+    return QUEUED;
   }
 
   /**
