@@ -1,9 +1,9 @@
 // The pure, incremental MQTT 3.1.1 decoder for what a client receives. Bytes go in with push();
-// next() frames one whole packet and returns its first byte, the decoder then reading the
-// rest (it is a Reader), or -1 when more bytes are needed ("incomplete" is not an error). The parse functions
-// below read one packet type each and throw MqttProtocolError when the bytes break a rule of
-// the spec (the message cites the rule). Payloads are views into the pushed bytes: pushed
-// chunks are never reused or modified.
+// next() frames one whole packet and returns its first byte, or -1 when more bytes are needed
+// ("incomplete" is not an error); the decoder is then the Reader of that packet's fields. The
+// parse functions below read one packet type each and throw MqttProtocolError when the bytes
+// break a rule of the spec (the message cites the rule). Payloads are views into the pushed
+// bytes: pushed chunks are never reused or modified.
 import { MAX_REMAINING_LENGTH, PACKET_NAMES, type PublishPacket, type QoS, type SubackPacket } from "./packets.js";
 import { OversizedPublish } from "./oversized.js";
 import { utf8Decode } from "./utf8.js";
