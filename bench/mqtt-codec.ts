@@ -2,7 +2,7 @@
 // mqtt-packet, measured in the same process; prints ops/s and the ratio (goal: >= 2x).
 // Run: npm run build && node build/bench/mqtt-codec.js
 import mqttPacket from "mqtt-packet";
-import { Decoder, encode, type Packet } from "../src/mqtt/codec.js";
+import { PacketDecoder, encode, type Packet } from "../host-sim/broker-codec/index.js";
 
 const SIZES = [16, 64, 128, 256];
 const N = 50_000;
@@ -25,7 +25,7 @@ export function runCodecBench(): { size: number; ours: number; theirs: number; r
     const theirs = { cmd: "publish" as const, topic: "sensor-data", payload: Buffer.from(payload), qos: 1 as const, retain: false, dup: false, messageId: 1 };
     let sink = 0;
     const oursMs = bestOf(5, () => {
-      const d = new Decoder();
+      const d = new PacketDecoder();
       for (let i = 0; i < N; i++) {
         d.push(encode(ours));
         const p = d.next();

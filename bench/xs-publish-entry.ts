@@ -1,7 +1,9 @@
 // Bench-only XS entry (bundled by bench/xs-publish.ts, never part of the firmware): the
-// firmware's MQTT client over an in-XS fake socket, measured the way docs/targets.md measured
-// Moddable's own clients (client id lux-1, clean session, topic sensor-data, the 29-byte
-// payload, N operations in one turn, an empty loop's cost subtracted).
+// firmware's MQTT client over an in-XS fake socket, measured the way Moddable's own clients
+// were (client id lux-1, clean session, topic sensor-data, the 29-byte payload, N operations
+// in one turn, an empty loop's cost subtracted). The rig* functions do the rig's part of each
+// operation alone (its fakes, the PUBACK it builds and feeds, the socket, timer and clock calls
+// the client makes, which are native code on a device), so its share can be shown apart.
 import { MqttConnection } from "../src/mqtt/connection.js";
 import { utf8Encode } from "../src/mqtt/utf8.js";
 import { payloadEncoder } from "../src/payload.js";
@@ -47,6 +49,15 @@ function rig(): Rig {
   return { connection, feed };
 }
 
+/** Keeps what the rig* functions make from being optimised away (XS does not, but say so). */
+let sink: unknown;
+
+/** A fake socket whose reader does what the client's transport does with it per readable event: one read takes the announced bytes. */
+function rigSocket(f: ReturnType<typeof fakes>): ByteSocket {
+  const s: ByteSocket = f.socket({ address: "127.0.0.1", port: 1883, onReadable: () => { s.read(); }, onWritable: () => undefined, onError: () => undefined });
+  return s;
+}
+
 let held: Rig | undefined;
 const kept: unknown[] = [];
 let packetId = 0;
@@ -66,6 +77,58 @@ const bench = {
   payload(n: number): void {
     for (let i = 0; i < n; i++) ENCODER.bytes({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312, seq: i + 1 });
   },
+  /** The rig's part of publish0: the options object, the two socket writes and the clock read the client makes. */
+  rig0(n: number): void {
+    const f = fakes();
+    const s = rigSocket(f);
+    for (let i = 0; i < n; i++) {
+      sink = { qos: 0 };
+      s.write(PAYLOAD);
+      s.write(PAYLOAD);
+      f.clock.now();
+    }
+  },
+  /** The rig's part of publish1: the options object, one socket write, two clock reads, and the PUBACK built, fed and read. */
+  rig1(n: number): void {
+    const f = fakes();
+    const s = rigSocket(f);
+    for (let i = 0; i < n; i++) {
+      sink = { qos: 1 };
+      s.write(PAYLOAD);
+      f.clock.now();
+      f.clock.now();
+      packetId = (packetId % 65535) + 1;
+      f.feed(Uint8Array.of(0x40, 0x02, packetId >> 8, packetId & 0xff));
+    }
+  },
+  /**
+   * The rig's part of connect: its fakes, the options object, the socket factory, onWritable,
+   * the calls the client makes (one write, three timer clears, two sets, four clock reads, one
+   * log line; the host is an address, so no resolve) and the CONNACK fed and read.
+   */
+  rigConnect(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const f = fakes();
+      const s = rigSocket(f);
+      sink = {
+        socket: f.socket, resolve: f.resolve, timers: f.timers, clock: f.clock, log: f.log,
+        host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 60, clean: true,
+      };
+      f.writable();
+      s.write(PAYLOAD);
+      f.timers.set();
+      f.timers.set();
+      f.timers.clear();
+      f.timers.clear();
+      f.timers.clear();
+      f.clock.now();
+      f.clock.now();
+      f.clock.now();
+      f.clock.now();
+      f.log.info();
+      f.feed(CONNACK);
+    }
+  },
   publish1(n: number): void {
     const r = held ?? (held = rig());
     for (let i = 0; i < n; i++) {
@@ -77,5 +140,6 @@ const bench = {
 };
 
 export default function main(): void {
+  sink = undefined;
   (globalThis as Record<string, unknown>).__xsBench = bench;
 }

@@ -1,7 +1,9 @@
-// The firmware's MQTT client alone on XS, measured as docs/targets.md measured Moddable's
-// clients: an in-XS fake socket (bench/xs-publish-entry.ts), N operations per turn, the cost
-// of an empty N-step loop subtracted, garbage read from the meter's allocation count after a
-// collection, and the memory one connected client holds from heap snapshots.
+// The firmware's MQTT client alone on XS, measured the way Moddable's own clients were: an
+// in-XS fake socket (bench/xs-publish-entry.ts), N operations per turn, the cost of an empty
+// N-step loop subtracted, garbage read from the meter's allocation count after a collection,
+// and the memory one connected client holds from heap snapshots. Each operation's count
+// includes the rig; the rig's part alone is measured in the same run (rig0, rig1, rigConnect)
+// so that the client's own share can be shown beside it.
 import { Board } from "../host-sim/board.js";
 import { VirtualClock } from "../host-sim/clock.js";
 import { bundleForXs } from "../host-sim/xs/bundle.js";
@@ -13,6 +15,10 @@ export interface PublishNumbers {
   readonly payload: number;
   readonly publish1: number;
   readonly connect: number;
+  /** The rig's own part of publish0, publish1 and connect (included in them). */
+  readonly rig0: number;
+  readonly rig1: number;
+  readonly rigConnect: number;
   readonly garbageSlotsPerPublish0: number;
   readonly clientSlots: number;
   readonly clientChunkBytes: number;
@@ -32,6 +38,9 @@ export async function measurePublish(config: Record<string, unknown>): Promise<P
     const payload = await perOp("payload");
     const publish1 = await perOp("publish1");
     const connect = await perOp("connect", 100);
+    const rig0 = await perOp("rig0");
+    const rig1 = await perOp("rig1");
+    const rigConnect = await perOp("rigConnect", 100);
 
     const afterGc = (await run.command({ kind: "gc" })).meter.currentHeapCount;
     const baseline = (await run.worker.evaluate(`__xsBench.empty(${N})`)).meter.currentHeapCount;
@@ -49,7 +58,7 @@ export async function measurePublish(config: Record<string, unknown>): Promise<P
     const fakeSlots = fakes.slots - clients.slots;
     const fakeChunks = fakes.chunkBytes - clients.chunkBytes;
     return {
-      publish0, payload, publish1, connect, garbageSlotsPerPublish0,
+      publish0, payload, publish1, connect, rig0, rig1, rigConnect, garbageSlotsPerPublish0,
       clientSlots: (clients.slots - start.slots - fakeSlots) / K,
       clientChunkBytes: (clients.chunkBytes - start.chunkBytes - fakeChunks) / K,
     };

@@ -6,7 +6,7 @@
 // more readings than as encoded packets; a QoS 0 reading sent at once is formatted directly.
 import type { InputThing } from "./dataflow.js";
 import type { MqttConnection } from "./mqtt/connection.js";
-import { checkTopicName, encodePublishRaw } from "./mqtt/encode.js";
+import { checkTopicName, encodePublish } from "./mqtt/encode.js";
 import type { Records } from "./mqtt/outbox.js";
 import type { QoS } from "./mqtt/packets.js";
 import { utf8Encode } from "./mqtt/utf8.js";
@@ -105,6 +105,6 @@ export class ReadingWriter implements InputThing<Reading>, Records<Reading> {
     let reading = this.#last;
     if (reading === undefined || at !== this.#lastAt) reading = readRecord(buf, at, o.sensorId, o.boot);
     else this.#last = undefined;
-    return encodePublishRaw(this.#topicBytes, this.#payload.bytes(reading), qos, false, dup, id);
+    return encodePublish(this.#topicBytes, this.#payload.bytes(reading), qos, false, dup, id);
   }
 }

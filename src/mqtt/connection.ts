@@ -4,10 +4,10 @@
 // (handlers.ts). Publishes go through the store-and-forward outbox (outbox.ts, publisher.ts).
 // Time comes only from the injected Timers/Clock; bytes only through the SocketFactory.
 import type { Clock, TimerHandle } from "../platform.js";
-import { Backoff } from "./backoff.js";
+import { backoffDelay, checkBackoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
-import { encode, encodePublishRaw, publishSize } from "./encode.js";
-import { dispatch, quickPacket, type HandlerContext } from "./handlers.js";
+import { encode, encodePublish, publishSize } from "./encode.js";
+import { handle, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox, type Records } from "./outbox.js";
 import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
@@ -15,39 +15,87 @@ import type { PublishPacket, QoS } from "./packets.js";
 import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
 import { Topics } from "./topics.js";
-import { Transport, type TransportEvents } from "./transport.js";
+import { CLOSED, Transport, WRITTEN, type TransportEvents } from "./transport.js";
+
+/** The connection's link object (MqttConnection.#Link): `established` is written by the connection. */
+interface Link extends Keepalive, TransportEvents, Sender, HandlerContext {
+  established: boolean;
+  decoder: Decoder | undefined;
+}
 
 export type { ConnectionOptions, ConnectionState, ConnectionStats, OversizedInfo, PublishStatus } from "./options.js";
 
 export class MqttConnection {
-  /** The keepalive, and the connection's side of its transport and publisher: methods on one shared prototype, not closures per client. */
-  static readonly #Link = class extends Keepalive implements TransportEvents, Sender {
-    readonly c: MqttConnection;
-    constructor(c: MqttConnection, o: ConnectionOptions) { super(o.timers, o.clock, o.keepalive); this.c = c; }
-    onOpen(): void { this.c.#opened(); }
-    onData(chunk: Uint8Array): void { this.c.#data(chunk); }
-    onClose(reason: string): void { this.c.#lost(reason, true); }
-    onDrain(): void { this.c.#publisher.pump(); }
-    ping(): void { this.c.#send(encode({ type: 12 })); }
-    dead(reason: string): void { this.c.#lost(reason); }
-    send(bytes: Uint8Array): boolean { return this.c.#send(bytes); }
+  /**
+   * The connection's side of its transport, keepalive, publisher and packet handlers (one object
+   * per client, methods on one shared prototype: XS keeps a closure per client, a method once).
+   */
+  static readonly #Link = class extends Keepalive implements TransportEvents, Sender, HandlerContext {
+    readonly connection: MqttConnection;
+    readonly publisher: Publisher;
+    established = false;
+    inboundQoS2: Set<number> | undefined = undefined;
+    /** Made on the first bytes from a broker. */
+    decoder: Decoder | undefined = undefined;
+    constructor(connection: MqttConnection, options: ConnectionOptions, publisher: Publisher) {
+      super(options.timers, options.clock, options.keepalive);
+      this.connection = connection;
+      this.publisher = publisher;
+    }
+    onOpen(): void { this.connection.#opened(); }
+    /** Bytes from the broker: every whole packet in them goes to its handler (handlers.ts). */
+    onData(chunk: Uint8Array): void {
+      this.lastReceived = this.clock.now(); // the keepalive: heard from the broker
+      this.pingSent = -1;
+      const connection = this.connection;
+      const decoder = (this.decoder ??= new Decoder(connection.#topics.max));
+      decoder.push(chunk);
+      try {
+        for (let first = decoder.next(); first >= 0; first = decoder.more ? decoder.next() : -1) {
+          handle(this, decoder, first);
+          if (connection.#transport === undefined) return;
+        }
+      } catch (e) {
+        if (!(e instanceof MqttProtocolError)) throw e;
+        connection.#lost(`protocol error from the broker: ${e.message}`);
+      }
+    }
+    onClose(reason: string): void { this.connection.#lost(reason, true); }
+    onDrain(): void { this.publisher.pump(); }
+    /** PINGREQ (§3.12). */
+    ping(): void { this.connection.#send(Uint8Array.of(0xc0, 0)); }
+    dead(reason: string): void { this.connection.#lost(reason); }
+    /** Sends bytes; false when the socket cannot take more now. */
+    send(bytes: Uint8Array): boolean {
+      const t = this.connection.#transport;
+      if (t === undefined) return false;
+      const taken = t.send(bytes);
+      if (taken === CLOSED) return false;
+      this.lastSent = this.clock.now(); // the keepalive: a packet went out
+      return taken === WRITTEN;
+    }
+    fail(reason: string): void { this.connection.#lost(reason); }
+    accepted(sessionPresent: boolean): void { this.connection.#accepted(sessionPresent); }
+    deliver(p: PublishPacket): void { this.connection.#options.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain }); }
+    skipped(p: PublishPacket): void { this.connection.#skipped(p); }
+    subscribed(id: number, granted: number[]): void { this.connection.#subs?.suback(this.publisher, id, granted); }
+    unsubscribed(id: number): void { this.publisher.release(id); }
   };
 
   readonly stats: Stats;
   readonly outbox: Outbox;
-  readonly #o: ConnectionOptions;
+  readonly #options: ConnectionOptions;
   /** Read per QoS 0 publish: kept apart from the options (which also hold the log and the limits). */
   readonly #clock: Clock;
   /** CONNECT, encoded once: the options do not change between connections. */
   readonly #connectPacket: Uint8Array;
-  readonly #backoff: Backoff;
+  /** Failed attempts since the backoff was last reset (backoff.ts). */
+  #failures = 0;
   readonly #publisher: Publisher;
-  readonly #subs: Subscriptions;
-  readonly #keepalive: Keepalive & TransportEvents & Sender;
+  /** Made by the first subscribe(): a client that only publishes holds none. */
+  #subs: Subscriptions | undefined;
+  readonly #link: Link;
   readonly #topics: Topics;
-  /** Made on the first packet the quick path does not handle (see quickPacket). */
-  #ctx: HandlerContext | undefined;
-  #decoder: Decoder | undefined;
   #state: ConnectionState = "idle";
   #transport: Transport | undefined;
   #timer: TimerHandle | undefined;
@@ -63,21 +111,19 @@ export class MqttConnection {
   #fresh: boolean;
 
   constructor(options: ConnectionOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#clock = options.clock;
     const max = options.maxPacketSize ?? 4096;
     if (!(max >= 64)) throw new RangeError(`maxPacketSize ${max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
     this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
-    this.#backoff = new Backoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000, options.random ?? Math.random);
-    const box = options.outbox;
-    this.outbox = box instanceof Outbox ? box : new Outbox(box ?? 4096);
+    checkBackoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000);
+    this.outbox = new Outbox(options.outbox ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
     this.#fresh = options.clean === false && options.sessionKept !== true;
-    this.#subs = new Subscriptions(options.log);
     this.#topics = new Topics(max);
-    this.#keepalive = new MqttConnection.#Link(this, options);
+    this.#link = new MqttConnection.#Link(this, options, this.#publisher);
     this.stats = new Stats(this.outbox);
   }
 
@@ -106,7 +152,7 @@ export class MqttConnection {
       this.#teardown("network down");
       this.#state = "offline";
     } else if (this.#started) {
-      this.#backoff.reset();
+      this.#failures = 0;
       this.#connect();
     }
   }
@@ -122,28 +168,23 @@ export class MqttConnection {
     let retain = false;
     if (options !== undefined) {
       qos = options.qos ?? 0;
-      retain = options.retain ?? false;
+      retain = options.retain === true;
     }
-    if (qos === 0 && this.#state === "connected" && this.outbox.length === 0) {
+    if (qos === 0 && this.#link.established && this.outbox.length === 0) {
       // The common case: the cached head (header + topic) then the payload, written as they are.
       // A typed array's length is an accessor call on XS: read each once.
       const length = payload.length;
       const t = this.#topics;
-      if (topic !== t.headTopic || length !== t.headLength || retain !== t.headRetain) t.makeHead(topic, length, retain);
+      if (topic !== t.headTopic || (retain ? -2 - length : length) !== t.headKey) t.makeHead(topic, length, retain);
       if (this.#transport!.sendPair(t.head!, payload, t.headTotal)) {
-        this.#keepalive.lastSent = this.#clock.now();
+        this.#link.lastSent = this.#clock.now();
         return "sent";
       }
     }
     if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
     const bytes = this.#topics.bytes(topic);
-    let size = 2 + bytes.length + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length (§3.3)
-    size = size < 128 ? size + 2 : publishSize(bytes.length, payload.length, qos);
+    const size = publishSize(bytes.length, payload.length, qos);
     if (size > this.#topics.sendMax) this.#topics.tooLarge(topic, size);
-    if (qos === 0 && this.#state === "connected" && this.outbox.length === 0 && this.#transport!.backlog === 0) {
-      this.#send(encodePublishRaw(bytes, payload, 0, retain, false, 0));
-      return "sent";
-    }
     // Encoded straight into the outbox's ring; the Packet Identifier is given when first sent.
     return this.#publisher.enqueue(size, bytes, payload, qos, retain);
   }
@@ -160,31 +201,30 @@ export class MqttConnection {
 
   /** Subscribes now if connected, and again after every reconnect. */
   subscribe(topic: string, qos: QoS = 0): void {
-    this.#subs.add(topic, qos);
-    if (this.#state === "connected") this.#sendMaybe(this.#subs.subscribe(this.#publisher, [topic]));
+    const subs = (this.#subs ??= new Subscriptions(this.#options.log));
+    subs.add(topic, qos);
+    if (this.#state === "connected") this.#sendMaybe(subs.subscribe(this.#publisher, [topic]));
   }
 
   unsubscribe(topic: string): void {
-    if (this.#subs.remove(topic) && this.#state === "connected") this.#send(this.#subs.unsubscribe(this.#publisher, topic));
+    const subs = this.#subs;
+    if (subs !== undefined && subs.remove(topic) && this.#state === "connected") this.#send(subs.unsubscribe(this.#publisher, topic));
   }
 
   /** Publishes the will (if retained, so the status topic reads "offline"), sends DISCONNECT, closes. */
   stop(): void {
     if (this.#state === "stopped") return;
     if (this.#state === "connected") {
-      const will = this.#o.will;
-      if (will?.retain) this.#send(encodePublishRaw(this.#topics.bytes(will.topic), will.payload, 0, true, false, 0));
-      this.#send(encode({ type: 14 })); // then close the network connection [MQTT-3.14.4-1]
+      const will = this.#options.will;
+      if (will?.retain) this.#send(encodePublish(this.#topics.bytes(will.topic), will.payload, 0, true, false, 0));
+      this.#send(Uint8Array.of(0xe0, 0)); // DISCONNECT (§3.14), then close the network connection [MQTT-3.14.4-1]
     }
     this.#teardown("stopped by the application");
     this.#state = "stopped";
   }
 
   #send(bytes: Uint8Array): boolean {
-    const t = this.#transport;
-    if (t === undefined || !t.send(bytes)) return false;
-    this.#keepalive.sent();
-    return t.backlog === 0;
+    return this.#link.send(bytes);
   }
 
   #sendMaybe(bytes: Uint8Array | undefined): void {
@@ -192,14 +232,14 @@ export class MqttConnection {
   }
 
   #connect(): void {
-    this.#o.timers.clear(this.#timer);
+    this.#options.timers.clear(this.#timer);
     const attempt = ++this.#attempt;
     this.stats.attempts++;
     this.#state = "resolving";
-    this.#timer = this.#o.timers.set(() => this.#lost(`no CONNACK within ${this.#o.connectTimeout ?? 10000} ms`), this.#o.connectTimeout ?? 10000);
-    const host = this.#o.host;
+    this.#timer = this.#options.timers.set(() => this.#lost(`no CONNACK within ${this.#options.connectTimeout ?? 10000} ms`), this.#options.connectTimeout ?? 10000);
+    const host = this.#options.host;
     if (IPV4.test(host)) return this.#open(host);
-    this.#o.resolve(host, (address) => {
+    this.#options.resolve(host, (address) => {
       if (attempt !== this.#attempt || this.#state !== "resolving") return;
       if (address === undefined || !IPV4.test(address)) this.#lost(`cannot resolve broker host "${host}"`);
       else this.#open(address);
@@ -208,77 +248,47 @@ export class MqttConnection {
 
   #open(address: string): void {
     this.#state = "connecting";
-    this.#decoder?.reset();
+    this.#link.decoder?.reset();
     try {
-      this.#transport = new Transport(this.#o.socket, address, this.#o.port, this.#keepalive);
+      this.#transport = new Transport(this.#options.socket, address, this.#options.port, this.#link);
     } catch (e) {
-      this.#lost(`cannot connect to ${address}:${this.#o.port}: ${(e as Error).message}`);
+      this.#lost(`cannot connect to ${address}:${this.#options.port}: ${(e as Error).message}`);
     }
   }
 
   #opened(): void {
     this.#state = "handshake";
-    const o = this.#o;
+    const o = this.#options;
     // Clean Session 1 once [MQTT-3.1.2-6]: encoded only then, the options' CONNECT otherwise.
     this.#send(this.#fresh ? encode({ type: 1, clientId: o.clientId, clean: true, keepalive: o.keepalive, ...connectFields(o) }) : this.#connectPacket);
   }
 
-  #data(chunk: Uint8Array): void {
-    this.#keepalive.received();
-    let decoder = this.#decoder;
-    if ((decoder === undefined || decoder.idle) && this.#quick(quickPacket(chunk, this.#state === "connected"))) return;
-    decoder ??= this.#decoder = new Decoder(this.#topics.max);
-    decoder.push(chunk);
-    const ctx = (this.#ctx ??= this.#context());
-    try {
-      for (let p = decoder.next(); p !== undefined; p = decoder.next()) {
-        dispatch(ctx, p);
-        if (this.#transport === undefined) return;
-      }
-    } catch (e) {
-      if (!(e instanceof MqttProtocolError)) throw e;
-      this.#lost(`protocol error from the broker: ${e.message}`);
-    }
-  }
-
-  /** Acts on a quickPacket() code; false (-1) leaves the chunk to the decoder. */
-  #quick(code: number): boolean {
-    if (code < 0) return false;
-    const id = code & 0xffff;
-    switch (code >> 16) {
-      case 2: this.#accepted(id === 1); break;
-      case 4: this.#publisher.puback(id); break;
-      case 5: this.#send(this.#publisher.pubrec(id)); break; // PUBREL [MQTT-4.3.3-1]
-      case 7: this.#publisher.pubcomp(id); break;
-    }
-    return true;
-  }
-
   #accepted(sessionPresent: boolean): void {
-    this.#o.timers.clear(this.#timer);
+    this.#options.timers.clear(this.#timer);
     this.#timer = undefined;
     if (this.#fresh) return this.#restartSession();
     this.#state = "connected";
-    this.#connectedAt = this.#o.clock.now();
+    this.#link.established = true;
+    this.#connectedAt = this.#options.clock.now();
     if (this.#everConnected) this.stats.reconnects++;
     this.#everConnected = true;
     if (!sessionPresent) {
       // A new session: the broker holds nothing of ours, nor we of it [MQTT-3.1.2-6] [MQTT-4.4.0-1].
-      if (this.#ctx !== undefined) this.#ctx.inboundQoS2 = undefined;
+      this.#link.inboundQoS2 = undefined;
       this.#publisher.newSession();
     }
-    this.#keepalive.start();
-    this.#o.log.info(`mqtt: connected to ${this.#o.host}:${this.#o.port} as ${this.#o.clientId}${sessionPresent ? " (session resumed)" : ""}`);
-    const birth = this.#o.birth;
+    this.#link.start();
+    this.#options.log.info(`mqtt: connected to ${this.#options.host}:${this.#options.port} as ${this.#options.clientId}${sessionPresent ? " (session resumed)" : ""}`);
+    const birth = this.#options.birth;
     if (birth) {
       const publisher = this.#publisher;
       // At the will's QoS (§3.1.2.6), so "online" is as sure to arrive as "offline".
       const id = birth.qos > 0 ? publisher.allocate(BIRTH) : 0;
-      this.#send(encodePublishRaw(this.#topics.bytes(birth.topic), birth.payload, birth.qos, birth.retain, false, id));
+      this.#send(encodePublish(this.#topics.bytes(birth.topic), birth.payload, birth.qos, birth.retain, false, id));
     }
-    this.#sendMaybe(this.#subs.subscribe(this.#publisher));
-    this.#publisher.online(this.#keepalive);
-    this.#o.onConnect?.({ sessionPresent });
+    if (this.#subs !== undefined) this.#sendMaybe(this.#subs.subscribe(this.#publisher));
+    this.#publisher.online(this.#link);
+    this.#options.onConnect?.({ sessionPresent });
   }
 
   /**
@@ -291,8 +301,8 @@ export class MqttConnection {
    */
   #restartSession(): void {
     this.#fresh = false;
-    this.#o.log.info(`mqtt: started a new persistent session as ${this.#o.clientId}: this boot holds none of the previous session's state`);
-    this.#send(encode({ type: 14 }));
+    this.#options.log.info(`mqtt: started a new persistent session as ${this.#options.clientId}: this boot holds none of the previous session's state`);
+    this.#send(Uint8Array.of(0xe0, 0)); // DISCONNECT (§3.14)
     const t = this.#transport;
     this.#transport = undefined;
     t?.close();
@@ -306,56 +316,42 @@ export class MqttConnection {
     const wasConnected = this.#state === "connected";
     const publisher = this.#publisher;
     // A connection that delivered something worked: the next attempt starts from the shortest delay.
-    if (wasConnected && (publisher.delivered || this.#o.clock.now() - this.#connectedAt >= (this.#o.reconnectMax ?? 60000))) this.#backoff.reset();
+    if (wasConnected && (publisher.delivered || this.#options.clock.now() - this.#connectedAt >= (this.#options.reconnectMax ?? 60000))) this.#failures = 0;
     if (wasConnected && byPeer) {
       publisher.died();
       this.#topics.limit(publisher.limit - 1, publisher.aside?.reason);
     }
     this.#teardown(reason);
-    const delay = this.#backoff.next();
+    const o = this.#options;
+    const delay = backoffDelay(this.#failures++, o.reconnectMin ?? 1000, o.reconnectMax ?? 60000, o.random ?? Math.random);
     this.#state = "waiting";
-    this.#o.log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
-    this.#timer = this.#o.timers.set(() => this.#connect(), delay);
+    this.#options.log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.#timer = this.#options.timers.set(() => this.#connect(), delay);
   }
 
   #teardown(reason: string): void {
-    this.#o.timers.clear(this.#timer);
+    this.#options.timers.clear(this.#timer);
     this.#timer = undefined;
-    this.#keepalive.stop();
+    this.#link.stop();
+    this.#link.established = false;
     const t = this.#transport;
     this.#transport = undefined;
     t?.close();
     this.#publisher.offline();
-    this.#subs.reset();
+    this.#subs?.reset();
     const was = this.#state;
     this.#state = "idle";
     if (was === "idle" || was === "waiting" || was === "offline") return;
     this.stats.lastDisconnectReason = reason;
-    this.#o.onDisconnect?.(reason);
+    this.#options.onDisconnect?.(reason);
   }
 
   /** An inbound PUBLISH above mqtt_max_packet streamed past: one line, and the application is told. */
   #skipped(p: PublishPacket): void {
     const size = p.oversized!;
     const topic = p.topic === "" ? undefined : p.topic;
-    this.#o.log.warn(`mqtt: skipped a ${size}-byte message on ${topic ?? "a topic too long to read"} (QoS ${p.qos}): above the maximum packet size ${this.#topics.max} (mqtt_max_packet); acknowledged, so the broker does not send it again`);
-    this.#o.onOversized?.({ topic, size, qos: p.qos, retain: p.retain, max: this.#topics.max });
+    this.#options.log.warn(`mqtt: skipped a ${size}-byte message on ${topic ?? "a topic too long to read"} (QoS ${p.qos}): above the maximum packet size ${this.#topics.max} (mqtt_max_packet); acknowledged, so the broker does not send it again`);
+    this.#options.onOversized?.({ topic, size, qos: p.qos, retain: p.retain, max: this.#topics.max });
   }
 
-  #context(): HandlerContext {
-    const self = this;
-    return {
-      log: this.#o.log,
-      publisher: this.#publisher,
-      inboundQoS2: undefined,
-      get established() { return self.#state === "connected"; },
-      send: (bytes) => this.#send(bytes),
-      fail: (reason) => this.#lost(reason),
-      accepted: (sessionPresent) => this.#accepted(sessionPresent),
-      deliver: (p: PublishPacket) => this.#o.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain }),
-      skipped: (p: PublishPacket) => this.#skipped(p),
-      subscribed: (id, granted) => this.#subs.suback(this.#publisher, id, granted),
-      unsubscribed: (id) => this.#publisher.release(id),
-    };
-  }
 }

@@ -1,8 +1,10 @@
-// The pure, incremental MQTT 3.1.1 decoder. Bytes go in with push(); next() returns one whole
-// packet, or undefined when more bytes are needed ("incomplete" is not an error), or throws
-// MqttProtocolError when the bytes break a rule of the spec (the message cites the rule).
-// Payloads are views into the pushed bytes: pushed chunks are never reused or modified.
-import { MAX_REMAINING_LENGTH, PACKET_NAMES, type Packet, type QoS } from "./packets.js";
+// The pure, incremental MQTT 3.1.1 decoder for what a client receives. Bytes go in with push();
+// next() frames one whole packet and returns its first byte, or -1 when more bytes are needed
+// ("incomplete" is not an error); the decoder is then the Reader of that packet's fields. The
+// parse functions below read one packet type each and throw MqttProtocolError when the bytes
+// break a rule of the spec (the message cites the rule). Payloads are views into the pushed
+// bytes: pushed chunks are never reused or modified.
+import { MAX_REMAINING_LENGTH, PACKET_NAMES, type PublishPacket, type QoS, type SubackPacket } from "./packets.js";
 import { OversizedPublish } from "./oversized.js";
 import { utf8Decode } from "./utf8.js";
 
@@ -11,40 +13,37 @@ export class MqttProtocolError extends Error {
   override name = "MqttProtocolError";
 }
 
-function fail(message: string): never {
+export function fail(message: string): never {
   throw new MqttProtocolError(message);
 }
 
 /**
- * Length of the whole packet starting at bytes[start], or -1 when the fixed header is not yet
- * complete. Throws on a reserved type, a Remaining Length longer than four bytes [MQTT-2.2.3]
- * or a packet larger than `max`.
+ * The one Remaining Length reader [MQTT-2.2.3]: the value whose first length byte is bytes[o],
+ * returned as value × 4 + (length bytes − 1) (both fit an int32: read them with >> 2 and & 3),
+ * or -1 when the field runs past `end`. Throws when it is longer than four bytes.
  */
-export function frameLength(bytes: Uint8Array, start: number, end: number, max: number): number {
-  if (start >= end) return -1;
-  const type = bytes[start]! >> 4;
-  if (type === 0 || type === 15) fail(`reserved packet type ${type} [MQTT-2.2.1]`);
-  let value = 0;
-  let scale = 1;
-  for (let i = 1; i <= 4; i++) {
-    if (start + i >= end) return -1;
-    const b = bytes[start + i]!;
+export function readLength(bytes: Uint8Array, o: number, end: number): number {
+  if (o >= end) return -1;
+  let b = bytes[o]!;
+  if (b < 128) return b * 4; // one length byte: every packet below 128 bytes
+  let value = b & 0x7f;
+  let scale = 128;
+  for (let i = 1; i < 4; i++) {
+    if (o + i >= end) return -1;
+    b = bytes[o + i]!;
     value += (b & 0x7f) * scale;
-    if ((b & 0x80) === 0) {
-      const total = 1 + i + value;
-      if (total > max) fail(`${PACKET_NAMES[type]} of ${total} bytes exceeds the maximum packet size ${max}`);
-      return total;
-    }
+    if (b < 128) return value * 4 + i;
     scale *= 128;
   }
   return fail("remaining length longer than four bytes [MQTT-2.2.3]");
 }
 
-/** Parses one complete packet in bytes[start, end) (end from frameLength). */
-class Reader {
+/** Reads the fields of one complete packet, bytes[o, end). */
+export class Reader {
   o = 0;
   end = 0;
-  bytes: Uint8Array = new Uint8Array(0);
+  /** Set before any field is read (by Decoder.next()). */
+  bytes!: Uint8Array;
 
   u8(what: string): number {
     if (this.o >= this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);
@@ -82,15 +81,15 @@ class Reader {
   }
 
   /** The last PUBLISH topic: a device sees the same few topics again and again. */
-  #topicBytes = new Uint8Array(0);
+  #topicBytes: Uint8Array | undefined;
   #topic = "";
 
   topic(): string {
     const n = this.u16("topic name length");
     if (this.o + n > this.end) fail("topic name runs past the end of the packet (§1.5.3)");
     const cached = this.#topicBytes;
-    let same = cached.length === n;
-    for (let i = 0; same && i < n; i++) same = cached[i] === this.bytes[this.o + i];
+    let same = cached !== undefined && cached.length === n;
+    for (let i = 0; same && i < n; i++) same = cached![i] === this.bytes[this.o + i];
     if (!same) {
       const s = utf8Decode(this.bytes, this.o, this.o + n);
       if (s === undefined) fail("topic name is not valid MQTT UTF-8 [MQTT-1.5.3-1] [MQTT-1.5.3-2]");
@@ -106,38 +105,27 @@ class Reader {
   }
 }
 
-function flagsMustBe(first: number, expected: number, rule: string): void {
+export function flagsMustBe(first: number, expected: number, rule: string): void {
   if ((first & 0x0f) !== expected) {
     fail(`${PACKET_NAMES[first >> 4]} fixed header flags 0x${(first & 0x0f).toString(16)} must be 0x${expected.toString(16)} ${rule}`);
   }
 }
 
-function parseConnect(r: Reader): Packet {
-  const name = r.string("protocol name");
-  if (name !== "MQTT") fail(`protocol name "${name}" is not "MQTT" [MQTT-3.1.2-1]`);
-  const level = r.u8("protocol level");
-  if (level !== 4) fail(`protocol level ${level} is not 4 [MQTT-3.1.2-2]`);
-  const flags = r.u8("connect flags");
-  if (flags & 1) fail("CONNECT reserved flag must be 0 [MQTT-3.1.2-3]");
-  const willFlag = (flags & 0x04) !== 0;
-  const willQoS = (flags >> 3) & 3;
-  if (!willFlag && (willQoS !== 0 || (flags & 0x20) !== 0)) fail("will QoS and retain must be 0 without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]");
-  if (willQoS === 3) fail("will QoS 3 is not allowed [MQTT-3.1.2-14]");
-  if ((flags & 0x80) === 0 && (flags & 0x40) !== 0) fail("password flag set without user name flag [MQTT-3.1.2-22]");
-  const keepalive = r.u16("keepalive");
-  const clientId = r.string("client id");
-  const p: Packet = { type: 1, clientId, clean: (flags & 0x02) !== 0, keepalive };
-  if (willFlag) {
-    const topic = r.string("will topic");
-    p.will = { topic, payload: r.binary("will message"), qos: willQoS as QoS, retain: (flags & 0x20) !== 0 };
-  }
-  if (flags & 0x80) p.username = r.string("user name");
-  if (flags & 0x40) p.password = r.binary("password");
-  r.done("CONNECT");
-  return p;
+/** CONNACK (§3.2): session present (bit 0) | return code << 1. */
+export function parseConnack(r: Reader, first: number): number {
+  if ((first & 0x0f) !== 0) flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
+  const o = r.o;
+  if (r.end - o !== 2) fail(`CONNACK remaining length ${r.end - o} must be 2 [MQTT-3.2.1]`);
+  const ack = r.bytes[o]!;
+  const returnCode = r.bytes[o + 1]!;
+  r.o = o + 2;
+  if (ack & 0xfe) fail("CONNACK acknowledge flags bits 7-1 must be 0 [MQTT-3.2.2.1]");
+  if (returnCode !== 0 && ack !== 0) fail("session present must be 0 with a non-zero return code [MQTT-3.2.2-4]");
+  return ack | (returnCode << 1);
 }
 
-function parsePublish(r: Reader, first: number): Packet {
+/** PUBLISH (§3.3). */
+export function parsePublish(r: Reader, first: number): PublishPacket {
   const qos = (first >> 1) & 3;
   if (qos === 3) fail("PUBLISH QoS 3 is not allowed [MQTT-3.3.1-4]");
   const dup = (first & 8) !== 0;
@@ -150,20 +138,27 @@ function parsePublish(r: Reader, first: number): Packet {
   return { type: 3, topic, payload, qos: qos as QoS, retain: (first & 1) !== 0, dup, id };
 }
 
-function parseSubscribe(r: Reader): Packet {
-  const id = r.id("SUBSCRIBE");
-  const subscriptions: { topic: string; qos: QoS }[] = [];
-  while (r.o < r.end) {
-    const topic = r.string("topic filter");
-    const q = r.u8("requested QoS");
-    if (q > 2) fail(`SUBSCRIBE requested QoS byte 0x${q.toString(16)} is invalid [MQTT-3-8.3-4]`);
-    subscriptions.push({ topic, qos: q as QoS });
-  }
-  if (subscriptions.length === 0) fail("SUBSCRIBE without topic filters [MQTT-3.8.3-3]");
-  return { type: 8, id, subscriptions };
+/** PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK (§3.4-§3.7, §3.11): the Packet Identifier. */
+export function parseAck(r: Reader, first: number): number {
+  const o = r.o;
+  const id = (r.bytes[o]! << 8) | r.bytes[o + 1]!;
+  // PUBREL has flags 0010 [MQTT-3.6.1-1]; the others 0000 [MQTT-2.2.2-1]. One test for the common case.
+  if (r.end - o !== 2 || id === 0 || (first & 0x0f) !== (first >> 4 === 6 ? 2 : 0)) badAck(r, first);
+  r.o = o + 2;
+  return id;
 }
 
-function parseSuback(r: Reader): Packet {
+/** Throws the error for an acknowledgement parseAck() refused. */
+function badAck(r: Reader, first: number): never {
+  const type = first >> 4;
+  flagsMustBe(first, type === 6 ? 2 : 0, type === 6 ? "[MQTT-3.6.1-1]" : "[MQTT-2.2.2-1]");
+  if (r.end - r.o !== 2) fail(`${PACKET_NAMES[type]} remaining length ${r.end - r.o} must be 2 (§3.${type}.1)`);
+  return fail(`${PACKET_NAMES[type]} packet identifier must be non-zero [MQTT-2.3.1-1]`);
+}
+
+/** SUBACK (§3.9). */
+export function parseSuback(r: Reader, first: number): SubackPacket {
+  flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
   const id = r.id("SUBACK");
   const granted: number[] = [];
   while (r.o < r.end) {
@@ -175,138 +170,127 @@ function parseSuback(r: Reader): Packet {
   return { type: 9, id, granted };
 }
 
-function parseUnsubscribe(r: Reader): Packet {
-  const id = r.id("UNSUBSCRIBE");
-  const topics: string[] = [];
-  while (r.o < r.end) topics.push(r.string("topic filter"));
-  if (topics.length === 0) fail("UNSUBSCRIBE without topic filters [MQTT-3.10.3-2]");
-  return { type: 10, id, topics };
+/** PINGREQ, PINGRESP, DISCONNECT (§3.12-§3.14): no variable header, no payload. */
+export function parseEmpty(r: Reader, first: number): void {
+  if ((first & 0x0f) !== 0) flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
+  if (r.end !== r.o) fail(`${PACKET_NAMES[first >> 4]} remaining length ${r.end - r.o} must be 0 (§3.${first >> 4}.1)`);
 }
 
-/** Parses the complete packet bytes[start, start+length). Throws MqttProtocolError. */
-function parsePacket(r: Reader, bytes: Uint8Array, start: number, length: number): Packet {
-  const first = bytes[start]!;
-  const type = first >> 4;
-  let o = start + 1;
-  while (bytes[o]! & 0x80) o++;
-  r.bytes = bytes;
-  r.o = o + 1;
-  r.end = start + length;
-  switch (type) {
-    case 3:
-      return parsePublish(r, first);
-    case 1:
-      flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
-      return parseConnect(r);
-    case 2: {
-      flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
-      if (r.end - r.o !== 2) fail(`CONNACK remaining length ${r.end - r.o} must be 2 [MQTT-3.2.1]`);
-      const ack = r.u8("CONNACK flags");
-      if (ack & 0xfe) fail("CONNACK acknowledge flags bits 7-1 must be 0 [MQTT-3.2.2.1]");
-      const returnCode = r.u8("CONNACK return code");
-      if (returnCode !== 0 && ack !== 0) fail("session present must be 0 with a non-zero return code [MQTT-3.2.2-4]");
-      return { type: 2, sessionPresent: ack === 1, returnCode };
-    }
-    case 4: case 5: case 6: case 7: case 11: {
-      // PUBREL has flags 0010 [MQTT-3.6.1-1]; the others 0000 [MQTT-2.2.2-1].
-      flagsMustBe(first, type === 6 ? 2 : 0, type === 6 ? "[MQTT-3.6.1-1]" : "[MQTT-2.2.2-1]");
-      if (r.end - r.o !== 2) fail(`${PACKET_NAMES[type]} remaining length ${r.end - r.o} must be 2 (§3.${type}.1)`);
-      return { type, id: r.id(PACKET_NAMES[type]!) };
-    }
-    case 8:
-      flagsMustBe(first, 2, "[MQTT-3.8.1-1]");
-      return parseSubscribe(r);
-    case 9:
-      flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
-      return parseSuback(r);
-    case 10:
-      flagsMustBe(first, 2, "[MQTT-3.10.1-1]");
-      return parseUnsubscribe(r);
-    default: {
-      const t = type as 12 | 13 | 14;
-      flagsMustBe(first, 0, "[MQTT-2.2.2-1]");
-      if (r.end !== r.o) fail(`${PACKET_NAMES[t]} remaining length ${r.end - r.o} must be 0 (§3.${t}.1)`);
-      return { type: t };
-    }
-  }
-}
-
-/** Incremental decoder: push() bytes as they arrive, then call next() until it returns undefined. */
-export class Decoder {
-  #buf: Uint8Array = new Uint8Array(0);
+/**
+ * Incremental framer: push() bytes as they arrive, then call next() until it returns -1. It is
+ * the Reader of the packet next() framed (one object per connection, none per packet).
+ */
+export class Decoder extends Reader {
+  /** Undefined until the first chunk (a module-level empty array could not be frozen by preload). */
+  #buf: Uint8Array | undefined;
   #pos = 0;
-  readonly #reader = new Reader();
+  /** #buf.length (an accessor call on XS: read once a chunk). */
+  #end = 0;
   readonly #max: number;
   /** An oversized PUBLISH streaming past (made when one comes). */
   #skip: OversizedPublish | undefined;
+  /**
+   * Set when the packet next() returned is an oversized PUBLISH (read as far as acknowledging
+   * it needs): whoever handles that PUBLISH takes it and sets this back to undefined.
+   */
+  oversized: PublishPacket | undefined;
+  /** False once next() has nothing more to frame until the next push() (a field: read per packet). */
+  more = false;
 
   /** `maxPacketSize`: the largest whole packet accepted (bytes, header included). */
   constructor(maxPacketSize = 1 + 4 + MAX_REMAINING_LENGTH) {
+    super();
     this.#max = maxPacketSize;
   }
 
   /** Bytes pushed but not yet returned as packets. */
   get buffered(): number {
-    return this.#buf.length - this.#pos;
-  }
-
-  /** No bytes held and no packet under way: the next chunk starts a packet. */
-  get idle(): boolean {
-    return this.#buf.length === this.#pos && this.#skip === undefined;
+    return this.#end - this.#pos;
   }
 
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    const left = this.#buf.length - this.#pos;
+    const left = this.#end - this.#pos;
+    this.more = true;
     if (left === 0) {
       this.#buf = chunk;
+      this.#end = chunk.length;
     } else {
       const joined = new Uint8Array(left + chunk.length);
-      joined.set(this.#buf.subarray(this.#pos), 0);
+      joined.set(this.#buf!.subarray(this.#pos), 0);
       joined.set(chunk, left);
       this.#buf = joined;
+      this.#end = joined.length;
     }
     this.#pos = 0;
   }
 
-  /** The next whole packet; undefined when more bytes are needed. Throws MqttProtocolError. */
-  next(): Packet | undefined {
-    const skip = this.#skip;
-    if (skip !== undefined) {
-      this.#pos = skip.consume(this.#buf, this.#pos, this.#buf.length);
-      const done = skip.left === 0;
-      if (done) this.#skip = undefined;
-      if (skip.ready && !skip.returned) {
-        skip.returned = true;
-        return skip.packet();
-      }
-      if (!done) return undefined;
-    }
-    const max = this.#max;
-    const length = frameLength(this.#buf, this.#pos, this.#buf.length, MAX_REMAINING_LENGTH + 5);
-    if (length > max) return this.#oversized(length);
-    if (length < 0 || this.#pos + length > this.#buf.length) return undefined;
+  /**
+   * Frames the next whole packet: returns its first byte (type and flags [MQTT-2.2.1]) with
+   * itself (a Reader) over its variable header and payload, or -1 when more bytes are needed. Throws
+   * MqttProtocolError on a reserved type or a packet above the maximum size (but a PUBLISH,
+   * which streams past: `oversized` is then set).
+   */
+  next(): number {
     const start = this.#pos;
-    this.#pos += length;
-    return parsePacket(this.#reader, this.#buf, start, length);
+    const end = this.#end;
+    if (this.#skip !== undefined) return this.#skipping();
+    if (start >= end) {
+      this.more = false;
+      return -1;
+    }
+    const buf = this.#buf!;
+    const first = buf[start]!;
+    if (first < 0x10 || first >= 0xf0) fail(`reserved packet type ${first >> 4} [MQTT-2.2.1]`);
+    const length = readLength(buf, start + 1, end);
+    if (length < 0) {
+      this.more = false;
+      return -1;
+    }
+    const at = start + 2 + (length & 3);
+    const stop = at + (length >> 2);
+    if (stop - start > this.#max) return this.#oversized(first, at - start, stop - start);
+    if (stop > end) {
+      this.more = false;
+      return -1;
+    }
+    this.more = stop < end;
+    this.#pos = stop;
+    this.bytes = buf;
+    this.o = at;
+    this.end = stop;
+    return first;
   }
 
   /** Forgets buffered bytes (a new connection starts a new stream). */
   reset(): void {
-    this.#buf = new Uint8Array(0);
-    this.#pos = 0;
+    this.#buf = undefined;
+    this.#pos = this.#end = 0;
     this.#skip = undefined;
+    this.oversized = undefined;
   }
 
   /** A packet above the maximum size: a PUBLISH streams past (oversized.ts); anything else is a violation. */
-  #oversized(length: number): Packet | undefined {
-    const first = this.#buf[this.#pos]!;
+  #oversized(first: number, header: number, total: number): number {
     if (((first >> 1) & 3) === 3) fail("PUBLISH QoS 3 is not allowed [MQTT-3.3.1-4]");
-    if (first >> 4 !== 3) fail(`${PACKET_NAMES[first >> 4]} of ${length} bytes exceeds the maximum packet size ${this.#max}`);
-    let header = 2;
-    while (this.#buf[this.#pos + header - 1]! & 0x80) header++;
+    if (first >> 4 !== 3) fail(`${PACKET_NAMES[first >> 4]} of ${total} bytes exceeds the maximum packet size ${this.#max}`);
     this.#pos += header;
-    this.#skip = new OversizedPublish(first, length, header);
-    return this.next();
+    this.#skip = new OversizedPublish(first, total, header);
+    return this.#skipping();
+  }
+
+  #skipping(): number {
+    const skip = this.#skip!;
+    this.#pos = skip.consume(this.#buf!, this.#pos, this.#end);
+    const done = skip.left === 0;
+    if (done) this.#skip = undefined;
+    if (skip.ready && !skip.returned) {
+      skip.returned = true;
+      const p = (this.oversized = skip.packet());
+      this.more = true; // the rest of it, and what follows, on the next call
+      return 0x30 | (p.qos << 1) | (p.retain ? 1 : 0) | (p.dup ? 8 : 0);
+    }
+    if (done) return this.next();
+    this.more = false;
+    return -1;
   }
 }

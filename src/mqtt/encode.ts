@@ -1,56 +1,94 @@
-// The pure MQTT 3.1.1 encoder: packet object in, one Uint8Array out (exactly sized, one
-// allocation). Caller misuse (a value the spec cannot carry) throws RangeError naming the value
-// and the rule; nothing here touches a socket or a timer.
+// The pure MQTT 3.1.1 encoder for the packets a client sends: one writer per field (Remaining
+// Length, string, PUBLISH), each packet exactly sized in one allocation (or written into the
+// caller's buffer). Caller misuse (a value the spec cannot carry) throws RangeError naming the
+// value and the rule; nothing here touches a socket or a timer.
 import { MAX_REMAINING_LENGTH, PACKET_NAMES, type Packet, type QoS, type Subscription } from "./packets.js";
-import { utf8Length, utf8Write } from "./utf8.js";
+import { utf8Encode, utf8Length, utf8Write } from "./utf8.js";
 
-/** Bytes the Remaining Length field takes for `n` (§2.2.3). */
-export function lengthOfLength(n: number): number {
-  return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
-}
-
-/** Writes the fixed header; returns the offset of the variable header. */
-function header(out: Uint8Array, first: number, remaining: number): number {
-  out[0] = first;
-  if (remaining < 128) { // one length byte: most packets a device sends
-    out[1] = remaining;
-    return 2;
-  }
-  let o = 1;
-  let n = remaining;
-  do {
-    let digit = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) digit |= 0x80;
-    out[o++] = digit;
-  } while (n > 0);
-  return o;
-}
-
-function alloc(remaining: number, what: string): Uint8Array {
+/**
+ * Bytes of a whole packet whose Remaining Length is `remaining`: the first byte, one to four
+ * length bytes [MQTT-2.2.3], then `remaining`. Throws RangeError above what four bytes carry.
+ */
+export function packetSize(remaining: number, what: string): number {
+  if (remaining < 128) return remaining + 2;
   if (remaining > MAX_REMAINING_LENGTH) {
     throw new RangeError(`${what} needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
   }
-  return new Uint8Array(1 + lengthOfLength(remaining) + remaining);
+  return remaining < 16_384 ? remaining + 3 : remaining < 2_097_152 ? remaining + 4 : remaining + 5;
 }
 
-function checkId(id: number, what: string): void {
+/** Writes the Remaining Length `n` at out[o] (7 bits a byte, least significant first [MQTT-2.2.3]); returns the offset after it. */
+export function writeLength(out: Uint8Array, o: number, n: number): number {
+  while (n > 127) {
+    out[o++] = (n & 127) | 0x80;
+    n = (n - (n & 127)) / 128;
+  }
+  out[o] = n;
+  return o + 1;
+}
+
+/** Bytes of a PUBLISH with a topic and payload of these lengths at `qos` (checked against MQTT's limit). */
+export function publishSize(topicLength: number, payloadLength: number, qos: QoS): number {
+  return packetSize(2 + topicLength + (qos > 0 ? 2 : 0) + payloadLength, "PUBLISH");
+}
+
+/**
+ * The one PUBLISH writer (§3.3): fixed header, topic name from its UTF-8 bytes, Packet
+ * Identifier at QoS 1/2, then the payload, at out[at]; `payload` undefined writes the head
+ * alone (sized for `payloadLength` bytes to follow). Returns the offset after what it wrote.
+ * `out` must hold publishSize() bytes from `at`.
+ */
+export function writePublish(out: Uint8Array, at: number, topic: Uint8Array, payload: Uint8Array | undefined, payloadLength: number, qos: QoS, retain: boolean, dup: boolean, id: number): number {
+  const t = topic.length; // an accessor call on XS: read once
+  // DUP must be 0 at QoS 0 [MQTT-3.3.1-2].
+  out[at] = 0x30 | (qos > 0 && dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
+  let o = writeLength(out, at + 1, 2 + t + (qos > 0 ? 2 : 0) + payloadLength);
+  out[o] = t >> 8;
+  out[o + 1] = t & 0xff;
+  out.set(topic, o + 2);
+  o += 2 + t;
+  if (qos > 0) {
+    out[o] = id >> 8;
+    out[o + 1] = id & 0xff;
+    o += 2;
+  }
+  if (payload === undefined) return o;
+  out.set(payload, o);
+  return o + payloadLength;
+}
+
+/** A PUBLISH from an already-encoded topic (callers cache topic bytes), in a new exactly sized array. */
+export function encodePublish(topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, dup: boolean, id: number): Uint8Array {
+  const length = payload.length;
+  const out = new Uint8Array(publishSize(topic.length, length, qos));
+  writePublish(out, 0, topic, payload, length, qos, retain, dup, id);
+  return out;
+}
+
+/** PUBACK, PUBREC, PUBREL or PUBCOMP (`type` 4..7) for `id`; PUBREL carries flags 0010 [MQTT-3.6.1-1]. */
+export function encodeAck(type: number, id: number): Uint8Array {
+  return Uint8Array.of((type << 4) | (type === 6 ? 2 : 0), 2, id >> 8, id & 0xff);
+}
+
+export function checkId(id: number, what: string): void {
   if (!Number.isInteger(id) || id < 1 || id > 0xffff) {
     throw new RangeError(`${what} packet identifier ${id} must be 1..65535 [MQTT-2.3.1-1]`);
   }
 }
 
-function checkQoS(qos: number, what: string): void {
+export function checkQoS(qos: number, what: string): void {
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`${what} QoS ${qos} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
 }
 
-function stringLength(text: string, what: string): number {
+/** UTF-8 bytes `text` takes; throws RangeError when it cannot be an MQTT string [MQTT-1.5.3]. */
+export function stringLength(text: string, what: string): number {
   const n = utf8Length(text);
   if (n > 0xffff) throw new RangeError(`${what} is ${n} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`);
   return n;
 }
 
-function writeString(text: string, n: number, out: Uint8Array, o: number): number {
+/** Writes an MQTT string (two length bytes, then UTF-8 [MQTT-1.5.3]) of `n` bytes; returns the offset after it. */
+export function writeString(text: string, n: number, out: Uint8Array, o: number): number {
   out[o] = n >> 8;
   out[o + 1] = n & 0xff;
   return utf8Write(text, out, o + 2);
@@ -71,107 +109,45 @@ export function checkTopicName(topic: string): void {
   }
 }
 
-/**
- * PUBLISH from an already-encoded topic (the client caches topic bytes). At QoS 1/2 the Packet
- * Identifier sits at `publishIdOffset(topicBytes.length, payload.length)` so a queued packet
- * can be given its id (and DUP, bit 3 of byte 0) without re-encoding.
- */
-export function encodePublishRaw(topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, dup: boolean, id: number): Uint8Array {
-  const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + payload.length;
-  const out = alloc(remaining, "PUBLISH");
-  // DUP must be 0 at QoS 0 [MQTT-3.3.1-2].
-  let o = header(out, 0x30 | (qos > 0 && dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), remaining);
-  out[o] = topic.length >> 8;
-  out[o + 1] = topic.length & 0xff;
-  out.set(topic, o + 2);
-  o += 2 + topic.length;
-  if (qos > 0) {
-    out[o] = id >> 8;
-    out[o + 1] = id & 0xff;
-    o += 2;
-  }
-  out.set(payload, o);
-  return out;
-}
-
-/** Bytes of a PUBLISH with a topic and payload of these lengths at `qos` (checked against MQTT's limit). */
-export function publishSize(topicLength: number, payloadLength: number, qos: QoS): number {
-  const remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + payloadLength;
-  if (remaining < 128) return remaining + 2;
-  if (remaining > MAX_REMAINING_LENGTH) {
-    throw new RangeError(`PUBLISH needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
-  }
-  return 1 + lengthOfLength(remaining) + remaining;
-}
-
-/**
- * Writes a PUBLISH (publishSize bytes) into `out` at `at`, DUP clear and, at
- * QoS 1/2, Packet Identifier 0: the store-and-forward ring gives it an identifier when it is
- * first sent and sets DUP in place on a resend.
- */
-export function writePublish(out: Uint8Array, at: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): void {
-  const t = topic.length; // an accessor call on XS: read once
-  let n = 2 + t + (qos > 0 ? 2 : 0) + payload.length; // Remaining Length
-  out[at] = 0x30 | (qos << 1) | (retain ? 1 : 0);
-  let o = at + 1;
-  while (n > 127) { // 7 bits a byte, least significant first (§2.2.3)
-    out[o++] = (n & 127) | 0x80;
-    n = (n - (n & 127)) / 128;
-  }
-  out[o] = n;
-  out[o + 1] = t >> 8;
-  out[o + 2] = t & 0xff;
-  out.set(topic, o + 3);
-  o += 3 + t;
-  if (qos > 0) {
-    out[o] = 0;
-    out[o + 1] = 0;
-    o += 2;
-  }
-  out.set(payload, o);
-}
-
-/**
- * The head of a QoS 0 PUBLISH (fixed header, topic length, topic) for a payload of
- * `payloadLength` bytes: the packet is this followed by the payload, so a client that keeps it
- * per topic can write the payload straight to the socket after it.
- */
-export function encodePublishHead(topic: Uint8Array, payloadLength: number, retain: boolean): Uint8Array {
-  const remaining = 2 + topic.length + payloadLength;
-  if (remaining > MAX_REMAINING_LENGTH) {
-    throw new RangeError(`PUBLISH needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
-  }
-  const out = new Uint8Array(1 + lengthOfLength(remaining) + 2 + topic.length);
-  const o = header(out, 0x30 | (retain ? 1 : 0), remaining);
-  out[o] = topic.length >> 8;
-  out[o + 1] = topic.length & 0xff;
-  out.set(topic, o + 2);
-  return out;
-}
-
-/** Offset of the Packet Identifier inside a QoS 1/2 PUBLISH made by encodePublishRaw. */
-export function publishIdOffset(topicLength: number, payloadLength: number): number {
-  const remaining = 2 + topicLength + 2 + payloadLength;
-  return 1 + lengthOfLength(remaining) + 2 + topicLength;
-}
-
-function encodeSubscribe(id: number, subs: readonly Subscription[]): Uint8Array {
-  if (subs.length === 0) throw new RangeError("SUBSCRIBE needs at least one topic filter [MQTT-3.8.3-3]");
-  const lengths = subs.map((s) => stringLength(s.topic, "topic filter"));
+/** SUBSCRIBE (§3.8) or UNSUBSCRIBE (§3.10), flags 0010 [MQTT-3.8.1-1] [MQTT-3.10.1-1]: a Packet Identifier, then per filter its string (and, SUBSCRIBE, requested QoS). */
+function encodeFilters(first: number, id: number, topics: readonly string[], qos: readonly QoS[] | undefined): Uint8Array {
+  const what = PACKET_NAMES[first >> 4]!;
+  checkId(id, what);
+  if (topics.length === 0) throw new RangeError(`${what} needs at least one topic filter ${qos ? "[MQTT-3.8.3-3]" : "[MQTT-3.10.3-2]"}`);
+  const lengths: number[] = [];
   let remaining = 2;
-  for (let i = 0; i < subs.length; i++) {
-    checkQoS(subs[i]!.qos, "SUBSCRIBE");
-    remaining += 2 + lengths[i]! + 1;
+  for (let i = 0; i < topics.length; i++) {
+    if (qos) checkQoS(qos[i]!, what);
+    lengths.push(stringLength(topics[i]!, "topic filter"));
+    remaining += 2 + lengths[i]! + (qos ? 1 : 0);
   }
-  const out = alloc(remaining, "SUBSCRIBE");
-  let o = header(out, 0x82, remaining); // flags 0010 [MQTT-3.8.1-1]
+  const out = new Uint8Array(packetSize(remaining, what));
+  out[0] = first;
+  let o = writeLength(out, 1, remaining);
   out[o++] = id >> 8;
   out[o++] = id & 0xff;
-  for (let i = 0; i < subs.length; i++) {
-    o = writeString(subs[i]!.topic, lengths[i]!, out, o);
-    out[o++] = subs[i]!.qos;
+  for (let i = 0; i < topics.length; i++) {
+    o = writeString(topics[i]!, lengths[i]!, out, o);
+    if (qos) out[o++] = qos[i]!;
   }
   return out;
+}
+
+/** SUBSCRIBE for `subscriptions` under Packet Identifier `id`. */
+export function encodeSubscribe(id: number, subscriptions: readonly Subscription[]): Uint8Array {
+  return encodeFilters(0x82, id, subscriptions.map((s) => s.topic), subscriptions.map((s) => s.qos));
+}
+
+/** UNSUBSCRIBE for `topics` under Packet Identifier `id`. */
+export function encodeUnsubscribe(id: number, topics: readonly string[]): Uint8Array {
+  return encodeFilters(0xa2, id, topics, undefined);
+}
+
+/** UTF-8 bytes of an MQTT string field (converted natively: see utf8Encode), checked against 65535 [MQTT-1.5.3]. */
+function stringBytes(text: string, what: string): Uint8Array {
+  const bytes = utf8Encode(text);
+  if (bytes.length > 0xffff) throw new RangeError(`${what} is ${bytes.length} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`);
+  return bytes;
 }
 
 function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
@@ -181,22 +157,23 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   if (p.clientId.length === 0 && !p.clean) {
     throw new RangeError("an empty client id needs a clean session [MQTT-3.1.3-7]");
   }
-  const idLen = stringLength(p.clientId, "client id");
-  let remaining = 10 + 2 + idLen;
+  const clientId = stringBytes(p.clientId, "client id");
+  let remaining = 10 + 2 + clientId.length;
   let flags = p.clean ? 0x02 : 0;
-  let willTopicLen = 0;
-  if (p.will) {
-    checkQoS(p.will.qos, "will");
-    checkTopicName(p.will.topic);
-    willTopicLen = stringLength(p.will.topic, "will topic");
-    if (p.will.payload.length > 0xffff) throw new RangeError(`will message of ${p.will.payload.length} bytes exceeds 65535 [MQTT-3.1.3-10]`);
-    remaining += 2 + willTopicLen + 2 + p.will.payload.length;
-    flags |= 0x04 | (p.will.qos << 3) | (p.will.retain ? 0x20 : 0);
+  let willTopic: Uint8Array | undefined;
+  const will = p.will;
+  if (will !== undefined) {
+    checkQoS(will.qos, "will");
+    checkTopicName(will.topic);
+    willTopic = stringBytes(will.topic, "will topic");
+    if (will.payload.length > 0xffff) throw new RangeError(`will message of ${will.payload.length} bytes exceeds 65535 [MQTT-3.1.3-10]`);
+    remaining += 2 + willTopic.length + 2 + will.payload.length;
+    flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
   }
-  let userLen = 0;
+  let username: Uint8Array | undefined;
   if (p.username !== undefined) {
-    userLen = stringLength(p.username, "user name");
-    remaining += 2 + userLen;
+    username = stringBytes(p.username, "user name");
+    remaining += 2 + username.length;
     flags |= 0x80;
   }
   if (p.password !== undefined) {
@@ -206,75 +183,55 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
     remaining += 2 + p.password.length;
     flags |= 0x40;
   }
-  const out = alloc(remaining, "CONNECT");
-  let o = header(out, 0x10, remaining);
-  // Protocol name "MQTT" and level 4 [MQTT-3.1.2-1] [MQTT-3.1.2-2].
-  out.set([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, flags, p.keepalive >> 8, p.keepalive & 0xff], o);
-  o = writeString(p.clientId, idLen, out, o + 10);
-  if (p.will) {
-    o = writeString(p.will.topic, willTopicLen, out, o);
-    o = writeBytes(p.will.payload, out, o);
+  const out = new Uint8Array(packetSize(remaining, "CONNECT"));
+  out[0] = 0x10;
+  let o = writeLength(out, 1, remaining);
+  // Protocol name "MQTT" and level 4 [MQTT-3.1.2-1] [MQTT-3.1.2-2]; out[o] is 0 already.
+  out[o + 1] = 4;
+  out[o + 2] = 0x4d;
+  out[o + 3] = 0x51;
+  out[o + 4] = 0x54;
+  out[o + 5] = 0x54;
+  out[o + 6] = 4;
+  out[o + 7] = flags;
+  out[o + 8] = p.keepalive >> 8;
+  out[o + 9] = p.keepalive & 0xff;
+  o = writeBytes(clientId, out, o + 10);
+  if (will !== undefined) {
+    o = writeBytes(willTopic!, out, o);
+    o = writeBytes(will.payload, out, o);
   }
-  if (p.username !== undefined) o = writeString(p.username, userLen, out, o);
+  if (username !== undefined) o = writeBytes(username, out, o);
   if (p.password !== undefined) writeBytes(p.password, out, o);
   return out;
 }
 
-/** Encodes any MQTT 3.1.1 control packet. Throws RangeError on a value the spec cannot carry. */
+/**
+ * Encodes a control packet a client sends (CONNECT, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP,
+ * SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT). Throws RangeError on a value the spec cannot
+ * carry, or on a packet only a server sends.
+ */
 export function encode(p: Packet): Uint8Array {
   switch (p.type) {
     case 1:
       return encodeConnect(p);
-    case 2: {
-      if (p.returnCode < 0 || p.returnCode > 255) throw new RangeError(`CONNACK return code ${p.returnCode} is not a byte`);
-      return Uint8Array.of(0x20, 2, p.sessionPresent ? 1 : 0, p.returnCode);
-    }
     case 3: {
       checkQoS(p.qos, "PUBLISH");
       checkTopicName(p.topic);
       if (p.qos > 0) checkId(p.id, "PUBLISH");
-      const n = stringLength(p.topic, "topic name");
-      const remaining = 2 + n + (p.qos > 0 ? 2 : 0) + p.payload.length;
-      const out = alloc(remaining, "PUBLISH");
-      // DUP must be 0 at QoS 0 [MQTT-3.3.1-2].
-      let o = header(out, 0x30 | (p.qos > 0 && p.dup ? 8 : 0) | (p.qos << 1) | (p.retain ? 1 : 0), remaining);
-      o = writeString(p.topic, n, out, o);
-      if (p.qos > 0) {
-        out[o++] = p.id >> 8;
-        out[o++] = p.id & 0xff;
-      }
-      out.set(p.payload, o);
-      return out;
+      stringLength(p.topic, "topic name");
+      return encodePublish(utf8Encode(p.topic), p.payload, p.qos, p.retain, p.dup, p.id);
     }
-    case 4: case 5: case 6: case 7: case 11:
+    case 4: case 5: case 6: case 7:
       checkId(p.id, PACKET_NAMES[p.type]!);
-      // PUBREL carries flags 0010 [MQTT-3.6.1-1].
-      return Uint8Array.of((p.type << 4) | (p.type === 6 ? 2 : 0), 2, p.id >> 8, p.id & 0xff);
+      return encodeAck(p.type, p.id);
     case 8:
-      checkId(p.id, "SUBSCRIBE");
       return encodeSubscribe(p.id, p.subscriptions);
-    case 9: {
-      checkId(p.id, "SUBACK");
-      const out = alloc(2 + p.granted.length, "SUBACK");
-      const o = header(out, 0x90, 2 + p.granted.length);
-      out[o] = p.id >> 8;
-      out[o + 1] = p.id & 0xff;
-      out.set(p.granted, o + 2);
-      return out;
-    }
-    case 10: {
-      checkId(p.id, "UNSUBSCRIBE");
-      if (p.topics.length === 0) throw new RangeError("UNSUBSCRIBE needs at least one topic filter [MQTT-3.10.3-2]");
-      const lengths = p.topics.map((t) => stringLength(t, "topic filter"));
-      const remaining = lengths.reduce((sum, n) => sum + 2 + n, 2);
-      const out = alloc(remaining, "UNSUBSCRIBE");
-      let o = header(out, 0xa2, remaining); // flags 0010 [MQTT-3.10.1-1]
-      out[o++] = p.id >> 8;
-      out[o++] = p.id & 0xff;
-      for (let i = 0; i < p.topics.length; i++) o = writeString(p.topics[i]!, lengths[i]!, out, o);
-      return out;
-    }
-    case 12: case 13: case 14:
+    case 10:
+      return encodeUnsubscribe(p.id, p.topics);
+    case 12: case 14:
       return Uint8Array.of(p.type << 4, 0);
+    default:
+      throw new RangeError(`${PACKET_NAMES[p.type]} is sent by a server, not by a client (§3)`);
   }
 }

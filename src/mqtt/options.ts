@@ -22,8 +22,8 @@ export interface ConnectionOptions {
   reconnectMin?: number; reconnectMax?: number;
   /** Largest packet sent or accepted, in bytes (default 4096). */
   maxPacketSize?: number;
-  /** Outbox capacity in bytes (default 4096), or an Outbox to share/inspect. */
-  outbox?: Outbox | number;
+  /** Outbox capacity in bytes (default 4096); the connection's `outbox` field is the Outbox. */
+  outbox?: number;
   /** QoS 1/2 publishes awaiting acknowledgement at once (default 8). */
   maxInflight?: number;
   /** Milliseconds allowed from starting an attempt to CONNACK (default 10000). */
@@ -85,10 +85,10 @@ export type PublishStatus = "sent" | "queued";
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** The optional CONNECT fields (user name, password as UTF-8 bytes, will) from the options. */
-export function connectFields(o: ConnectionOptions): { username?: string; password?: Uint8Array; will?: Will } {
-  const c: { username?: string; password?: Uint8Array; will?: Will } = {};
-  if (o.username !== undefined) c.username = o.username;
-  if (o.password !== undefined) c.password = utf8Encode(o.password);
-  if (o.will !== undefined) c.will = o.will;
-  return c;
+export function connectFields(options: ConnectionOptions): { username?: string; password?: Uint8Array; will?: Will } {
+  const fields: { username?: string; password?: Uint8Array; will?: Will } = {};
+  if (options.username !== undefined) fields.username = options.username;
+  if (options.password !== undefined) fields.password = utf8Encode(options.password);
+  if (options.will !== undefined) fields.will = options.will;
+  return fields;
 }

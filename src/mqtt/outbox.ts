@@ -10,6 +10,7 @@
 // The connection sends from the oldest in order; a QoS 0 entry leaves when written, a QoS 1
 // entry on PUBACK, a QoS 2 entry on PUBCOMP. When a new entry does not fit, the oldest entries
 // are dropped (and counted) until it does, so sampling never blocks while offline.
+import { readLength } from "./decode.js";
 import { writePublish } from "./encode.js";
 import { utf8Decode } from "./utf8.js";
 import type { QoS } from "./packets.js";
@@ -39,24 +40,19 @@ export const ENTRY_OVERHEAD = 1;
 
 /** Bytes of the packet in slot `at`, from its Remaining Length (§2.2.3). */
 function packetSize(buf: Uint8Array, at: number): number {
-  let o = at + 2;
-  let b = buf[o]!;
-  if (b < 128) return b + 2;
-  let n = b & 127;
-  let scale = 128;
-  do {
-    b = buf[++o]!;
-    n += (b & 127) * scale;
-    scale *= 128;
-  } while (b > 127);
-  return n + o - at;
+  const v = readLength(buf, at + 2, buf.length);
+  return 2 + (v & 3) + (v >> 2);
 }
 
-/** Offset of the Packet Identifier in slot `at` (QoS 1/2): after the fixed header and topic (§3.3.2). */
+/** Offset of the topic name's length in slot `at`: after the fixed header (§3.3.2). */
+function topicOffset(buf: Uint8Array, at: number): number {
+  return at + 3 + (readLength(buf, at + 2, buf.length) & 3);
+}
+
+/** Offset of the Packet Identifier in slot `at` (QoS 1/2): after the topic name (§3.3.2). */
 function idOffset(buf: Uint8Array, at: number): number {
-  let o = at + 2;
-  while (buf[o]! > 127) o++;
-  return o + 3 + ((buf[o + 1]! << 8) | buf[o + 2]!);
+  const o = topicOffset(buf, at);
+  return o + 2 + ((buf[o]! << 8) | buf[o + 1]!);
 }
 
 export class Outbox {
@@ -110,7 +106,7 @@ export class Outbox {
     const at = this.#reserve(size + ENTRY_OVERHEAD);
     const buf = this.#buf!;
     buf[at] = qos << 2;
-    writePublish(buf, at + 1, topic, payload, qos, retain);
+    writePublish(buf, at + 1, topic, payload, payload.length, qos, retain, false, 0);
     return at;
   }
 
@@ -165,8 +161,7 @@ export class Outbox {
   /** Ring bytes of the slot at `at` (state byte included). */
   #slotSize(buf: Uint8Array, at: number): number {
     if ((buf[at]! & RECORD) !== 0) return this.#recordSlot;
-    const b = buf[at + 2]!;
-    return b < 128 ? b + 3 : 1 + packetSize(buf, at);
+    return 1 + packetSize(buf, at);
   }
 
   /** The oldest entry's slot, or -1 when empty. */
@@ -222,17 +217,18 @@ export class Outbox {
       const qos = ((flags >> 2) & 3) as QoS;
       return this.records!.render(buf, at + 3, qos, id === 0, (buf[at + 1]! << 8) | buf[at + 2]!);
     }
-    const b = buf[at + 2]!;
+    const v = readLength(buf, at + 2, buf.length); // one read for the identifier's offset and the packet's size
     if (id !== 0) {
-      const o = b < 128 ? at + 5 + ((buf[at + 3]! << 8) | buf[at + 4]!) : idOffset(buf, at);
-      buf[o] = id >> 8;
-      buf[o + 1] = id & 0xff;
+      const o = at + 3 + (v & 3); // the topic name's length (§3.3.2)
+      const i = o + 2 + ((buf[o]! << 8) | buf[o + 1]!);
+      buf[i] = id >> 8;
+      buf[i + 1] = id & 0xff;
       buf[at] = (flags & ~3) | HAS_ID | SENT;
     } else {
       buf[at + 1]! |= 0x08;
       buf[at] = (flags & ~3) | SENT;
     }
-    return buf.subarray(at + 1, at + 1 + (b < 128 ? b + 2 : packetSize(buf, at)));
+    return buf.subarray(at + 1, at + 3 + (v & 3) + (v >> 2));
   }
 
   /** The packet in slot `at` (a view into the ring, or a record rendered: QoS 0, no DUP). */
@@ -240,8 +236,7 @@ export class Outbox {
     const buf = this.#buf!;
     const flags = buf[at]!;
     if ((flags & RECORD) !== 0) return this.records!.render(buf, at + 3, ((flags >> 2) & 3) as QoS, false, (buf[at + 1]! << 8) | buf[at + 2]!);
-    const b = buf[at + 2]!;
-    return buf.subarray(at + 1, at + 1 + (b < 128 ? b + 2 : packetSize(buf, at)));
+    return buf.subarray(at + 1, at + 1 + packetSize(buf, at));
   }
 
   /**
@@ -265,10 +260,8 @@ export class Outbox {
   topic(at: number): string {
     const buf = this.#buf!;
     if ((buf[at]! & RECORD) !== 0) return this.records!.topic;
-    let o = at + 2;
-    while (buf[o]! > 127) o++;
-    const n = (buf[o + 1]! << 8) | buf[o + 2]!;
-    return utf8Decode(buf, o + 3, o + 3 + n) ?? "?";
+    const o = topicOffset(buf, at);
+    return utf8Decode(buf, o + 2, o + 2 + ((buf[o]! << 8) | buf[o + 1]!)) ?? "?";
   }
 
   /** Removes the entry in slot `at` (acknowledged, or QoS 0 written); its bytes stay readable until the next push. */

@@ -1,12 +1,7 @@
 // MQTT 3.1.1 control packets as plain objects: the codec's input and output. Field names
 // follow the spec (§3); `id` is the Packet Identifier (§2.3.1). Payloads are opaque bytes.
 
-/** Control packet types, the high nibble of the fixed header's first byte (§2.2.1). */
-export const PacketType = Object.freeze({
-  CONNECT: 1, CONNACK: 2, PUBLISH: 3, PUBACK: 4, PUBREC: 5, PUBREL: 6, PUBCOMP: 7,
-  SUBSCRIBE: 8, SUBACK: 9, UNSUBSCRIBE: 10, UNSUBACK: 11, PINGREQ: 12, PINGRESP: 13, DISCONNECT: 14,
-} as const);
-
+/** Names of the control packet types, indexed by the high nibble of the first byte (§2.2.1). */
 export const PACKET_NAMES: readonly string[] = Object.freeze([
   "reserved(0)", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
   "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "reserved(15)",

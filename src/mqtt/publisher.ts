@@ -6,6 +6,7 @@
 // new publishes (newSession). A broker that answers QoS 2 with PUBACK gets QoS 1 from then
 // on; a message each connection dies right after is set aside (suspect()).
 import type { Logger } from "../platform.js";
+import { encodeAck } from "./encode.js";
 import type { PublishStatus } from "./options.js";
 import { HAS_ID, QUEUED, RECEIVED, SENT, dropWarning, type Outbox, type Records } from "./outbox.js";
 import type { QoS } from "./packets.js";
@@ -15,11 +16,6 @@ export const STRIKES = 3;
 
 /** The slot recorded in `inUse` for the birth's Packet Identifier (SUBSCRIBE/UNSUBSCRIBE use -1). */
 export const BIRTH = -2;
-
-/** PUBREL for `id`: flags 0010 [MQTT-3.6.1-1]. */
-export function pubrel(id: number): Uint8Array {
-  return Uint8Array.of(0x62, 2, id >> 8, id & 0xff);
-}
 
 /** Where the publisher writes packets: a method of the connection's link object, not a closure. */
 export interface Sender {
@@ -118,9 +114,11 @@ export class Publisher {
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
   allocate(at: number): number {
     const inUse = (this.inUse ??= new Map());
-    if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
     let id = this.#nextId;
-    while (inUse.has(id)) id = (id % 65535) + 1;
+    while (inUse.has(id)) {
+      if (inUse.size >= 65535) throw new RangeError("all 65535 packet identifiers are in use");
+      id = (id % 65535) + 1;
+    }
     this.#nextId = (id % 65535) + 1;
     inUse.set(id, at);
     if (at >= 0) this.inFlight++;
@@ -133,11 +131,11 @@ export class Publisher {
     this.delivered = false;
     const released = this.#released;
     if (released !== undefined) {
-      for (let i = 0; i < released.length; i++) if (!sender.send(pubrel(released[i]!))) return;
+      for (let i = 0; i < released.length; i++) if (!sender.send(encodeAck(6, released[i]!))) return;
     }
     const outbox = this.#outbox;
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
-      if ((outbox.flags(at) & 3) === RECEIVED && !sender.send(pubrel(outbox.id(at)))) return;
+      if ((outbox.flags(at) & 3) === RECEIVED && !sender.send(encodeAck(6, outbox.id(at)))) return;
     }
     this.pump();
   }
@@ -284,7 +282,7 @@ export class Publisher {
   pubrec(id: number): Uint8Array {
     const at = this.inUse?.get(id);
     if (at !== undefined && at >= 0 && (this.#outbox.flags(at) & 12) === 8) this.#outbox.setState(at, RECEIVED);
-    return pubrel(id);
+    return encodeAck(6, id);
   }
 
   /** PUBCOMP (QoS 2): the entry leaves the outbox (or, dropped after PUBREC, its identifier is freed). */
@@ -314,7 +312,8 @@ export class Publisher {
     this.delivered = true;
     this.inUse!.delete(id);
     this.inFlight--;
-    this.#outbox.remove(at);
-    this.pump();
+    const outbox = this.#outbox;
+    outbox.remove(at);
+    if (outbox.length !== 0) this.pump();
   }
 }

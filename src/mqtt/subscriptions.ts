@@ -1,7 +1,7 @@
 // Subscriptions the application asked for, remembered so that every new connection restores
 // them (a clean session forgets them on the broker [MQTT-3.1.2-6]); SUBACK failures reported.
 import type { Logger } from "../platform.js";
-import { encode } from "./encode.js";
+import { encodeSubscribe, encodeUnsubscribe } from "./encode.js";
 import type { QoS } from "./packets.js";
 import type { Publisher } from "./publisher.js";
 import { subackReason } from "./reasons.js";
@@ -34,12 +34,12 @@ export class Subscriptions {
     if (list.length === 0) return undefined;
     const id = publisher.allocate(-1);
     (this.#pending ??= new Map()).set(id, list);
-    return encode({ type: 8, id, subscriptions: list.map((topic) => ({ topic, qos: known.get(topic) ?? 0 })) });
+    return encodeSubscribe(id, list.map((topic) => ({ topic, qos: known.get(topic) ?? 0 })));
   }
 
   unsubscribe(publisher: Publisher, topic: string): Uint8Array {
     const id = publisher.allocate(-1);
-    return encode({ type: 10, id, topics: [topic] });
+    return encodeUnsubscribe(id, [topic]);
   }
 
   /** SUBACK: one return code per requested filter, in order (§3.9.3). */

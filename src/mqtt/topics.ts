@@ -2,7 +2,7 @@
 // same few topics again and again), and the last QoS 0 PUBLISH head (fixed header + topic)
 // built for a topic, payload length and retain flag, so a QoS 0 publish writes that head and
 // then the caller's payload without encoding anything.
-import { checkTopicName, encodePublishHead } from "./encode.js";
+import { checkTopicName, publishSize, writePublish } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
 
 export class Topics {
@@ -16,8 +16,8 @@ export class Topics {
   head: Uint8Array | undefined;
   headTotal = 0;
   headTopic = "";
-  headLength = -1;
-  headRetain = false;
+  /** The payload length it was built for, or with retain -2 - that length (never a length: one compare). */
+  headKey = -1;
 
   constructor(max: number) {
     this.max = max;
@@ -29,7 +29,7 @@ export class Topics {
     if (max >= this.sendMax) return;
     this.sendMax = max;
     this.#reason = reason;
-    this.headLength = -1;
+    this.headKey = -1;
   }
 
   /** The topic's UTF-8 bytes; throws RangeError for a name MQTT forbids [MQTT-3.3.2-2] [MQTT-4.7.3-1]. */
@@ -48,14 +48,15 @@ export class Topics {
 
   /** Builds and keeps the QoS 0 PUBLISH head for this topic, payload length and retain flag (size checked here). */
   makeHead(topic: string, length: number, retain: boolean): void {
-    const head = encodePublishHead(this.bytes(topic), length, retain);
-    const total = head.length + length;
+    const bytes = this.bytes(topic);
+    const total = publishSize(bytes.length, length, 0);
     if (total > this.sendMax) this.tooLarge(topic, total);
+    const head = new Uint8Array(total - length);
+    writePublish(head, 0, bytes, undefined, length, 0, retain, false, 0);
     this.head = head;
     this.headTotal = total;
     this.headTopic = topic;
-    this.headLength = length;
-    this.headRetain = retain;
+    this.headKey = retain ? -2 - length : length;
   }
 
   tooLarge(topic: string, bytes: number): never {

@@ -12,6 +12,9 @@ export interface TransportEvents {
   onDrain(): void;
 }
 
+/** What send() did with a packet: nothing (the socket is closed), queued it (QUEUED, behind a backlog), or wrote it (WRITTEN). */
+export const CLOSED = 0, QUEUED = 1, WRITTEN = 2;
+
 export class Transport {
   #socket: ByteSocket | undefined;
   #open = false;
@@ -27,7 +30,7 @@ export class Transport {
     try {
       this.#socket = factory({
         address, port,
-        onReadable: () => this.#readable(),
+        onReadable: (count) => this.#readable(count),
         onWritable: (count) => this.#writable(count),
         onError: (message) => this.#error(message ?? "connection closed"),
       });
@@ -46,18 +49,26 @@ export class Transport {
     return this.#backlogBytes;
   }
 
-  /** Sends (or queues) bytes. Returns false once the socket is closed. */
-  send(bytes: Uint8Array): boolean {
-    if (this.#closed || this.#socket === undefined) return false;
-    if (this.#backlogBytes === 0 && this.#open) {
+  /** Sends bytes, or queues what the socket cannot take now: WRITTEN, QUEUED, or CLOSED (nothing done). */
+  send(bytes: Uint8Array): number {
+    const socket = this.#socket;
+    if (socket === undefined) return CLOSED; // undefined once closed
+    if (this.#backlogBytes === 0 && this.#space >= bytes.length) { // the common case: it all fits
+      try {
+        this.#space = socket.write(bytes);
+        return this.#closed ? CLOSED : WRITTEN;
+      } catch {
+        this.#space = 0; // "would block": wait for onWritable
+      }
+    } else if (this.#backlogBytes === 0 && this.#open) {
       const rest = this.#write(bytes);
-      if (rest === undefined) return !this.#closed;
+      if (rest === undefined) return this.#closed ? CLOSED : WRITTEN;
       bytes = rest;
     }
     // A copy: the bytes may be a view into the outbox's ring, whose slot is reused later.
     (this.#backlog ??= []).push(bytes.slice());
     this.#backlogBytes += bytes.length;
-    return true;
+    return QUEUED;
   }
 
   /**
@@ -69,16 +80,15 @@ export class Transport {
     // #space is 0 before the first onWritable and after close(): this test covers both.
     if (this.#backlogBytes !== 0 || this.#space < total) return false;
     const socket = this.#socket!;
-    let headSent = false;
+    let space = -1; // what the socket reported after the head: -1 while it is not written
     try { // one handler for both writes: a try block costs XS more than a call
-      this.#space = socket.write(head);
-      headSent = true;
+      space = socket.write(head);
       this.#space = socket.write(body);
       return true;
     } catch {
       this.#space = 0; // "would block": wait for onWritable
     }
-    if (!headSent) return false;
+    if (space < 0) return false;
     // The head is on the wire, so the body follows it (a copy: the caller's bytes may change).
     (this.#backlog ??= []).push(body.slice());
     this.#backlogBytes += total - head.length;
@@ -134,17 +144,25 @@ export class Transport {
     if (this.#backlogBytes === 0) this.#events.onDrain();
   }
 
-  #readable(): void {
-    while (!this.#closed && this.#socket !== undefined) {
+  /** ECMA-419 onReadable: `count` bytes are available; read until they are all taken (one read, usually). */
+  #readable(count: number): void {
+    const events = this.#events;
+    for (;;) {
+      const socket = this.#socket; // undefined once closed
+      if (socket === undefined) return;
       let data: ArrayBuffer | undefined;
       try {
-        data = this.#socket.read();
+        data = socket.read();
       } catch (e) {
         // The socket failed between announcing bytes and our read (its error event still on its way).
         return this.#error(e instanceof Error ? e.message : String(e));
       }
-      if (data === undefined || data.byteLength === 0) return;
-      this.#events.onData(new Uint8Array(data));
+      if (data === undefined) return;
+      const n = data.byteLength;
+      if (n === 0) return;
+      events.onData(new Uint8Array(data));
+      count -= n;
+      if (!(count > 0)) return;
     }
   }
 

@@ -1,7 +1,7 @@
 // A scripted ECMA-419 TCP socket for client unit tests: the test opens it, feeds it bytes
 // and fails it; everything the client writes is recorded and decodable.
 import type { ByteSocket, ByteSocketOptions, SocketFactory } from "../../src/platform.js";
-import { Decoder, encode, type Packet } from "../../src/mqtt/codec.js";
+import { PacketDecoder, encode, type Packet } from "../../host-sim/broker-codec/index.js";
 
 export class FakeSocket implements ByteSocket {
   readonly options: ByteSocketOptions;
@@ -59,7 +59,7 @@ export class FakeSocket implements ByteSocket {
 
   /** Every packet the client wrote so far, decoded. */
   packets(): Packet[] {
-    const d = new Decoder();
+    const d = new PacketDecoder();
     const out: Packet[] = [];
     for (const w of this.written) {
       d.push(w);

@@ -1,12 +1,12 @@
 // Codec byte vectors: decode (fed split at every offset), encode, round trip, exact errors.
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Decoder, MqttProtocolError, encode, type Packet } from "../../src/mqtt/codec.js";
+import { PacketDecoder, MqttProtocolError, encode, type Packet } from "../../host-sim/broker-codec/index.js";
 import { ERRORS, VECTORS } from "../vectors/mqtt-vectors.js";
 
 /** Decodes `bytes` pushed in two pieces split at `at`; returns the packets. */
 function decodeSplit(bytes: Uint8Array, at: number): Packet[] {
-  const d = new Decoder();
+  const d = new PacketDecoder();
   const out: Packet[] = [];
   d.push(bytes.subarray(0, at));
   for (let p = d.next(); p; p = d.next()) out.push(p);
@@ -32,7 +32,7 @@ describe("MQTT codec byte vectors", () => {
   it("returns undefined (incomplete), not an error, for every proper prefix", () => {
     for (const v of VECTORS.slice(0, 18)) {
       for (let n = 0; n < v.bytes.length; n++) {
-        const d = new Decoder();
+        const d = new PacketDecoder();
         d.push(Uint8Array.from(v.bytes.slice(0, n)));
         strictEqual(d.next(), undefined, `${v.name}, ${n} bytes`);
       }
@@ -46,14 +46,14 @@ describe("MQTT codec byte vectors", () => {
 
   for (const e of ERRORS) {
     it(`rejects ${e.name}`, () => {
-      const d = new Decoder();
+      const d = new PacketDecoder();
       d.push(Uint8Array.from(e.bytes));
       throws(() => d.next(), (err: unknown) => err instanceof MqttProtocolError && err.message === e.error);
     });
   }
 
   it("rejects a packet above the maximum packet size from its header alone (but a PUBLISH: see oversized)", () => {
-    const d = new Decoder(100);
+    const d = new PacketDecoder(100);
     d.push(Uint8Array.of(0x90, 0xff, 0x7f));
     throws(() => d.next(), { message: "SUBACK of 16386 bytes exceeds the maximum packet size 100" });
   });

@@ -3,7 +3,7 @@
 import { deepStrictEqual, ok } from "node:assert/strict";
 import { describe, it } from "node:test";
 import mqttPacket from "mqtt-packet";
-import { Decoder, MqttProtocolError, encode, type Packet } from "../../src/mqtt/codec.js";
+import { PacketDecoder, MqttProtocolError, encode, type Packet } from "../../host-sim/broker-codec/index.js";
 import { fromMqttPacket, prng, randomPacket, toMqttPacket } from "../helpers/mqtt-random.js";
 
 function theirParse(bytes: Uint8Array): Packet[] {
@@ -16,7 +16,7 @@ function theirParse(bytes: Uint8Array): Packet[] {
 }
 
 function ourParse(bytes: Uint8Array): Packet[] {
-  const d = new Decoder();
+  const d = new PacketDecoder();
   d.push(bytes);
   const out: Packet[] = [];
   for (let p = d.next(); p; p = d.next()) out.push(p);
@@ -59,7 +59,7 @@ describe("decoder fuzz", () => {
         for (let k = 0; k < flips; k++) input[Math.floor(r() * input.length)] = Math.floor(r() * 256);
         if (r() < 0.2) input = input.subarray(0, Math.floor(r() * input.length));
       }
-      const d = new Decoder(4096);
+      const d = new PacketDecoder(4096);
       d.push(input);
       try {
         for (let n = 0; d.next() !== undefined; n++) {

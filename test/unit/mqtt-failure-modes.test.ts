@@ -5,7 +5,7 @@
 // reconnect, the birth at QoS 1, and the backoff after a connection that delivered.
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Decoder, encode, encodePublishRaw, type PublishPacket } from "../../src/mqtt/codec.js";
+import { PacketDecoder, encode, encodePublish, type PublishPacket } from "../../host-sim/broker-codec/index.js";
 import type { ConnectionOptions, OversizedInfo } from "../../src/mqtt/connection.js";
 import { connectionRig, str, text } from "../helpers/mqtt-rig.js";
 
@@ -26,7 +26,7 @@ function setup(extra: Partial<ConnectionOptions> = {}) {
 
 /** A 5 KB PUBLISH on lux-1/command at `qos`, id 9. */
 function bigCommand(qos: 1 | 2, retain = false): Uint8Array {
-  return encodePublishRaw(text("lux-1/command"), new Uint8Array(5000).fill(0x7b), qos, retain, false, 9);
+  return encodePublish(text("lux-1/command"), new Uint8Array(5000).fill(0x7b), qos, retain, false, 9);
 }
 
 describe("issue 11: an inbound PUBLISH above mqtt_max_packet", () => {
@@ -37,7 +37,7 @@ describe("issue 11: an inbound PUBLISH above mqtt_max_packet", () => {
     all.set(big);
     all.set(next, big.length);
     for (const step of [1, 2, 3, 7, 100, 1024, all.length]) {
-      const d = new Decoder(4096);
+      const d = new PacketDecoder(4096);
       const out: PublishPacket[] = [];
       for (let o = 0; o < all.length; o += step) {
         d.push(all.subarray(o, Math.min(all.length, o + step)));

@@ -1,70 +1,56 @@
-// Memory: rounds of 10,000 publishes (QoS 0 and QoS 1 with PUBACK) and 100 reconnects must
-// not grow the retained heap. One reading after forced GC (v8 --expose-gc at run time) moves
-// by ±300 KB with whatever else the process does, so the test looks for a trend: the median
-// of the last three rounds against the first three. A leak of 10 bytes per publish would add
-// 100 KB a round, 300 KB between the medians; the bound is 300 KB. Not a timing check.
-import { ok } from "node:assert/strict";
+// Memory: rounds of 10,000 publishes (QoS 0 and QoS 1 with PUBACK) and 100 broker-side resets
+// and reconnects must not grow what the client holds. Measured on XS, the device's engine,
+// from heap snapshots taken after a full collection: exact counts of live slots and chunk
+// bytes, the same on every run, so the bound can be tight. After a warm-up round, three more
+// rounds (30,000 publishes, 300 reconnects) may add at most 8 slots and 256 chunk bytes in all,
+// less what three empty turns and snapshots add by themselves (the harness: 1 slot and 24 chunk
+// bytes each, measured in the same run): a leak of one slot per 3,750 publishes or per 38
+// reconnects, or of a byte per 118 publishes, fails. Not a timing check.
+import { ok, strictEqual } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { Board } from "../../host-sim/board.js";
 import { VirtualClock } from "../../host-sim/clock.js";
-import { MqttConnection } from "../../src/mqtt/connection.js";
-import { fakeNetwork, memoryLog } from "../helpers/mqtt-fake-socket.js";
+import { manifestConfig, parseArgs } from "../../host-sim/options.js";
+import { bundleForXs } from "../../host-sim/xs/bundle.js";
+import { runOnXs } from "../../host-sim/xs/index.js";
+import { heapStats } from "../../host-sim/xs/measure.js";
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
+const MAX_SLOTS = 8;
+const MAX_CHUNK_BYTES = 256;
 
-function retained(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
-
-describe("MqttConnection memory", () => {
-  it("does not grow over 10,000 publishes and 100 reconnects", (t) => {
-    const clock = new VirtualClock(0);
-    const net = fakeNetwork();
-    const log = memoryLog();
-    const conn = new MqttConnection({
-      socket: net.factory, resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
-      random: () => 0, host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 30, clean: false,
-      reconnectMin: 10, reconnectMax: 10,
-    });
-    const payload = Uint8Array.from([...'["lux-1",1795355431,284.1312]'].map((c) => c.charCodeAt(0)));
-    conn.start();
-    // This boot holds no session state: the first connection starts the session afresh (clean, then DISCONNECT).
-    net.last().open();
-    net.last().feed({ type: 2, sessionPresent: false, returnCode: 0 });
-    let id = 0;
-    const cycle = (publishes: number, reconnects: number) => {
-      for (let r = 0; r < reconnects; r++) {
-        const s = net.last();
-        s.open();
-        s.feed({ type: 2, sessionPresent: true, returnCode: 0 });
-        for (let i = 0; i < publishes / reconnects; i++) {
-          conn.publish("sensor-data", payload, { qos: (i & 1) as 0 | 1 });
-          if (i & 1) s.feed({ type: 4, id: (id = (id % 65535) + 1) });
-          clock.advance(1);
-        }
-        s.written.length = 0; // the fake's own record, not the client's memory
-        s.fail("reset");
-        clock.advance(10); // backoff elapses: the client opens the next socket
-        net.sockets.splice(0, net.sockets.length - 1); // forget the fake's old sockets
+describe("MqttConnection memory on XS", () => {
+  it("holds no more after 30,000 publishes and 300 reconnects than after the first 10,000 and 100", async (t) => {
+    const lines: string[] = [];
+    const config = parseArgs([], manifestConfig(new URL("../../../manifest.json", import.meta.url))).config;
+    const board = new Board({ config, clock: new VirtualClock(0), trace: (text) => lines.push(...text.split("\n").filter((l) => l !== "")) });
+    const run = await runOnXs(board, { bundle: await bundleForXs({ entry: "test/unit/mqtt-memory-xs-entry.ts" }) });
+    try {
+      await run.worker.evaluate("__memory.start(); __memory.cycle(10000, 100)"); // warm-up: the outbox's ring, caches
+      const before = await heapStats(run.worker);
+      const rounds = [before];
+      for (let round = 0; round < 3; round++) {
+        await run.worker.evaluate("__memory.cycle(10000, 100)");
+        rounds.push(await heapStats(run.worker));
       }
-    };
-    cycle(10_000, 100); // warm up: JIT code and feedback, caches, the outbox's arrays
-    const rounds: number[] = [];
-    for (let round = 0; round < 6; round++) {
-      cycle(10_000, 100);
-      log.lines.length = 0; // the test's log record, not the client's memory
-      rounds.push(retained());
+      // The same number of turns and snapshots doing nothing: what the harness itself adds.
+      const idle = [await heapStats(run.worker)];
+      for (let round = 0; round < 3; round++) {
+        await run.worker.evaluate("0");
+        idle.push(await heapStats(run.worker));
+      }
+      await run.worker.evaluate("__memory.report()");
+      await run.idle();
+      const last = rounds.at(-1)!;
+      const harness = { slots: idle.at(-1)!.slots - idle[0]!.slots, chunkBytes: idle.at(-1)!.chunkBytes - idle[0]!.chunkBytes };
+      const grew = { slots: last.slots - before.slots - harness.slots, chunkBytes: last.chunkBytes - before.chunkBytes - harness.chunkBytes };
+      t.diagnostic(`live heap after each round: ${rounds.map((s) => `${s.slots} slots + ${s.chunkBytes} chunk bytes`).join(", ")}; three empty turns add ${harness.slots} slots + ${harness.chunkBytes} chunk bytes; the client's growth: ${grew.slots} slots + ${grew.chunkBytes} chunk bytes`);
+      strictEqual(lines.at(-1), "reconnects 399 queued 0 state connecting timers 1 inbound 0", "every round connected 100 times and delivered everything");
+      ok(harness.slots <= 3 && harness.chunkBytes <= 3 * 24, `the harness alone added ${harness.slots} slots + ${harness.chunkBytes} chunk bytes in three empty turns`);
+      ok(grew.slots <= MAX_SLOTS, `live slots grew by ${grew.slots} over 30,000 publishes and 300 reconnects`);
+      ok(grew.chunkBytes <= MAX_CHUNK_BYTES, `live chunk bytes grew by ${grew.chunkBytes} over 30,000 publishes and 300 reconnects`);
+    } finally {
+      await run.stop();
+      board.shutdown();
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-    const growth = median(rounds.slice(3)) - median(rounds.slice(0, 3));
-
-    ok(conn.stats.reconnects === 699, `reconnects ${conn.stats.reconnects}`);
-    ok(conn.stats.queued === 0, `queued ${conn.stats.queued}`);
-    t.diagnostic(`retained heap after each round of 10,000 publishes and 100 reconnects: ${rounds.join(", ")} bytes; trend ${growth} bytes over 3 rounds`);
-    ok(growth < 300_000, `retained heap grew by ${growth} bytes over 3 rounds of 10,000 publishes and 100 reconnects`);
-    conn.stop();
   });
 });

@@ -3,7 +3,7 @@
 // set in place, exact byte accounting, and a packet the ring can never hold.
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Decoder, encodePublishRaw, type PublishPacket, type QoS } from "../../src/mqtt/codec.js";
+import { PacketDecoder, encodePublish, type PublishPacket, type QoS } from "../../host-sim/broker-codec/index.js";
 import { publishSize } from "../../src/mqtt/encode.js";
 import { ENTRY_OVERHEAD, GONE, HAS_ID, Outbox, QUEUED, RECEIVED, SENT } from "../../src/mqtt/outbox.js";
 import { prng } from "../helpers/mqtt-random.js";
@@ -20,7 +20,7 @@ function put(box: Outbox, payload: string | Uint8Array, qos: QoS = 1, retain = f
 }
 
 function decode(bytes: Uint8Array): PublishPacket {
-  const d = new Decoder();
+  const d = new PacketDecoder();
   d.push(bytes.slice());
   const p = d.next();
   strictEqual(d.buffered, 0, "exactly one packet");
@@ -53,9 +53,9 @@ describe("Outbox ring", () => {
     const b = put(box, "beta", 1);
     const big = new Uint8Array(150).fill(7); // Remaining Length takes two bytes
     const c = put(box, big, 2);
-    deepStrictEqual(box.packet(a.at), encodePublishRaw(TOPIC, text("alpha"), 0, true, false, 0));
-    deepStrictEqual(box.packet(b.at), encodePublishRaw(TOPIC, text("beta"), 1, false, false, 0));
-    deepStrictEqual(box.packet(c.at), encodePublishRaw(TOPIC, big, 2, false, false, 0));
+    deepStrictEqual(box.packet(a.at), encodePublish(TOPIC, text("alpha"), 0, true, false, 0));
+    deepStrictEqual(box.packet(b.at), encodePublish(TOPIC, text("beta"), 1, false, false, 0));
+    deepStrictEqual(box.packet(c.at), encodePublish(TOPIC, big, 2, false, false, 0));
     strictEqual(box.length, 3);
     strictEqual(box.bytes, a.size + b.size + c.size + 3 * ENTRY_OVERHEAD);
     deepStrictEqual([a.at, b.at, c.at], [0, a.size + 1, a.size + b.size + 2]);
