@@ -16,6 +16,7 @@ import { startMosquitto, type TestBroker } from "../host-sim/faults/brokers.js";
 import { Fleet } from "../host-sim/fleet/fleet.js";
 import { manifestConfig } from "../host-sim/options.js";
 import { hostNow, ProbeClock } from "./fleet-probe.js";
+import { sleep } from "../test/helpers/wait.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const SIZES = (args.sizes ?? "1000,2000,3000,4000,5000,6000,8000,10000").split(",").map(Number);
@@ -23,7 +24,6 @@ const WINDOW_S = Number(args.window ?? 15);
 const WARMUP_MS = 4000;
 const GRACE_MS = 3000;
 const TOPIC = "sensor-data";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Probe {
   /** seq → [sample time, scheduled time], for readings not yet seen by the subscriber. */

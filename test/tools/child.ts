@@ -48,4 +48,4 @@ export function runNode(script: URL, args: string[], options: { loader?: boolean
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep } from "../helpers/wait.js";
