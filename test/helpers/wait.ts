@@ -17,7 +17,11 @@ export interface UntilOptions {
  * Resolves once `condition()` is true; rejects after the timeout with
  * `timed out after <ms> ms waiting for <what>` (and `detail()` on the next line, if given).
  */
-export async function until(condition: () => boolean, what: string, options: UntilOptions | number = {}): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  what: string,
+  options: UntilOptions | number = {},
+): Promise<void> {
   const { timeoutMs = 5000, everyMs = 10, detail } = typeof options === "number" ? { timeoutMs: options } : options;
   const end = Date.now() + timeoutMs;
   while (!condition()) {
