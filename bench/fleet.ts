@@ -7,7 +7,7 @@
 // Two latencies: from the moment the reading was taken, and from the moment the scheduler
 // meant to take it (adds the event loop's lateness: a loaded process samples late). A size
 // is sustained when >= 98 % of the scheduled readings are taken, >= 99.9 % of them arrive
-// and p99 latency is under 50 ms (/work/shared/docs/targets.md); both verdicts are printed.
+// and p99 latency is under 50 ms (docs/performance-targets.md); both verdicts are printed.
 // Run: npm run bench:fleet [-- sizes=500,1000,2000 window=15]
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -104,7 +104,7 @@ export function renderReport(r: Report): string {
     `| loading every module (done at build time by preload on the device) | 1 | | ${n(r.loadCompute)} | |`,
     `| main() | 1 | | ${n(r.mainCompute)} | |`,
     "",
-    "## The MQTT client alone (docs/targets.md's method: in-XS fake socket, 1,000 operations per turn, empty loop subtracted)",
+    "## The MQTT client alone (docs/performance-targets.md's method: in-XS fake socket, 1,000 operations per turn, empty loop subtracted)",
     "",
     "| Per operation | luxflow | Moddable ECMA-419 client | Moddable classic `mqtt` | target |",
     "|---|---|---|---|---|",
