@@ -48,4 +48,3 @@ export function runNode(script: URL, args: string[], options: { loader?: boolean
   };
 }
 
-export { sleep } from "../helpers/wait.js";
