@@ -17,7 +17,10 @@ globalThis.Link = class Link {
 };`;
 
 const CASES: [string, string][] = [
-  ["three closures per object", `for (let i = 0; i < ${N}; i++) { const n = i; kept.push({ onReadable: () => n, onWritable: () => n, onError: () => n }); }`],
+  [
+    "three closures per object",
+    `for (let i = 0; i < ${N}; i++) { const n = i; kept.push({ onReadable: () => n, onWritable: () => n, onError: () => n }); }`,
+  ],
   ["one object, methods on its class", `for (let i = 0; i < ${N}; i++) kept.push(new Link(i));`],
 ];
 
@@ -28,14 +31,22 @@ async function perObject(source: string): Promise<{ slots: number; chunkBytes: n
     const before = await heapStats(worker);
     await worker.evaluate(source);
     const after = await heapStats(worker);
-    return { slots: (after.slots - before.slots) / N, chunkBytes: (after.chunkBytes - before.chunkBytes) / N, slotBytes: after.slotBytes };
+    return {
+      slots: (after.slots - before.slots) / N,
+      chunkBytes: (after.chunkBytes - before.chunkBytes) / N,
+      slotBytes: after.slotBytes,
+    };
   } finally {
     await worker.close();
   }
 }
 
-console.log(`XS live heap per object, after a full collection (${N} objects kept; 32-bit board = slots × 16 + chunk bytes, chunk bytes as measured on this 64-bit host, an upper bound)`);
+console.log(
+  `XS live heap per object, after a full collection (${N} objects kept; 32-bit board = slots × 16 + chunk bytes, chunk bytes as measured on this 64-bit host, an upper bound)`,
+);
 for (const [name, source] of CASES) {
   const r = await perObject(source);
-  console.log(`  ${name}: ${r.slots.toFixed(1)} slots + ${r.chunkBytes.toFixed(0)} chunk B = ${Math.round(r.slots * 16 + r.chunkBytes)} B on a 32-bit board`);
+  console.log(
+    `  ${name}: ${r.slots.toFixed(1)} slots + ${r.chunkBytes.toFixed(0)} chunk B = ${Math.round(r.slots * 16 + r.chunkBytes)} B on a 32-bit board`,
+  );
 }
