@@ -88,8 +88,17 @@ function subscriber(port: number): Promise<Subscriber> {
   });
 }
 
+/** N publishers (boards or bare clients) brought up for one measurement. */
+interface Publishers {
+  probes: Map<string, Probe>;
+  connected(): number;
+  setRecording(on: boolean): void;
+  lateness(): number[];
+  stop(): Promise<void>;
+}
+
 /** Runs one measurement: `start` brings N publishers up and returns their probes by id. */
-async function measure(who: string, n: number, start: (port: number) => Promise<{ probes: Map<string, Probe>; connected(): number; setRecording(on: boolean): void; lateness(): number[]; stop(): Promise<void> }>): Promise<Row> {
+async function measure(who: string, n: number, start: (port: number) => Promise<Publishers>): Promise<Row> {
   const broker: TestBroker = await startMosquitto();
   const sub = await subscriber(broker.port);
   const offset = await sub.offset();
