@@ -7,7 +7,7 @@
 // Two latencies: from the moment the reading was taken, and from the moment the scheduler
 // meant to take it (adds the event loop's lateness: a loaded process samples late). A size
 // is sustained when >= 98 % of the scheduled readings are taken, >= 99.9 % of them arrive
-// and p99 latency is under 50 ms (/work/shared/docs/targets.md); both verdicts are printed.
+// and p99 latency is under 50 ms (docs/performance-targets.md); both verdicts are printed.
 // Run: npm run bench:fleet [-- sizes=500,1000,2000 window=15]
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { startMosquitto, type TestBroker } from "../host-sim/faults/brokers.js";
 import { Fleet } from "../host-sim/fleet/fleet.js";
 import { manifestConfig } from "../host-sim/options.js";
 import { hostNow, ProbeClock } from "./fleet-probe.js";
+import { sleep } from "../test/helpers/wait.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const SIZES = (args.sizes ?? "1000,2000,3000,4000,5000,6000,8000,10000").split(",").map(Number);
@@ -23,7 +24,6 @@ const WINDOW_S = Number(args.window ?? 15);
 const WARMUP_MS = 4000;
 const GRACE_MS = 3000;
 const TOPIC = "sensor-data";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Probe {
   /** seq → [sample time, scheduled time], for readings not yet seen by the subscriber. */
@@ -88,8 +88,17 @@ function subscriber(port: number): Promise<Subscriber> {
   });
 }
 
+/** N publishers (boards or bare clients) brought up for one measurement. */
+interface Publishers {
+  probes: Map<string, Probe>;
+  connected(): number;
+  setRecording(on: boolean): void;
+  lateness(): number[];
+  stop(): Promise<void>;
+}
+
 /** Runs one measurement: `start` brings N publishers up and returns their probes by id. */
-async function measure(who: string, n: number, start: (port: number) => Promise<{ probes: Map<string, Probe>; connected(): number; setRecording(on: boolean): void; lateness(): number[]; stop(): Promise<void> }>): Promise<Row> {
+async function measure(who: string, n: number, start: (port: number) => Promise<Publishers>): Promise<Row> {
   const broker: TestBroker = await startMosquitto();
   const sub = await subscriber(broker.port);
   const offset = await sub.offset();

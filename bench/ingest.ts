@@ -21,6 +21,7 @@ import { manifestConfig } from "../host-sim/options.js";
 import { startPostgres, type TestPostgres } from "../test/helpers/postgres.js";
 import { schema } from "../tools/collector/pg-sink.js";
 import { hostNow, ProbeClock } from "./fleet-probe.js";
+import { sleep } from "../test/helpers/wait.js";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const SIZES = (args.sizes ?? "2000,3000").split(",").filter((x) => x !== "").map(Number);
@@ -31,7 +32,6 @@ const WARMUP_MS = 4000;
 const GRACE_MS = 4000;
 const TABLE = "luxflow_readings";
 const COLLECT = new URL("../tools/collect.js", import.meta.url).pathname;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Row { store: string; n: number; c: number; rate: number; stored: number; p50: number; p99: number; max: number; collectorCpu: number; ok: boolean }
 

@@ -1,8 +1,8 @@
 // The lux formulas in use for the TSL2591, as pure functions of raw counts, for the accuracy
 // bench (bench/lux-accuracy.ts) and its tests. Each takes CH0, CH1, AGAIN (0..3) and the
 // integration time in ms and returns lux (null where the implementation gives no number).
-// Sources: the register-level fact sheet's §4 (Adafruit_TSL2591 v1.4.5 calculateLux, ESPHome
-// tsl2591.cpp get_calculated_lux, Adafruit before 2018 / CircuitPython), and the driver.
+// Sources: Adafruit_TSL2591 v1.4.5 calculateLux, ESPHome tsl2591.cpp get_calculated_lux,
+// Adafruit before 2018 / Adafruit_CircuitPython_TSL2591's lux, and the driver.
 import { luxFromCounts, DEFAULT_DEVICE_FACTOR } from "../drivers/tsl2591/tsl2591-lux.js";
 import { GAIN_FACTORS, GAIN_FACTORS_CH1 } from "../drivers/tsl2591/tsl2591-registers.js";
 

@@ -1,5 +1,6 @@
 // Auto-range convergence and accuracy of the TSL2591 driver on the simulated chip, compared
-// with a peer measured in the same run: ESPHome's gain-only auto-gain (docs/tsl2591.md §5) at
+// with a peer measured in the same run: ESPHome's gain-only auto-gain (esphome/components/tsl2591/tsl2591.cpp,
+// automatic_gain_update) at
 // its fixed 100 ms. Counts integration cycles of the chip model (deterministic, virtual time),
 // under the white LED source; errors are against the scene's true illuminance (V(λ)), so they
 // include each formula's spectral error for that source (bench/lux-accuracy.ts has them all).

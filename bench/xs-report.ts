@@ -104,7 +104,7 @@ export function renderReport(r: Report): string {
     `| loading every module (done at build time by preload on the device) | 1 | | ${n(r.loadCompute)} | |`,
     `| main() | 1 | | ${n(r.mainCompute)} | |`,
     "",
-    "## The MQTT client alone (in-XS fake socket, 1,000 operations per turn, empty loop subtracted; Moddable's clients measured the same way)",
+    "## The MQTT client alone (docs/performance-targets.md's method: in-XS fake socket, 1,000 operations per turn, empty loop subtracted; Moddable's clients measured the same way)",
     "",
     "Each count includes the rig (its fake socket, timers, clock and log, the PUBACK and CONNACK it builds and feeds: native code on a device); the rig's part alone is measured in the same run and shown after \"rig\", the client's own share after \"client\".",
     "",

@@ -29,7 +29,7 @@ export interface Ack {
   readonly message: string;
 }
 
-/** Decides, per message, whether a command runs (methods of one object: no closure per command). */
+/** Decides, per message, whether a command runs. */
 export interface CommandGate {
   /** Why this message is not run (it is answered as ignored), or undefined to go on; `command` is undefined when it did not parse. */
   ignore(command: Command | undefined): string | undefined;
@@ -53,7 +53,7 @@ export class Commands<C = undefined> {
   /** Commands received, those refused, and those ignored by the gate. */
   readonly stats = { received: 0, failed: 0, ignored: 0 };
 
-  /** `builtIns`: a frozen module-level table, called with `context`; no closure per instance. */
+  /** `builtIns`: a frozen module-level table shared by every instance, called with `context` (docs/xs-memory.md). */
   constructor(
     private readonly builtIns: Readonly<Record<string, BuiltIn<C>>> = NONE,
     private readonly context?: C,

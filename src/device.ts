@@ -168,8 +168,7 @@ export class Device implements CommandGate {
     return message;
   }
 
-  // The built-in commands: one frozen table for every device (flash on the board, after
-  // preload), not a closure per command per device.
+  // The built-in commands: one frozen table for every device (docs/xs-memory.md).
   static readonly #builtIns: Readonly<Record<string, BuiltIn<Device>>> = Object.freeze({
     set_interval(d: Device, payload: Payload): string {
       const seconds = numberField(payload, "seconds", SAMPLE_FLOOR_S, 86400);

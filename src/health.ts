@@ -35,7 +35,7 @@ export interface HealthParts {
   readonly lightSchedule: Schedule | undefined;
 }
 
-/** Health inputs as methods of one object reading the app (no closure per input). */
+/** Health inputs as methods of one object reading the app. */
 export class HealthInputsOf implements HealthInputs {
   readonly heap: (() => number | undefined) | undefined;
   readonly rssi: (() => number | undefined) | undefined;
@@ -125,7 +125,7 @@ export function healthPayload(sensorId: string, report: HealthReport): string {
   return JSON.stringify({ sensor_id: sensorId, ...report });
 }
 
-/** The health writer's options: the payload as a method, not a closure. */
+/** The health writer's options, the payload formatted by a method (docs/xs-memory.md). */
 export class HealthFormat implements WriterOptions<HealthReport> {
   readonly qos = 0;
   constructor(readonly topic: string, private readonly sensorId: string) {}

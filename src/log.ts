@@ -24,7 +24,7 @@ export function printable(text: string): string {
 
 export type TraceFunction = (text: string) => void;
 
-/** A Logger writing `luxflow <level>: <message>` lines through `trace` (methods, not closures). */
+/** A Logger writing `luxflow <level>: <message>` lines through `trace`. */
 class TraceLogger implements Logger {
   constructor(private readonly trace: TraceFunction) {}
 

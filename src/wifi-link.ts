@@ -29,7 +29,7 @@ export function wifiLink(WiFi: WiFiModule, options: WifiLinkOptions): NetworkLin
   return new WifiLink(WiFi, options);
 }
 
-/** One object whose methods are the station's callbacks (no closure per callback). */
+/** Its methods are the station's callbacks: one object, no closure per callback (docs/xs-memory.md). */
 class WifiLink implements NetworkLink {
   readonly #joinTimeout: number;
   #station: WiFiStation | undefined;

@@ -204,7 +204,8 @@ export class Tsl2591Model implements I2CTarget {
         const wasRunning = this.#running();
         this.#regs[REG.ENABLE] = value & EN_DEFINED;
         const off = (value & (EN.PON | EN.AEN)) !== (EN.PON | EN.AEN);
-        // AVALID clears when PON or AEN goes to 0 (docs §3); a restart begins a fresh cycle.
+        // AVALID means a cycle completed since AEN was set (ams TSL2591 datasheet, STATUS
+        // register 0x13), so it clears when PON or AEN goes to 0; a restart begins a fresh cycle.
         if (off) {
           this.#regs[REG.STATUS] = this.#regs[REG.STATUS]! & ~ST.AVALID;
           this.#asleep = false;
@@ -214,7 +215,8 @@ export class Tsl2591Model implements I2CTarget {
       }
       case REG.CONFIG: {
         if ((value & CONFIG_SRESET) !== 0) {
-          // Reset equivalent to power-on; the part may not acknowledge this write (docs §2).
+          // Reset equivalent to power-on (datasheet, CONTROL register 0x01, SRESET); the part may not
+          // acknowledge this write, which Zephyr's drivers/sensor/ams/tsl2591/tsl2591.c ignores.
           this.#powerOnReset();
           return false;
         }

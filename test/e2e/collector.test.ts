@@ -17,7 +17,8 @@ import { manifestConfig } from "../../host-sim/options.js";
 import { HEADER, splitCsv } from "../../tools/collector/csv.js";
 import { postgresMissing, startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { runSim } from "../helpers/sim.js";
-import { runNode, sleep, type Child } from "../tools/child.js";
+import { runNode, type Child } from "../tools/child.js";
+import { sleep, until } from "../helpers/wait.js";
 
 const missing = mosquittoPath() === undefined ? "mosquitto is not installed (apt-get install mosquitto)" : false;
 const COLLECT = new URL("../../tools/collect.js", import.meta.url);
@@ -29,13 +30,8 @@ function rows(path: string): string[][] {
 }
 
 async function rowsUntil(path: string, seq: number, timeoutMs = 20_000): Promise<string[][]> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = rows(path);
-    if (r.some((f) => Number(f[5]) >= seq)) return r;
-    if (Date.now() > end) throw new Error(`no row with seq >= ${seq} after ${timeoutMs} ms (last: ${r.at(-1)?.join(",")})`);
-    await sleep(100);
-  }
+  await until(() => rows(path).some((f) => Number(f[5]) >= seq), `a row with seq >= ${seq}`, { timeoutMs, everyMs: 100, detail: () => `last: ${rows(path).at(-1)?.join(",")}` });
+  return rows(path);
 }
 
 describe("collector against mosquitto", { skip: missing }, () => {
@@ -65,8 +61,11 @@ describe("collector against mosquitto", { skip: missing }, () => {
     t.after(() => sim.stop());
     await rowsUntil(out, 8);
 
+    const retries = () => sim.stderr.filter((l) => /retrying in/.test(l)).length;
+    const before = retries();
     await broker.kill();
-    await sleep(800); // the board queues, the collector waits for the broker
+    // The board queues, the collector waits for the broker: restart once the board has retried.
+    await until(() => retries() >= before + 2, "the board retrying against the stopped broker", { timeoutMs: 10_000, detail: () => sim.stderr.join("\n") });
     await broker.restart();
     await collector.waitFor(/collector: connected .* \(session resumed\)/);
     await rowsUntil(out, 30);
@@ -74,7 +73,9 @@ describe("collector against mosquitto", { skip: missing }, () => {
     // The collector goes away and comes back: the broker keeps its session's readings.
     assert.equal(await collector.stop(), 0);
     assert.ok(collector.lines.some((l) => /collector: summary: \d+ message\(s\), \d+ row\(s\) written/.test(l)), collector.lines.join("\n"));
-    await sleep(600);
+    // The simulator's own watcher prints each reading the broker passes on.
+    const printed = sim.stdout.length;
+    await until(() => sim.stdout.length >= printed + 5, "5 readings at the broker while the collector is away", 10_000);
     collector = runNode(COLLECT, args);
     children.push(collector);
     await collector.waitFor(/collector: resuming .*readings\.csv: seqs recovered for 1 device\(s\)/);
@@ -130,15 +131,14 @@ describe("collector: a reading that cannot be written", { skip: missing }, () =>
     await pub.publishAsync("sensor-data", '["evil",1e300,1]', { qos: 1 });
     await pub.publishAsync("sensor-data", '["lux-1",1795355431,5]', { qos: 1 });
     await collector.waitFor(/^collector: evil: reading skipped \(cannot be written: timestamp 1e\+300 is not a date\)/);
-    const end = Date.now() + 10_000;
-    while (rows(out).length < 1 && Date.now() < end) await sleep(50);
+    await until(() => rows(out).length >= 1, "the good reading's row", { timeoutMs: 10_000, everyMs: 50 }).catch(() => undefined);
     assert.deepEqual(rows(out).map((r) => r[2]), ["lux-1"]);
     assert.equal(await collector.stop(), 0);
     collector = runNode(COLLECT, args);
     await collector.waitFor(/collector: connected .* \(session resumed\)/);
     await pub.publishAsync("sensor-data", '["lux-1",1795355432,6]', { qos: 1 });
-    while (rows(out).length < 2 && Date.now() < end + 10_000) await sleep(50);
-    await sleep(300);
+    await until(() => rows(out).length >= 2, "the next reading's row", { timeoutMs: 10_000, everyMs: 50 }).catch(() => undefined);
+    await sleep(300); // a window in which a redelivered message would be written
     assert.deepEqual(rows(out).map((r) => r[3]), ["5", "6"]);
     assert.ok(!collector.lines.some((l) => /reading skipped|cannot write/.test(l)), `not redelivered:\n${collector.lines.join("\n")}`);
   });
@@ -214,12 +214,15 @@ describe("collector into PostgreSQL", { skip: missing || pgMissing }, () => {
     await sql.end();
     await db.kill();
     await collector.waitFor(/database connection lost|database .* unavailable/);
-    await sleep(1500);
+    const published = () => watch.top.get("lux-9") ?? 0;
+    const down = published();
+    await until(() => published() >= down + 10, "10 readings published while the database is down", 10_000);
     await db.restart();
     await collector.waitFor(/database .* is back/);
-    await sleep(1000);
+    const back = published();
+    await until(() => published() >= back + 10, "10 readings published after the database is back", 10_000);
     await sim.stop();
-    await sleep(300);
+    await sleep(300); // the last readings in flight reach the watcher
     sql = new pg.Client(db.url);
     await sql.connect();
     const got = await converged(sql, watch.top);
@@ -253,24 +256,27 @@ describe("collector into PostgreSQL", { skip: missing || pgMissing }, () => {
     });
     t.after(() => fleet.stop());
     await fleet.start();
-    await sleep(2500);
+    // Paced by readings at the watcher (12 boards at 10 readings/s each), not by time.
+    const total = () => [...watch.top.values()].reduce((a, b) => a + b, 0);
+    const more = async (n: number, what: string) => { const at = total(); await until(() => total() >= at + n, what, 20_000); };
+    await more(150, "150 readings before the kill");
     // Killed without a goodbye: its unacknowledged readings stay in its session at the broker.
     collectors[1]!.process.kill("SIGKILL");
     await collectors[1]!.exited;
-    await sleep(2500);
+    await more(150, "150 readings while a collector is dead");
     collectors[1] = start(2);
     await collectors[1].waitFor(/collector: connected .* \(session resumed\)/);
-    await sleep(1500);
+    await more(100, "100 readings after it resumed");
     fleet.stop();
     const got = await converged(sql, watch.top);
     assertExactlyOnce(got, watch.top);
-    const total = [...watch.top.values()].reduce((a, b) => a + b, 0);
-    assert.ok(total > 300, `${total} readings`);
+    const sum = total();
+    assert.ok(sum > 300, `${sum} readings`);
     for (const c of [collectors[0]!, collectors[2]!]) {
       assert.equal(await c.stop(), 0);
       const summary = c.lines.find((l) => /summary:/.test(l))!;
       const written = Number(/(\d+) row\(s\) written/.exec(summary)![1]);
-      assert.ok(written > total / 6 && written < total * 0.8, `each collector took a share: ${summary} of ${total}`);
+      assert.ok(written > sum / 6 && written < sum * 0.8, `each collector took a share: ${summary} of ${sum}`);
     }
   });
 });

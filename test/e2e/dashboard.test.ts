@@ -17,7 +17,8 @@ import type { ParsedReading } from "../../tools/collector/parse.js";
 import { insertSql, rowValues, schema } from "../../tools/collector/pg-sink.js";
 import { postgresMissing, startPostgres } from "../helpers/postgres.js";
 import { runSim, type SimProcess } from "../helpers/sim.js";
-import { runNode, sleep, type Child } from "../tools/child.js";
+import { runNode, type Child } from "../tools/child.js";
+import { sleep, until } from "../helpers/wait.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const missing = existsSync(CHROMIUM) ? false : "Debian's chromium is not installed (apt-get install chromium)";
@@ -78,7 +79,7 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     while ((await points()) < 3 && Date.now() < end) await sleep(100);
     const first = await points();
     const shown = Number(await card.locator(".points").textContent());
-    await sleep(1500);
+    await sleep(1500); // the span the chart's growth is measured over
     const second = await points();
     assert.ok(first >= 3, `points drawn at first: ${first}`);
     assert.ok(second >= first + 4, `the chart grew from ${first} to ${second} points in 1.5 s (5 readings/s)`);
@@ -104,9 +105,8 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     await card.locator('select[name="gain"]').selectOption("high");
     await card.locator('button[data-command="set_gain"]').click();
     await card.locator('button[data-command="identify"]').click();
-    const end = Date.now() + 5000;
     const sent = () => messages.filter((m) => m.topic === "lux-1/command");
-    while (sent().length < 3 && Date.now() < end) await sleep(50);
+    await until(() => sent().length >= 3, "the three commands at the broker", { timeoutMs: 5000, everyMs: 50 }).catch(() => undefined);
     assert.equal(sent().length, 3, JSON.stringify(messages));
     const [interval, gain, identify] = sent().map((c) => c.body);
     assert.deepEqual(Object.keys(interval!).sort(), ["name", "payload", "time"]);
@@ -149,7 +149,7 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     // The same request without the token, as a page of another origin would have to send it.
     const forged = await page.evaluate<number>(`fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1", name: "identify", time: 2 }) }).then((r) => r.status)`);
     assert.equal(forged, 403);
-    await sleep(300);
+    await sleep(300); // a window in which a published command would arrive
     assert.ok(!messages.some((m) => m.body.time === 1 || m.body.time === 2), "nothing was published for them");
   });
 

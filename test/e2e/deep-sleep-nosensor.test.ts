@@ -6,6 +6,7 @@ import { connect } from "mqtt";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 import { startFirmware } from "../../host-sim/xs/engines.js";
 import { sleepingBoard } from "../../host-sim/sleeping-board.js";
+import { until } from "../helpers/wait.js";
 
 test("xs: no sensor: health is reported and the board sleeps without waiting for awake_max", { timeout: 60_000 }, async () => {
   const broker = await startAedes();
@@ -21,8 +22,7 @@ test("xs: no sensor: health is reported and the board sleeps without waiting for
     const log = lines.join("");
     assert.equal(log.match(/sleep: no reading \(the sensor does not answer\); awake \d+ ms, nothing queued/g)?.length, 2, log);
     assert.doesNotMatch(log, /awake_max reached/);
-    const end = Date.now() + 5000;
-    while (health.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await until(() => health.length >= 2, "a health report from each wake", { timeoutMs: 5000, detail: () => log });
     assert.equal(health.length, 2, "one health report per wake");
     assert.ok(health.every((h) => h.i2c_errors > 0 && h.readings === 0), JSON.stringify(health));
   } finally {

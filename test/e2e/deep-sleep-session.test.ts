@@ -7,6 +7,7 @@ import { connect } from "mqtt";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 import { enginesUnderTest, startFirmware, type Engine } from "../../host-sim/xs/engines.js";
 import { sleepingBoard } from "../../host-sim/sleeping-board.js";
+import { until } from "../helpers/wait.js";
 
 
 async function scenario(engine: Engine): Promise<void> {
@@ -26,8 +27,7 @@ async function scenario(engine: Engine): Promise<void> {
     const log = lines.join("");
     assert.equal(board.sleeps, 3, log);
     assert.match(log, /mqtt: connected to 127\.0\.0\.1:\d+ as lux-1 \(session resumed\)/);
-    const end = Date.now() + 5000;
-    while (results.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await until(() => results.length > 0, "the result of the command sent while asleep", { timeoutMs: 5000, detail: () => log });
     assert.equal(results.length, 1, `one result for the command sent while asleep\n${log}`);
     assert.match(results[0]!, /"name":"set_interval","time":7,"ok":true/);
     const [first, second, third] = board.sleepLog;

@@ -7,6 +7,7 @@ import { connect } from "mqtt";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 import { startFirmware } from "../../host-sim/xs/engines.js";
 import { sleepingBoard } from "../../host-sim/sleeping-board.js";
+import { until } from "../helpers/wait.js";
 
 test("xs: uptime stamps go on across deep sleeps", { timeout: 60_000 }, async () => {
   const broker = await startAedes();
@@ -19,8 +20,7 @@ test("xs: uptime stamps go on across deep sleeps", { timeout: 60_000 }, async ()
   const firmware = await startFirmware("xs", board);
   try {
     await finished;
-    const end = Date.now() + 5000;
-    while (stamps.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await until(() => stamps.length >= 3, "a reading from each of the 3 wakes", { timeoutMs: 5000, detail: () => lines.join("") });
     assert.deepEqual(stamps.map((s) => s.seq), [1, 2, 3], lines.join(""));
     assert.ok(stamps.every((s) => s.time_source === "uptime"));
     assert.deepEqual(stamps.map((s) => Math.round((s.ts - stamps[0]!.ts) / 60)), [0, 1, 2], `one 60 s period apart: ${stamps.map((s) => s.ts).join(", ")}`);

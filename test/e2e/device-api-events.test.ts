@@ -6,14 +6,8 @@ import { test } from "node:test";
 import { connect } from "mqtt";
 import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
+import { until } from "../helpers/wait.js";
 
-const until = async (check: () => boolean, what: string, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 test("device events: connect, command, close, reconnect, as the Losant client has them", async () => {
   const broker = await startAedes();
@@ -30,17 +24,17 @@ test("device events: connect, command, close, reconnect, as the Losant client ha
   app.device.events.on("close", (reason) => events.push(`close: ${String(reason)}`));
   app.device.events.on("command", (c) => events.push(`command ${(c as { name: string }).name}`));
   try {
-    await until(() => events.includes("connect"), "connect");
-    await until(() => app.connection.connected && app.connection.outbox.length === 0, "the command subscription");
+    await until(() => events.includes("connect"), "connect", { timeoutMs: 10_000, detail: () => lines.join("") });
+    await until(() => app.connection.connected && app.connection.outbox.length === 0, "the command subscription", { timeoutMs: 10_000, detail: () => lines.join("") });
     const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
     await new Promise<void>((resolve) => client.once("connect", () => resolve()));
     await new Promise<void>((resolve) => client.publish("lux-1/command", '{"name":"report_state"}', { qos: 1 }, () => resolve()));
     client.end(true);
-    await until(() => events.includes("command report_state"), "the command event");
+    await until(() => events.includes("command report_state"), "the command event", { timeoutMs: 10_000, detail: () => lines.join("") });
     await broker.kill();
-    await until(() => events.some((e) => e.startsWith("close: ")), "close");
+    await until(() => events.some((e) => e.startsWith("close: ")), "close", { timeoutMs: 10_000, detail: () => lines.join("") });
     await broker.restart();
-    await until(() => events.includes("reconnect"), "reconnect");
+    await until(() => events.includes("reconnect"), "reconnect", { timeoutMs: 10_000, detail: () => lines.join("") });
     assert.deepEqual(events.filter((e) => !e.startsWith("close")), ["connect", "command report_state", "reconnect"]);
   } finally {
     board.run(() => app.stop());

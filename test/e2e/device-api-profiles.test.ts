@@ -12,6 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { connect } from "mqtt";
 import { freePort, mosquittoPath, waitForPort } from "../../host-sim/faults/brokers.js";
 import { runSim, which } from "../helpers/sim.js";
+import { until } from "../helpers/wait.js";
 
 const PASSWD = which("mosquitto_passwd");
 const OPENSSL = which("openssl");
@@ -97,8 +98,9 @@ describe("connection profiles against matching mosquitto configurations", { skip
     const sim = runSim(["profile=losant", "mqtt_host=127.0.0.1", `mqtt_port=${port}`, `mqtt_ca=${join(dir, "ca.pem")}`, `mqtt_client_id=${DEVICE_ID}`, "mqtt_user=losant-key", `mqtt_password=${SECRET}`, "sample_interval=0.2"]);
     try {
       await sim.waitFor("stderr", new RegExp(`mqtt: connected to 127\\.0\\.0\\.1:${port} as ${DEVICE_ID}`));
-      await new Promise((r) => setTimeout(r, 600));
-      const states = sub.messages.filter((m) => m.topic === `losant/${DEVICE_ID}/state`).map((m) => JSON.parse(m.text) as { data: Record<string, unknown>; time?: number });
+      const losantStates = () => sub.messages.filter((m) => m.topic === `losant/${DEVICE_ID}/state`).map((m) => JSON.parse(m.text) as { data: Record<string, unknown>; time?: number });
+      await until(() => losantStates().some((s) => "lux" in s.data) && losantStates().some((s) => s.data.config_version !== undefined), "a reading and the device state on the Losant state topic", { timeoutMs: 10_000, detail: () => `${JSON.stringify(losantStates())}\n${sim.stderr.join("\n")}` });
+      const states = losantStates();
       const reading = states.find((s) => "lux" in s.data);
       assert.ok(reading !== undefined, `a reading as {"data": {"lux": …}}: ${JSON.stringify(states)}\n${sim.stderr.join("\n")}`);
       assert.ok(typeof reading.time === "number" && reading.time > 1.5e12, "network time in ms");

@@ -10,6 +10,7 @@ import { connect, type MqttClient } from "mqtt";
 import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { enginesUnderTest } from "../../host-sim/xs/engines.js";
 import { runSim, which } from "../helpers/sim.js";
+import { sleep, until } from "../helpers/wait.js";
 
 const PUB = which("mosquitto_pub");
 const missing = mosquittoPath() === undefined || PUB === undefined ? "mosquitto and mosquitto-clients are not installed" : false;
@@ -25,13 +26,8 @@ async function listen(port: number, topics: string[]): Promise<{ client: MqttCli
   return {
     client,
     messages,
-    async until(check, what, ms = 20_000) {
-      const end = Date.now() + ms;
-      while (!check()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; got ${messages.map((m) => `${m.topic} ${m.text.slice(0, 120)}`).join(" | ")}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    until: (check, what, ms = 20_000) =>
+      until(check, what, { timeoutMs: ms, everyMs: 50, detail: () => `got ${messages.map((m) => `${m.topic} ${m.text.slice(0, 120)}`).join(" | ")}` }),
   };
 }
 
@@ -58,7 +54,7 @@ describe("commands at most once, against mosquitto", { skip: missing }, () => {
         assert.match(String(answer.message), new RegExp(`retained command is never run.*clear it: mosquitto_pub -r -n -t ${id}/command$`));
         const mine = () => sub.messages.filter((m) => m.topic === "sensor-data" && json(m).sensor_id === id);
         await sub.until(() => mine().length >= 8, "readings after the retained command");
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000); // a window in which a restart would show
         assert.ok(!sim.stderr.some((l) => /^sim: restart/.test(l)), `no restart: ${sim.stderr.join("\n")}`);
         assert.deepEqual(mine().map((m) => json(m).boot).filter((b, i, all) => all.indexOf(b) === i), [1], "one boot only");
         const ignored = sim.stderr.filter((l) => /command restart: ignored: a retained command/.test(l));
@@ -68,7 +64,7 @@ describe("commands at most once, against mosquitto", { skip: missing }, () => {
         const answers = sub.messages.filter((m) => m.topic === `${id}/result`).length;
         pub(broker.port, ["-r", "-n", "-t", `${id}/command`]);
         await sim.waitFor("stderr", /command: an empty message on .*\/command \(a retained command cleared\): nothing to run/);
-        await new Promise((r) => setTimeout(r, 300));
+        await sleep(300); // a window in which an answer would arrive
         assert.equal(sub.messages.filter((m) => m.topic === `${id}/result`).length, answers, "clearing is not a command: no answer");
         pub(broker.port, ["-t", `${id}/command`, "-m", JSON.stringify({ name: "report_state", time: 1 })]);
         await sub.until(() => sub.messages.some((m) => m.topic === `${id}/result` && json(m).time === 1 && json(m).ok === true), "a live command still runs");
@@ -85,7 +81,8 @@ describe("commands at most once, against mosquitto", { skip: missing }, () => {
     const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, `sensor_id=${id}`, "sample_interval=0.5", "health_interval=1"]);
     try {
       await sim.waitFor("stderr", /mqtt: connected to/);
-      await new Promise((r) => setTimeout(r, 500));
+      // Sent after the board's SUBSCRIBE on this connection: once it arrives, commands reach the board.
+      await sub.until(() => sub.messages.some((m) => m.topic === `${id}/health`), "the board's first health report (subscribed)");
       const lines = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ name: "report_state", time: i + 1 })).join("\n");
       pub(broker.port, ["-t", `${id}/command`, "-l"], `${lines}\n`);
       const answered = () => new Set(sub.messages.filter((m) => m.topic === `${id}/result`).map((m) => json(m).time)).size;

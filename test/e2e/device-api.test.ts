@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { connect, type MqttClient } from "mqtt";
 import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { runSim, which } from "../helpers/sim.js";
+import { sleep, until } from "../helpers/wait.js";
 
 const PUB = which("mosquitto_pub");
 const missing = mosquittoPath() === undefined || PUB === undefined ? "mosquitto and mosquitto-clients are not installed" : false;
@@ -76,7 +77,7 @@ describe("device API against mosquitto", { skip: missing }, () => {
       assert.equal(state.config_version, version0 + 2);
 
       const since = Date.now();
-      await new Promise((r) => setTimeout(r, 2000));
+      await sleep(2000); // the span the reading rate is measured over
       const after = sub.messages.filter((m) => m.topic === "sensor-data" && m.at >= since).length;
       assert.ok(after >= 5, `at 0.2 s about 10 readings in 2 s, at the old 1 s only 2 (got ${after})`);
 
@@ -151,7 +152,7 @@ describe("device API against mosquitto", { skip: missing }, () => {
     try {
       const before = runSim(args);
       await before.waitFor("stderr", /mqtt: .*refused/i);
-      await new Promise((r) => setTimeout(r, 1200));
+      await sleep(1200); // readings taken while the broker is down
       await before.stop();
       assert.ok(existsSync(flash));
       const saved = JSON.parse(readFileSync(flash, "utf8")) as { luxq?: { n?: { v: number } } };
@@ -169,13 +170,8 @@ describe("device API against mosquitto", { skip: missing }, () => {
         const firstNew = readings.findIndex((r) => r.boot === 2);
         assert.ok(readings.slice(0, firstNew).every((r) => r.boot === 1), "the journal is replayed ahead of new readings");
         await afterBoot.waitFor("stdout", /"boot":2,/);
-        const deadline = Date.now() + 5000;
-        let left = kept;
-        while (left > 0 && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 200));
-          left = (JSON.parse(readFileSync(flash, "utf8")) as { luxq?: { n?: { v: number } } }).luxq?.n?.v ?? 0;
-        }
-        assert.equal(left, 0, "the flash copy is cleared once everything is delivered");
+        const left = () => (JSON.parse(readFileSync(flash, "utf8")) as { luxq?: { n?: { v: number } } }).luxq?.n?.v ?? 0;
+        await until(() => left() === 0, "the flash copy cleared once everything is delivered", { timeoutMs: 5000, everyMs: 200, detail: () => `${left()} readings still in flash` });
       } finally {
         await afterBoot.stop();
       }

@@ -6,7 +6,8 @@ import { test } from "node:test";
 import { connect } from "mqtt";
 import { startEmbeddedBroker } from "../../host-sim/broker.js";
 import { fleetLux } from "../../host-sim/fleet/fleet.js";
-import { runNode, sleep } from "../tools/child.js";
+import { runNode } from "../tools/child.js";
+import { until } from "../helpers/wait.js";
 
 const FLEET = new URL("../../host-sim/fleet-cli.js", import.meta.url);
 
@@ -29,14 +30,13 @@ test("npm run fleet -- devices=20: 20 boards, own ids, scenes and seqs, through 
   const fleet = runNode(FLEET, ["devices=20", "mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sample_interval=0.25", "spread=0.25"], { loader: true });
   t.after(() => fleet.stop());
   await fleet.waitFor(/^fleet: 20 boards publishing to mqtt:\/\/127\.0\.0\.1:\d+ topic sensor-data every 0\.25 s; Ctrl-C stops$/);
-  const end = Date.now() + 15_000;
-  while ([...readings.values()].filter((r) => r.length >= 6).length < 20 && Date.now() < end) await sleep(100);
+  // On time-out the checks below name the board that is short.
+  await until(() => [...readings.values()].filter((r) => r.length >= 6).length >= 20, "6 readings from each of the 20 boards", { timeoutMs: 15_000, everyMs: 100 }).catch(() => undefined);
   assert.equal(broker.aedes.connectedClients, 21, "20 boards with distinct client ids, plus the subscriber");
   assert.equal(await fleet.stop(), 0);
   assert.ok(fleet.lines.some((l) => /^fleet: stopped: \d+ readings published$/.test(l)), fleet.lines.join("\n"));
 
-  const settled = Date.now() + 5000;
-  while ([...status.values()].filter((v) => v === "offline").length < 20 && Date.now() < settled) await sleep(50);
+  await until(() => [...status.values()].filter((v) => v === "offline").length >= 20, "all 20 boards offline", { timeoutMs: 5000, everyMs: 50 }).catch(() => undefined);
   assert.deepEqual([...readings.keys()].sort(), Array.from({ length: 20 }, (_, i) => `lux-${i + 1}`).sort());
   for (let i = 1; i <= 20; i++) {
     const rs = readings.get(`lux-${i}`)!;

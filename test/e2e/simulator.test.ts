@@ -8,6 +8,7 @@ import { connect } from "mqtt";
 import { freePort, mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { parseReadingLine, runSim, which } from "../helpers/sim.js";
 import { enginesUnderTest } from "../../host-sim/xs/engines.js";
+import { until } from "../helpers/wait.js";
 
 const ENGINES = enginesUnderTest();
 
@@ -68,17 +69,16 @@ for (const engine of ENGINES) {
         const libraryLines: string[] = [];
         library.on("message", (topic, payload) => libraryLines.push(`${topic} ${payload.toString()}`));
         await new Promise<void>((resolve) => library.on("connect", () => library.subscribe("sensor-data", () => resolve())));
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The boards publish every 0.25 s until both subscribers have a reading from each: a
+        // mosquitto_sub that subscribes late only misses the first few.
         const sims = levels.map((lux) =>
           runSim([`engine=${engine}`, "mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "mqtt_topic=sensor-data", `sensor_id=lux-${lux}`, "sample_interval=0.25", `sim_lux=${lux}`]),
         );
         const subLines = () => subOut.split("\n").filter((line) => line !== "");
         const everyBoardIn = (lines: string[]) => levels.every((lux) => lines.some((line) => parseReadingLine(line).id === `lux-${lux}`));
         try {
-          const end = Date.now() + 20_000;
-          while (!(everyBoardIn(subLines()) && everyBoardIn(libraryLines)) && Date.now() < end) {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
+          // On time-out the checks below name the board that is missing.
+          await until(() => everyBoardIn(subLines()) && everyBoardIn(libraryLines), "a reading from every board at both subscribers", { timeoutMs: 20_000, everyMs: 50 }).catch(() => undefined);
         } finally {
           for (const sim of sims) await sim.stop();
           sub.kill();
@@ -101,7 +101,8 @@ for (const engine of ENGINES) {
         const sim = runSim([`engine=${engine}`, "mqtt_host=127.0.0.1", `mqtt_port=${port}`, "sample_interval=0.2"]);
         try {
           await sim.waitFor("stderr", /luxflow warn: mqtt: .*(refused|ECONNREFUSED)/i);
-          await new Promise((resolve) => setTimeout(resolve, 1500));
+          const refusals = () => sim.stderr.filter((line) => /luxflow warn: mqtt: .*(refused|ECONNREFUSED).*retrying in/i.test(line)).length;
+          await until(() => refusals() >= 3, "the board to keep retrying (3 refused attempts)", { timeoutMs: 10_000, detail: () => sim.stderr.join("\n") });
           assert.equal(sim.child.exitCode, null, "the board is still running");
           const late = await startMosquitto(port);
           try {

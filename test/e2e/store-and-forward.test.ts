@@ -9,16 +9,24 @@ import { after, before, describe, test } from "node:test";
 import { connect, type MqttClient } from "mqtt";
 import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { FaultProxy } from "../../host-sim/faults/proxy.js";
-import { runSim } from "../helpers/sim.js";
+import { runSim, type SimProcess } from "../helpers/sim.js";
+import { until } from "../helpers/wait.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How many times the board has said it connected to the broker. */
+const connections = (sim: SimProcess) => sim.stderr.filter((line) => /mqtt: connected to/.test(line)).length;
 
-async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
+/**
+ * Paces the next fault on the board's own events instead of a fixed delay: the board is
+ * connected again (a connection newer than `after`) and `readings` sequence numbers the
+ * subscriber had not seen have reached it, so each fault cuts a live connection that has
+ * delivered. New ones, not messages: the resent backlog arrives again as duplicates, and
+ * cutting each connection before its oldest message is acknowledged would be another
+ * scenario (the set-aside rule for a broker that drops the link on one message).
+ */
+async function connectedAndDelivering(sim: SimProcess, after: number, seen: number[], readings: number, timeoutMs = 15_000): Promise<void> {
+  await until(() => connections(sim) > after, "the board connected again", { timeoutMs, detail: () => sim.stderr.join("\n") });
+  const had = new Set(seen).size;
+  await until(() => new Set(seen).size >= had + readings, `${readings} new readings delivered on the new connection`, { timeoutMs, detail: () => sim.stderr.join("\n") });
 }
 
 describe("store-and-forward through the firmware", { skip: mosquittoPath() === undefined ? "mosquitto is not installed" : false }, () => {
@@ -53,16 +61,20 @@ describe("store-and-forward through the firmware", { skip: mosquittoPath() === u
     try {
       await sim.waitFor("stderr", /mqtt: connected to/);
       for (let i = 0; i < 10; i++) {
-        await sleep(400);
+        await connectedAndDelivering(sim, connections(sim) - 1, seen, 4);
+        const dropped = connections(sim);
         if (i % 2 === 0) proxy.resetAll();
         else proxy.closeAll();
         if (i === 5) {
           await broker.kill();
-          await sleep(700);
+          // The board has noticed the broker is gone (a refused attempt) before it comes back.
+          const refusals = sim.stderr.filter((line) => /retrying in/.test(line)).length;
+          await until(() => sim.stderr.filter((line) => /retrying in/.test(line)).length >= refusals + 2, "a retry against the stopped broker", { timeoutMs: 10_000, detail: () => sim.stderr.join("\n") });
           await broker.restart();
         }
+        // Every fault cut a live connection: the board reconnects after each one.
+        await connectedAndDelivering(sim, dropped, seen, 1);
       }
-      await sleep(1000);
       const last = Math.max(...seen);
       await until(() => new Set(seen).size >= last, `all of seq 1..${last}`, 15_000).catch((error: Error) => {
         const missing = Array.from({ length: last }, (_, i) => i + 1).filter((n) => !seen.includes(n));
@@ -100,20 +112,21 @@ describe("a flapping link with the default queue and backoff", { skip: mosquitto
     ]);
     try {
       await sim.waitFor("stderr", /mqtt: connected to/);
+      // Each cut comes once the new connection has delivered readings (issue 11 cut it every
+      // second, about 4 readings): that delivery is what starts the backoff over.
       for (let i = 0; i < 6; i++) {
-        await sleep(1000);
+        await connectedAndDelivering(sim, connections(sim) - 1, seen, 4);
         proxy.closeAll();
       }
       // Half-open: the link goes silent while the board is connected (not while it is reconnecting).
-      const connections = () => sim.stderr.filter((line) => /mqtt: connected to/.test(line)).length;
-      const before = connections();
-      await until(() => connections() > before, "the board connected again", 10_000);
-      await sleep(300);
+      await connectedAndDelivering(sim, connections(sim), seen, 1);
+      const presumedDead = () => sim.stderr.filter((line) => line.includes("connection presumed dead")).length;
+      const dead = presumedDead();
       proxy.blackhole(true);
-      await sleep(4000);
+      await until(() => presumedDead() > dead, "the board to presume the silent link dead (keepalive 2 s)", { timeoutMs: 10_000, detail: () => sim.stderr.join("\n") });
       proxy.blackhole(false);
       for (let i = 0; i < 4; i++) {
-        await sleep(1000);
+        await connectedAndDelivering(sim, connections(sim) - 1, seen, 4);
         proxy.closeAll();
       }
       // Readings taken during the faults (about 4 a second for 15 s) arrive once the link holds.

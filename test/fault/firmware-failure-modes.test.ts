@@ -7,16 +7,11 @@ import { describe, test } from "node:test";
 import { connectAsync, type MqttClient } from "mqtt";
 import { mosquittoPath, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { runSim, type SimProcess } from "../helpers/sim.js";
+import { sleep, until as untilTrue } from "../helpers/wait.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs: number, sim?: SimProcess): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${sim?.stderr.join("\n") ?? ""}`);
-    await sleep(25);
-  }
-}
+/** Waits for `condition`; on time-out the message carries the board's log. */
+const until = (condition: () => boolean, what: string, timeoutMs: number, sim: SimProcess) =>
+  untilTrue(condition, what, { timeoutMs, detail: () => sim.stderr.join("\n") });
 
 interface Watch { client: MqttClient; messages: { topic: string; text: string }[] }
 
@@ -33,11 +28,13 @@ const results = (w: Watch) => w.messages.filter((m) => m.topic === "lux-1/result
 describe("the firmware and issue 11", { skip: mosquittoPath() === undefined ? "mosquitto is not installed" : false }, () => {
   test("a 5 KB command: one answer on the result topic, the connection kept; retained, it says how to clear it", async () => {
     const broker = await startMosquitto();
-    const w = await watch(broker, ["lux-1/result"]);
+    const w = await watch(broker, ["lux-1/result", "sensor-data"]);
     const sim = runSim([`mqtt_host=127.0.0.1`, `mqtt_port=${broker.port}`, "sample_interval=0.5", "mqtt_reconnect_min=0.1"]);
     try {
       await sim.waitFor("stderr", /mqtt: connected to/);
-      await sleep(300);
+      // The board sends its SUBSCRIBE before the readings on each connection, and the broker
+      // handles one connection's packets in order: a reading at the watcher means it is subscribed.
+      await until(() => w.messages.some((m) => m.topic === "sensor-data"), "a reading from the board (subscribed)", 10_000, sim);
       await w.client.publishAsync("lux-1/command", "x".repeat(5000), { qos: 1 });
       await until(() => results(w).length === 1, "one answer", 10_000, sim);
       await w.client.publishAsync("lux-1/command", JSON.stringify({ name: "report_state", time: 7 }), { qos: 1 });
@@ -49,7 +46,7 @@ describe("the firmware and issue 11", { skip: mosquittoPath() === undefined ? "m
       const again = runSim([`mqtt_host=127.0.0.1`, `mqtt_port=${broker.port}`, "sample_interval=0.5", "mqtt_reconnect_min=0.1"]);
       try {
         await until(() => results(w).length === 4, "the restarted board's answer to the retained one", 10_000, again);
-        await sleep(1000);
+        await sleep(1000); // a window in which a disconnect loop would show
         assert.ok(!again.stderr.some((l) => /retrying in/.test(l)), `no disconnect:\n${again.stderr.join("\n")}`);
         assert.equal(again.stderr.filter((l) => /mqtt: connected to/.test(l)).length, 1, "no reconnect loop");
       } finally {
@@ -77,7 +74,7 @@ describe("the firmware and issue 11", { skip: mosquittoPath() === undefined ? "m
     try {
       await sim.waitFor("stderr", /set aside, not sent again/, 20_000);
       const before = w.messages.filter((m) => m.topic === "sensor-data").length;
-      await sleep(2000);
+      await sleep(2000); // the span the reading rate is measured over
       const after = w.messages.filter((m) => m.topic === "sensor-data").length;
       assert.ok(after - before >= 5, `readings keep flowing: ${after - before} in 2 s\n${sim.stderr.join("\n")}`);
       await w.client.publishAsync("lux-1/command", JSON.stringify({ name: "report_state", time: 1 }), { qos: 1 });

@@ -6,26 +6,33 @@ import { describe, it } from "node:test";
 import { BadBroker, type Scenario } from "../../host-sim/faults/bad-broker.js";
 import { freePort } from "../../host-sim/faults/brokers.js";
 import { FaultProxy } from "../../host-sim/faults/proxy.js";
+import { VirtualClock } from "../../host-sim/clock.js";
 import { tcpSocketFactory } from "../../host-sim/net/sockets.js";
 import type { SocketFactory } from "../../src/platform.js";
-import { device, textBytes, waitFor } from "../helpers/mqtt-device.js";
+import { device, textBytes } from "../helpers/mqtt-device.js";
+import { until } from "../helpers/wait.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A TCP factory that records when each connection attempt starts. */
-function countingFactory(): { factory: SocketFactory; starts: number[] } {
+/** A TCP factory that records when (on `clock`) each connection attempt starts. */
+function countingFactory(clock: VirtualClock): { factory: SocketFactory; starts: number[] } {
   const inner = tcpSocketFactory();
   const starts: number[] = [];
-  return { starts, factory: (o) => { starts.push(Date.now()); return inner(o); } };
+  return { starts, factory: (o) => { starts.push(clock.now()); return inner(o); } };
 }
 
 describe("backoff against a dead broker", () => {
   it("spaces attempts by jittered exponential backoff: no storm", async () => {
     const port = await freePort(); // nothing listens: every attempt is refused at once
-    const c = countingFactory();
-    const dev = device(port, { socket: c.factory, reconnectMin: 100, reconnectMax: 800 });
+    // Real refusals over loopback TCP, timers on the virtual clock: 3 s of backoff without waiting 3 s.
+    const clock = new VirtualClock(0);
+    const c = countingFactory(clock);
+    const dev = device(port, { socket: c.factory, timers: clock, clock, reconnectMin: 100, reconnectMax: 800 });
     dev.conn.start();
-    await sleep(3000);
+    while (clock.now() < 3000) {
+      await until(() => dev.reasons.length >= c.starts.length, `the refusal of attempt ${c.starts.length}`);
+      const attempts = c.starts.length;
+      while (c.starts.length === attempts && clock.now() < 3000) clock.advance(1); // to the retry timer
+    }
     dev.close();
     const gaps = c.starts.slice(1).map((t, i) => t - c.starts[i]!);
     // Caps 100, 200, 400, 800, 800 ...; each delay is in [cap/2, cap] and never below min.
@@ -42,10 +49,10 @@ describe("backoff against a dead broker", () => {
     proxy.blackhole(true);
     const dev = device(proxy.port, { connectTimeout: 300, reconnectMin: 100, reconnectMax: 200 });
     dev.conn.start();
-    await waitFor(() => dev.reasons.length >= 2, "two timed-out attempts", 3000);
+    await until(() => dev.reasons.length >= 2, "two timed-out attempts", 3000);
     deepStrictEqual(dev.reasons.slice(0, 2), ["no CONNACK within 300 ms", "no CONNACK within 300 ms"]);
     proxy.blackhole(false);
-    await waitFor(() => dev.conn.connected, "connected once the link works", 3000);
+    await until(() => dev.conn.connected, "connected once the link works", 3000);
     dev.close();
     await proxy.stop();
     await broker.stop();
@@ -59,7 +66,7 @@ describe("backoff against a dead broker", () => {
     const dev = device(proxy.port);
     dev.conn.start();
     for (let i = 0; i < 50; i++) dev.conn.publish("t", new Uint8Array(100), { qos: 1 });
-    await waitFor(() => dev.conn.stats.queued === 0, "50 slow publishes acknowledged", 8000);
+    await until(() => dev.conn.stats.queued === 0, "50 slow publishes acknowledged", 8000);
     deepStrictEqual(dev.reasons, []);
     dev.close();
     await proxy.stop();
@@ -88,11 +95,11 @@ describe("misbehaving broker", () => {
       const before = dev.reasons.length;
       dev.conn.publish("seq", textBytes(JSON.stringify({ seq: seq++ })), { qos: 1 });
       if (seq === 1) dev.conn.start();
-      await waitFor(() => dev.reasons.slice(before).includes(reason), `"${reason}" for ${name}; got ${JSON.stringify(dev.reasons.slice(before))}`, 3000);
+      await until(() => dev.reasons.slice(before).includes(reason), `"${reason}" for ${name}`, { timeoutMs: 3000, detail: () => `got ${JSON.stringify(dev.reasons.slice(before))}` });
       ok(dev.reasons.every((r) => !r.includes("\n")));
     }
     broker.scenario = "good";
-    await waitFor(() => dev.conn.connected && dev.conn.stats.queued === 0, "the queue delivered to the sane broker", 3000);
+    await until(() => dev.conn.connected && dev.conn.stats.queued === 0, "the queue delivered to the sane broker", 3000);
     const seqs = broker.received.flatMap((p) => (p.type === 3 ? [JSON.parse(Buffer.from(p.payload).toString()).seq as number] : []));
     deepStrictEqual([...new Set(seqs)].sort((a, b) => a - b), cases.map((_, i) => i));
     dev.close();

@@ -6,9 +6,9 @@ import { describe, it } from "node:test";
 import { connect as mqttConnect } from "mqtt";
 import { BadBroker } from "../../host-sim/faults/bad-broker.js";
 import { mosquittoPath, rabbitMqPath, startMosquitto, startRabbitMq } from "../../host-sim/faults/brokers.js";
-import { device, textBytes, waitFor } from "../helpers/mqtt-device.js";
+import { device, textBytes } from "../helpers/mqtt-device.js";
+import { sleep, until } from "../helpers/wait.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PUBACK_LINE = "mqtt: the broker answered QoS 2 with PUBACK: it does not support QoS 2; sending at QoS 1";
 
 describe("an inbound PUBLISH above mqtt_max_packet, streamed in 1 KB pieces", () => {
@@ -19,16 +19,16 @@ describe("an inbound PUBLISH above mqtt_max_packet, streamed in 1 KB pieces", ()
       const dev = device(broker.port, { onOversized: (i) => skipped.push(`${i.topic} ${i.size} ${i.qos}`) });
       try {
         dev.conn.start();
-        await waitFor(() => dev.conn.connected, "connected");
+        await until(() => dev.conn.connected, "connected");
         broker.sendPacket({ cmd: "publish", topic: "lux-1/command", payload: Buffer.alloc(5000, 0x7b), qos, messageId: 9, retain: true, dup: false }, 1024);
         const ack = qos === 1 ? "puback" : "pubrec";
-        await waitFor(() => broker.received.some((p) => p.cmd === ack && p.id === 9), `the ${ack}`);
+        await until(() => broker.received.some((p) => p.cmd === ack && p.id === 9), `the ${ack}`);
         if (qos === 2) {
           broker.sendPacket({ cmd: "pubrel", messageId: 9 });
-          await waitFor(() => broker.received.some((p) => p.cmd === "pubcomp" && p.id === 9), "the PUBCOMP");
+          await until(() => broker.received.some((p) => p.cmd === "pubcomp" && p.id === 9), "the PUBCOMP");
         }
         broker.sendPacket({ cmd: "publish", topic: "lux-1/command", payload: Buffer.from("after"), qos: 0, retain: false, dup: false });
-        await waitFor(() => dev.messages.length === 1, "the next message delivered");
+        await until(() => dev.messages.length === 1, "the next message delivered");
         strictEqual(dev.messages[0]!.payload, "after");
         deepStrictEqual(skipped, [`lux-1/command 5020 ${qos}`]);
         deepStrictEqual(dev.reasons, [], "no disconnect");
@@ -49,14 +49,14 @@ describe("QoS 2 with mqtt_clean=0 across a reboot", () => {
     const boot1 = device(broker.port, { clientId: "lux-q2", clean: false });
     boot1.conn.start();
     for (let seq = 1; seq <= 5; seq++) boot1.conn.publish("sensor-data", textBytes(`boot1 ${seq}`), { qos: 2 });
-    await waitFor(() => broker.delivered.length === 5, "boot 1's five readings at the broker");
+    await until(() => broker.delivered.length === 5, "boot 1's five readings at the broker");
     boot1.close(); // the board loses power: its RAM, the session state with it
     broker.qos2 = "pubrec";
     const boot2 = device(broker.port, { clientId: "lux-q2", clean: false });
     try {
       boot2.conn.start();
       for (let seq = 1; seq <= 5; seq++) boot2.conn.publish("sensor-data", textBytes(`boot2 ${seq}`), { qos: 2 });
-      await waitFor(() => boot2.conn.connected && boot2.conn.stats.queued === 0, "boot 2's readings completed");
+      await until(() => boot2.conn.connected && boot2.conn.stats.queued === 0, "boot 2's readings completed");
       deepStrictEqual(broker.delivered.map((p) => Buffer.from(p.payload).toString()).filter((s) => s.startsWith("boot2")), [1, 2, 3, 4, 5].map((n) => `boot2 ${n}`), broker.log.join("\n"));
       deepStrictEqual(broker.log, []);
       ok(boot2.log.lines.some((l) => l.startsWith("mqtt: started a new persistent session as lux-q2")));
@@ -73,8 +73,8 @@ async function pubackForQoS2(port: number, delivered: () => number): Promise<voi
   try {
     dev.conn.start();
     for (let i = 0; i < 30; i++) dev.conn.publish("lux/q2", textBytes(`m${i}`), { qos: 2 });
-    await waitFor(() => dev.conn.connected && dev.conn.stats.queued === 0, "every QoS 2 publish completed", 10_000);
-    await waitFor(() => delivered() >= 30, "all 30 delivered", 10_000);
+    await until(() => dev.conn.connected && dev.conn.stats.queued === 0, "every QoS 2 publish completed", 10_000);
+    await until(() => delivered() >= 30, "all 30 delivered", 10_000);
     strictEqual(dev.conn.stats.dropped, 0);
     deepStrictEqual(dev.log.lines.filter((l) => l.includes("PUBACK")), [PUBACK_LINE]);
     deepStrictEqual(dev.reasons, []);
@@ -120,13 +120,13 @@ describe("mosquitto with max_packet_size 300: a 389-byte retained state", { skip
       sub.on("message", (_t, payload) => seen.push(Number(payload.toString())));
       await sub.subscribeAsync("sensor-data", { qos: 1 });
       dev.conn.start();
-      await waitFor(() => dev.conn.connected, "connected");
+      await until(() => dev.conn.connected, "connected");
       dev.conn.publish("lux-1/state", textBytes(JSON.stringify({ state: "x".repeat(370) })), { qos: 1, retain: true });
       for (let seq = 1; seq <= 40; seq++) {
         dev.conn.publish("sensor-data", textBytes(String(seq)), { qos: 1 });
-        await sleep(50);
+        await sleep(50); // readings keep coming while the connection dies and is set aside
       }
-      await waitFor(() => new Set(seen).size === 40, `all 40 readings; saw ${[...new Set(seen)].length}: ${dev.reasons.join(" | ")}`, 10_000);
+      await until(() => new Set(seen).size === 40, "all 40 readings", { timeoutMs: 10_000, detail: () => `saw ${new Set(seen).size}: ${dev.reasons.join(" | ")}` });
       ok(dev.reasons.length <= 3, dev.reasons.join(" | "));
       ok(dev.log.lines.some((l) => /^mqtt: the connection died 3 times in a row right after the \d+-byte message to lux-1\/state: set aside/.test(l)), dev.log.lines.join("\n"));
     } finally {

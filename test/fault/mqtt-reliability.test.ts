@@ -8,9 +8,9 @@ import { describe, it } from "node:test";
 import { connect as mqttConnect } from "mqtt";
 import { mosquittoPath, startAedes, startMosquitto, type TestBroker } from "../../host-sim/faults/brokers.js";
 import { FaultProxy } from "../../host-sim/faults/proxy.js";
-import { device, textBytes, waitFor } from "../helpers/mqtt-device.js";
+import { device, textBytes } from "../helpers/mqtt-device.js";
+import { until } from "../helpers/wait.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const N = 400;
 
 async function run(broker: TestBroker): Promise<void> {
@@ -26,7 +26,7 @@ async function run(broker: TestBroker): Promise<void> {
     clientId: `dev-${broker.name}`, clean: false, keepalive: 1, outbox: 64 * 1024,
   });
   dev.conn.start();
-  await waitFor(() => dev.conn.connected, "device connected");
+  await until(() => dev.conn.connected, "device connected");
 
   let seq = 0;
   let sampler: ReturnType<typeof setInterval> | undefined;
@@ -34,19 +34,22 @@ async function run(broker: TestBroker): Promise<void> {
   sampler = setInterval(() => { if (seq < N) dev.conn.publish(topic, textBytes(JSON.stringify({ seq: seq++ })), { qos: 1 }); }, 8);
   const faults: (() => Promise<void>)[] = [];
   for (let i = 0; i < 6; i++) faults.push(async () => proxy.resetAll(), async () => proxy.closeAll());
-  faults.splice(4, 0, async () => { await broker.kill(); await sleep(300); await broker.restart(); });
-  faults.splice(8, 0, async () => { proxy.blackhole(true); await waitFor(() => !dev.conn.connected, "dead link detected", 3000); proxy.blackhole(false); });
-  faults.splice(10, 0, async () => { dev.conn.setNetwork(false); await sleep(150); dev.conn.setNetwork(true); });
+  const noticed = async (what: string, before: number) => until(() => dev.reasons.length > before, what, 5000);
+  faults.splice(4, 0, async () => { const n = dev.reasons.length; await broker.kill(); await noticed("the device to lose the stopped broker", n); await broker.restart(); });
+  faults.splice(8, 0, async () => { proxy.blackhole(true); await until(() => !dev.conn.connected, "dead link detected", 3000); proxy.blackhole(false); });
+  faults.splice(10, 0, async () => { const n = dev.reasons.length; dev.conn.setNetwork(false); await noticed("the device to drop the link with the network", n); dev.conn.setNetwork(true); });
   const drops = () => dev.conn.stats.reconnects;
   for (const fault of faults) {
-    await waitFor(() => dev.conn.connected, "device reconnected", 5000);
-    await sleep(120);
+    await until(() => dev.conn.connected, "device reconnected", 5000);
+    // Each fault cuts a connection that has delivered (a PUBACK on it), while readings remain.
+    const acks = dev.inbound.filter((cmd) => cmd === "puback").length;
+    await until(() => seq === N || dev.inbound.filter((cmd) => cmd === "puback").length > acks, "a PUBACK on the new connection", 5000);
     const before = dev.reasons.length;
     await fault();
-    await waitFor(() => dev.reasons.length > before, "the device to notice the fault", 5000);
+    await until(() => dev.reasons.length > before, "the device to notice the fault", 5000);
   }
-  await waitFor(() => seq === N && dev.conn.stats.queued === 0, "the device to drain its outbox", 15000);
-  await waitFor(() => new Set(seen).size === N, `all ${N} sequence numbers`, 15000).catch((e: Error) => {
+  await until(() => seq === N && dev.conn.stats.queued === 0, "the device to drain its outbox", 15000);
+  await until(() => new Set(seen).size === N, `all ${N} sequence numbers`, 15000).catch((e: Error) => {
     const missing = Array.from({ length: N }, (_, i) => i).filter((i) => !seen.includes(i));
     throw new Error(`${e.message}; missing ${missing.join(",")}; device saw: ${dev.reasons.join(" | ")}`);
   });

@@ -9,6 +9,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForPort } from "../../host-sim/faults/brokers.js";
+import { until } from "./wait.js";
 
 /** The directory of initdb and postgres: the newest /usr/lib/postgresql/<n>/bin, else pg_config's. */
 export function postgresBin(): string | undefined {
@@ -80,11 +81,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     try {
       await waitForPort(port, 20_000);
       // Accepting TCP is not yet accepting queries: wait for "ready to accept connections".
-      const end = Date.now() + 20_000;
-      while (!/ready to accept connections/.test(stderr)) {
-        if (c.exitCode !== null || Date.now() > end) throw new Error("not ready");
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await until(() => /ready to accept connections/.test(stderr) || c.exitCode !== null, "postgres to accept connections", { timeoutMs: 20_000, everyMs: 25 });
+      if (c.exitCode !== null) throw new Error(`exited with ${c.exitCode}`);
     } catch (e) {
       c.kill("SIGKILL");
       throw new Error(`postgres did not start on ${port}: ${stderr.trim() || (e as Error).message}`);

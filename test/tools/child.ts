@@ -48,4 +48,3 @@ export function runNode(script: URL, args: string[], options: { loader?: boolean
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,7 +11,7 @@ import { connect, type MqttClient } from "mqtt";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host-sim/broker.js";
 import { DashboardModel } from "../../tools/dashboard/model.js";
 import { startDashboard, type Dashboard } from "../../tools/dashboard/server.js";
-import { sleep } from "./child.js";
+import { sleep, until } from "../helpers/wait.js";
 
 interface Reply { status: number; body: string; headers: Record<string, string | string[] | undefined> }
 
@@ -41,7 +41,7 @@ describe("dashboard against a hostile page", () => {
     watcher = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
     watcher.on("message", (topic, payload) => published.push(`${topic} ${payload.toString()}`));
     await new Promise<void>((resolve) => watcher.on("connect", () => watcher.subscribe("+/command", { qos: 1 }, () => resolve())));
-    while (!dash.mqtt.connected) await sleep(20);
+    await until(() => dash.mqtt.connected, "the dashboard connected to the broker");
   });
   after(async () => {
     watcher?.end(true);
@@ -54,6 +54,18 @@ describe("dashboard against a hostile page", () => {
     headers: { "content-type": "application/json", origin, "x-luxflow-token": dash.token, ...extra },
   });
 
+  /**
+   * Sends a good command and waits until the watcher has it: the dashboard publishes in order
+   * on one connection, so anything it published before has arrived by then.
+   */
+  let marker = 1000;
+  const flushed = async () => {
+    const time = marker++;
+    const r = await http(`${origin}/command`, good({ id: "lux-1", name: "identify", time }));
+    assert.equal(r.status, 202, r.body);
+    await until(() => published.some((p) => p.includes(`"time":${time}`)), `the marker command ${time} at the watcher`);
+  };
+
   test("the page carries its token; a same-origin command with it is published", async () => {
     const page = await http(dash.url);
     assert.equal(page.status, 200);
@@ -61,7 +73,7 @@ describe("dashboard against a hostile page", () => {
     assert.match(String(page.headers["content-security-policy"]), /default-src 'self'/);
     const r = await http(`${origin}/command`, good({ id: "lux-1", name: "identify", time: 11 }));
     assert.equal(r.status, 202, r.body);
-    await sleep(200);
+    await until(() => published.some((p) => p.includes('"time":11')), "the command at the watcher");
     assert.ok(published.includes('lux-1/command {"name":"identify","payload":{},"time":11}'), published.join("\n"));
   });
 
@@ -75,7 +87,7 @@ describe("dashboard against a hostile page", () => {
     assert.match(noToken.body, /token/);
     const plain = await http(`${origin}/command`, { method: "POST", body, headers: { "content-type": "text/plain", origin, "x-luxflow-token": dash.token } });
     assert.equal(plain.status, 415);
-    await sleep(200);
+    await flushed();
     assert.ok(!published.some((p) => p.includes('"time":12')), published.join("\n"));
   });
 
@@ -95,7 +107,7 @@ describe("dashboard against a hostile page", () => {
     }
     const r = await http(`${origin}/command`, good({ id: "lux-1", name: "set_gain", payload: { gain: "huge", extra: 1 }, time: 14 }));
     assert.equal(r.status, 400);
-    await sleep(200);
+    await flushed();
     assert.ok(!published.some((p) => /"time":1[34]/.test(p)), published.join("\n"));
   });
 
@@ -104,7 +116,7 @@ describe("dashboard against a hostile page", () => {
     await new Promise<void>((resolve) => flood.on("connect", () => resolve()));
     for (let i = 0; i < 5000; i++) flood.publish(`fake-${i}/status`, "online", { qos: 0 });
     await new Promise<void>((resolve) => flood.publish("fake-last/status", "online", { qos: 1 }, () => resolve()));
-    await sleep(300);
+    await sleep(300); // the broker passes the flood on to the dashboard
     flood.end(true);
     assert.ok(dash.devices() <= 200, `${dash.devices()} devices held`);
     assert.ok(dash.devices() >= 100, `${dash.devices()} devices held`);

@@ -7,7 +7,7 @@ import pg from "pg";
 import type { ParsedReading } from "../../tools/collector/parse.js";
 import { PgSink } from "../../tools/collector/pg-sink.js";
 import { postgresMissing, startPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { sleep } from "./child.js";
+import { sleep } from "../helpers/wait.js";
 
 const reading = (seq: number, over: Partial<ParsedReading> = {}): ParsedReading => ({
   sensorId: "lux-1", deviceTs: 1795355431 + seq, value: 100 + seq, seq, boot: 3, deviceId: "lux-1", timeSource: "sntp",
@@ -66,7 +66,7 @@ describe("PostgreSQL sink", { skip: postgresMissing() }, () => {
     await sql.end();
     await db.kill();
     for (let s = 21; s <= 60; s++) sink.add(reading(s), Date.now(), () => done.add(s));
-    await sleep(1500);
+    await sleep(1500); // a window in which an acknowledgement without a commit would show
     assert.equal(done.size, 20, "no acknowledgement without a commit");
     assert.ok(lines.some((l) => /database (connection lost|.* unavailable)/.test(l)), lines.join("\n"));
     await db.restart();

@@ -15,7 +15,8 @@ import { mosquittoPath, startAedes, startMosquitto, type TestBroker } from "../.
 import { tlsSocketFactory } from "../../host-sim/net/sockets.js";
 import { MqttConnection } from "../../src/mqtt/connection.js";
 import { memoryLog } from "../helpers/mqtt-fake-socket.js";
-import { device, textBytes, waitFor } from "../helpers/mqtt-device.js";
+import { device, textBytes } from "../helpers/mqtt-device.js";
+import { until } from "../helpers/wait.js";
 
 async function subscriber(port: number, topics: string[]): Promise<{ client: MqttClient; got: string[] }> {
   const client = mqttConnect(`mqtt://127.0.0.1:${port}`, { clientId: `sub-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 100 });
@@ -41,16 +42,16 @@ for (const [name, start] of brokers) {
       const dev = device(broker.port);
       dev.conn.subscribe("cmd/dev", 1);
       dev.conn.start();
-      await waitFor(() => dev.conn.connected, "device connected");
+      await until(() => dev.conn.connected, "device connected");
       dev.conn.publish("data/q0", textBytes("zero"));
       dev.conn.publish("data/q1", textBytes("one"), { qos: 1 });
       dev.conn.publish("data/q2", textBytes("two"), { qos: 2 });
-      await waitFor(() => sub.got.length === 3, "3 messages at the subscriber");
+      await until(() => sub.got.length === 3, "3 messages at the subscriber");
       deepStrictEqual([...sub.got].sort(), ["data/q0 zero", "data/q1 one", "data/q2 two"]);
-      await waitFor(() => dev.conn.stats.queued === 0, "QoS 1/2 acknowledged");
-      await new Promise((r) => setTimeout(r, 100)); // let the SUBACK settle before publishing to the device
+      await until(() => dev.conn.stats.queued === 0, "QoS 1/2 acknowledged");
+      await until(() => dev.inbound.includes("suback"), "the broker's SUBACK for cmd/dev"); // subscribed before the command is published
       await sub.client.publishAsync("cmd/dev", "hello", { qos: 1 });
-      await waitFor(() => dev.messages.length === 1, "command delivered to the device");
+      await until(() => dev.messages.length === 1, "command delivered to the device");
       deepStrictEqual(dev.messages[0], { topic: "cmd/dev", payload: "hello", qos: 1, retain: false });
       dev.close();
       await sub.client.endAsync();
@@ -65,9 +66,9 @@ for (const [name, start] of brokers) {
         birth: { topic: status, payload: textBytes("online"), qos: 1, retain: true },
       });
       dev.conn.start();
-      await waitFor(() => sub.got.includes(`${status} online`), "birth message");
+      await until(() => sub.got.includes(`${status} online`), "birth message");
       dev.conn.setNetwork(false); // the socket is dropped without DISCONNECT: the broker must send the will
-      await waitFor(() => sub.got.includes(`${status} offline`), "will message", 5000);
+      await until(() => sub.got.includes(`${status} offline`), "will message", 5000);
       dev.close();
       await sub.client.endAsync();
     });
@@ -107,14 +108,14 @@ describe("MqttConnection over TLS (simulator transport)", () => {
   it("connects when the broker's certificate verifies against the CA", async () => {
     const d = tlsDevice(cert);
     d.conn.start();
-    await waitFor(() => d.conn.connected, "TLS connection");
+    await until(() => d.conn.connected, "TLS connection");
     d.done();
   });
 
   it("says clearly that the certificate does not verify without the CA", async () => {
     const d = tlsDevice();
     d.conn.start();
-    await waitFor(() => d.reasons.length > 0, "a TLS failure");
+    await until(() => d.reasons.length > 0, "a TLS failure");
     ok(/^cannot connect: TLS certificate of 127\.0\.0\.1:\d+ does not verify \(DEPTH_ZERO_SELF_SIGNED_CERT: .*\); check the CA certificate \(mqtt_ca\)$/.test(d.reasons[0]!), String(d.reasons[0]));
     ok(!d.conn.connected);
     d.done();

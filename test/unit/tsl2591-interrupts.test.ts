@@ -1,4 +1,6 @@
-// Interrupts and persistence: the chip model's rules (docs/tsl2591.md §6) at register level,
+// Interrupts and persistence: the chip model's rules (ams TSL2591 datasheet: "ALS Interrupt
+// Threshold Register (0x04 − 0x0B)", the PERSIST register 0x0C, STATUS 0x13 and the "Command
+// Register"'s interrupt special functions) at register level,
 // then the driver's thresholds, persistence and onAlert by polling and by the INT pin.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 // The driver's lux function (drivers/tsl2591/tsl2591-lux.ts) on hand-computed vectors, the
 // saturation cases, the zero edges and the IR-rich flag; then the other formulas in use
-// (bench/lux-formulas.ts) against the register-level fact sheet's reference vectors.
+// (bench/lux-formulas.ts) against reference vectors computed by hand from each formula.
 // Hand arithmetic: w = 257.5/154.1 = 1.6709929 (datasheet Re at 850 nm), lux = 608 (c0/g0 − w c1/g1) / ms.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -80,15 +80,15 @@ test("zero edges: ch0 = 0 gives 0 lux (not NaN / Infinity), with or without IR c
   }
 });
 
-// The other formulas, as the fact sheet's reference vectors give them (Adafruit column, DF 408,
-// gains 1/25/428/9876; ESPHome column DF 408.1 with 400/9500).
+// The other formulas on hand-computed reference vectors (Adafruit_TSL2591 v1.4.5: DF 408,
+// gains 1/25/428/9876; ESPHome tsl2591.cpp: DF 408.1 with gains 400/9500).
 const ADAFRUIT: readonly [number, number, number, number, number][] = [
   [1, 100, 20000, 5000, 45900], [25, 100, 1000, 200, 104.448], [25, 300, 5000, 1000, 174.08],
   [428, 200, 10000, 2500, 11475 / 428], [9876, 600, 30000, 6000, 1088 / 823], [1, 600, 60000, 30000, 10200],
   [428, 500, 400, 100, 459 / 1070], [25, 200, 36000, 9000, 1652.4], [1, 100, 1234, 1234, 0],
 ];
 
-test("bench formulas: Adafruit reproduces the fact sheet's vectors #1–#9; ESPHome and DN40-style their columns", () => {
+test("bench formulas: Adafruit reproduces the reference vectors #1–#9; ESPHome and DN40-style their columns", () => {
   for (const [gain, ms, ch0, ch1, lux] of ADAFRUIT) close(adafruit(ch0, ch1, gain, ms, 408)!, lux, 1e-9);
   close(FORMULAS.find((f) => f.name === "ESPHome")!.lux(10000, 2500, 2, 200)!, 28.6945, 1e-5);
   close(FORMULAS.find((f) => f.name === "ESPHome")!.lux(30000, 6000, 3, 600)!, 1.37465, 1e-5);

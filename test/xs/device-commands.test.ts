@@ -7,6 +7,7 @@ import { connect, type MqttClient } from "mqtt";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../host-sim/broker.js";
 import { bundleForXs, type XsBundle } from "../../host-sim/xs/bundle.js";
 import { xsBoardOn } from "../helpers/xs-board.js";
+import { until } from "../helpers/wait.js";
 
 
 let bundle: XsBundle;
@@ -18,13 +19,6 @@ function boardOn(port: number, args: string[]) {
   return xsBoardOn(bundle, port, args);
 }
 
-async function until(check: () => boolean, what: string, lines: string[], ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; log:\n${lines.join("")}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("outside data on XS", () => {
   let broker: EmbeddedBroker;
@@ -38,17 +32,17 @@ describe("outside data on XS", () => {
     client.on("message", (topic, payload) => void seen.push({ topic, text: payload.toString() }));
     try {
       await new Promise<void>((resolve) => client.once("connect", () => client.subscribe(["lux-1/result", "sensor-data"], { qos: 1 }, () => resolve())));
-      await until(() => device.lines.some((l) => /mqtt: connected to/.test(l)) && seen.some((m) => m.topic === "sensor-data"), "the board online", device.lines);
+      await until(() => device.lines.some((l) => /mqtt: connected to/.test(l)) && seen.some((m) => m.topic === "sensor-data"), "the board online", { timeoutMs: 15_000, detail: () => device.lines.join("") });
       const deep = `{"name":"set_gain","payload":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)},"time":3}`;
       assert.ok(deep.length > 60_000 && deep.length < 100_000);
       await new Promise<void>((resolve) => client.publish("lux-1/command", deep, { qos: 1 }, () => resolve()));
-      await until(() => seen.some((m) => m.topic === "lux-1/result") || device.run.failure !== undefined, "the answer", device.lines);
+      await until(() => seen.some((m) => m.topic === "lux-1/result") || device.run.failure !== undefined, "the answer", { timeoutMs: 15_000, detail: () => device.lines.join("") });
       assert.equal(device.run.failure, undefined, device.lines.join(""));
       assert.deepEqual(JSON.parse(seen.find((m) => m.topic === "lux-1/result")!.text), { ok: false, message: "command nests JSON deeper than 16 levels: refused unparsed" });
       const readings = seen.filter((m) => m.topic === "sensor-data").length;
-      await until(() => seen.filter((m) => m.topic === "sensor-data").length >= readings + 3, "readings after it", device.lines);
+      await until(() => seen.filter((m) => m.topic === "sensor-data").length >= readings + 3, "readings after it", { timeoutMs: 15_000, detail: () => device.lines.join("") });
       client.publish("lux-1/command", '{"name":"report_state","time":4}', { qos: 1 });
-      await until(() => seen.some((m) => m.topic === "lux-1/result" && m.text.includes('"time":4')), "a normal command after it", device.lines);
+      await until(() => seen.some((m) => m.topic === "lux-1/result" && m.text.includes('"time":4')), "a normal command after it", { timeoutMs: 15_000, detail: () => device.lines.join("") });
     } finally {
       client.end(true);
       await device.stop();
