@@ -4,7 +4,13 @@
 import { connect } from "mqtt";
 
 const [port, topic] = process.argv.slice(2);
-const client = connect({ host: "127.0.0.1", port: Number(port), protocolVersion: 4, clientId: `fleet-bench-sub-${process.pid}`, clean: true });
+const client = connect({
+  host: "127.0.0.1",
+  port: Number(port),
+  protocolVersion: 4,
+  clientId: `fleet-bench-sub-${process.pid}`,
+  clean: true,
+});
 let batch: [string, number, number][] = [];
 client.on("message", (_topic, payload) => {
   const at = performance.timeOrigin + performance.now();

@@ -18,7 +18,9 @@ import { manifestConfig } from "../host-sim/options.js";
 import { hostNow, ProbeClock } from "./fleet-probe.js";
 import { sleep } from "../test/helpers/wait.js";
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]),
+);
 const SIZES = (args.sizes ?? "1000,2000,3000,4000,5000,6000,8000,10000").split(",").map(Number);
 const WINDOW_S = Number(args.window ?? 15);
 const WARMUP_MS = 4000;
@@ -32,8 +34,21 @@ interface Probe {
 }
 
 interface Row {
-  who: string; n: number; rate: number; delivered: number; p50: number; p99: number; max: number; p99Scheduled: number; okScheduled: boolean;
-  lateP99: number; offset: number; cpu: number; subCpu: number; machine: number; ok: boolean;
+  who: string;
+  n: number;
+  rate: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  p99Scheduled: number;
+  okScheduled: boolean;
+  lateP99: number;
+  offset: number;
+  cpu: number;
+  subCpu: number;
+  machine: number;
+  ok: boolean;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -58,33 +73,52 @@ interface Subscriber {
 }
 
 function subscriber(port: number): Promise<Subscriber> {
-  const child = fork(new URL("./fleet-subscriber.js", import.meta.url).pathname, [String(port), TOPIC], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(new URL("./fleet-subscriber.js", import.meta.url).pathname, [String(port), TOPIC], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   let handler: (rows: [string, number, number][]) => void = () => {};
   let cpuWaiter: ((us: number) => void) | undefined;
   let pongWaiter: ((sample: [number, number]) => void) | undefined;
-  const ping = () => new Promise<[number, number]>((r) => {
-    pongWaiter = ([sent, at]) => r([hostNow() - sent, at - (sent + hostNow()) / 2]);
-    child.send({ ping: hostNow() });
-  });
-  return new Promise((resolve) => {
-    child.on("message", (m: { ready?: boolean; batch?: [string, number, number][]; cpu?: NodeJS.CpuUsage; pong?: number; at?: number }) => {
-      if (m.batch) handler(m.batch);
-      if (m.cpu) cpuWaiter?.(m.cpu.user + m.cpu.system);
-      if (m.pong !== undefined) pongWaiter?.([m.pong, m.at!]);
-      if (m.ready) resolve({
-        child,
-        onBatch: (f) => { handler = f; },
-        cpu: () => new Promise((r) => { cpuWaiter = r; child.send({ cpu: true }); }),
-        offset: async () => {
-          let best: [number, number] = [Infinity, 0];
-          for (let i = 0; i < 30; i++) {
-            const s = await ping();
-            if (s[0] < best[0]) best = s;
-          }
-          return best[1];
-        },
-      });
+  const ping = () =>
+    new Promise<[number, number]>((r) => {
+      pongWaiter = ([sent, at]) => r([hostNow() - sent, at - (sent + hostNow()) / 2]);
+      child.send({ ping: hostNow() });
     });
+  return new Promise((resolve) => {
+    child.on(
+      "message",
+      (m: {
+        ready?: boolean;
+        batch?: [string, number, number][];
+        cpu?: NodeJS.CpuUsage;
+        pong?: number;
+        at?: number;
+      }) => {
+        if (m.batch) handler(m.batch);
+        if (m.cpu) cpuWaiter?.(m.cpu.user + m.cpu.system);
+        if (m.pong !== undefined) pongWaiter?.([m.pong, m.at!]);
+        if (m.ready)
+          resolve({
+            child,
+            onBatch: (f) => {
+              handler = f;
+            },
+            cpu: () =>
+              new Promise((r) => {
+                cpuWaiter = r;
+                child.send({ cpu: true });
+              }),
+            offset: async () => {
+              let best: [number, number] = [Infinity, 0];
+              for (let i = 0; i < 30; i++) {
+                const s = await ping();
+                if (s[0] < best[0]) best = s;
+              }
+              return best[1];
+            },
+          });
+      },
+    );
   });
 }
 
@@ -150,10 +184,21 @@ async function measure(who: string, n: number, start: (port: number) => Promise<
   fromSchedule.sort((a, b) => a - b);
   const ms = windowEnd - windowStart;
   const row: Row = {
-    who, n, rate: (taken / ms) * 1000, delivered: taken === 0 ? 0 : delivered / taken,
-    p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, lateP99: percentile(lateness, 99), p99Scheduled: percentile(fromSchedule, 99), okScheduled: false,
-    cpu: ((cpu.user + cpu.system) / 1000 / ms) * 100, subCpu: ((sub1 - sub0) / 1000 / ms) * 100,
-    machine: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100, offset, ok: false,
+    who,
+    n,
+    rate: (taken / ms) * 1000,
+    delivered: taken === 0 ? 0 : delivered / taken,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    lateP99: percentile(lateness, 99),
+    p99Scheduled: percentile(fromSchedule, 99),
+    okScheduled: false,
+    cpu: ((cpu.user + cpu.system) / 1000 / ms) * 100,
+    subCpu: ((sub1 - sub0) / 1000 / ms) * 100,
+    machine: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100,
+    offset,
+    ok: false,
   };
   const flowing = row.rate >= 0.98 * n && row.delivered >= 0.999;
   row.ok = flowing && row.p99 < 50;
@@ -167,15 +212,34 @@ function luxflowFleet(n: number) {
     const clocks: ProbeClock[] = [];
     let warnings = 0;
     const fleet = new Fleet({
-      devices: n, idPrefix: "lux-", spreadMs: 1000, sim: {},
-      config: { ...manifestConfig(new URL("../../manifest.json", import.meta.url)), mqtt_host: "127.0.0.1", mqtt_port: String(port), payload_format: "json", sample_interval: "1", ssid: "luxflow-sim", password: "" },
-      trace: (id, text) => { if (!text.startsWith("luxflow info:") && warnings++ < 5) process.stderr.write(`[${id}] ${text}`); },
-      clock: () => { const c = new ProbeClock(); clocks.push(c); return c; },
+      devices: n,
+      idPrefix: "lux-",
+      spreadMs: 1000,
+      sim: {},
+      config: {
+        ...manifestConfig(new URL("../../manifest.json", import.meta.url)),
+        mqtt_host: "127.0.0.1",
+        mqtt_port: String(port),
+        payload_format: "json",
+        sample_interval: "1",
+        ssid: "luxflow-sim",
+        password: "",
+      },
+      trace: (id, text) => {
+        if (!text.startsWith("luxflow info:") && warnings++ < 5) process.stderr.write(`[${id}] ${text}`);
+      },
+      clock: () => {
+        const c = new ProbeClock();
+        clocks.push(c);
+        return c;
+      },
       started: (member) => {
         const clock = member.board.clock as ProbeClock;
         clock.app = member.app;
         const probe: Probe = { samples: clock.samples, taken: 0 };
-        clock.onTaken = () => { probe.taken++; };
+        clock.onTaken = () => {
+          probe.taken++;
+        };
         probes.set(member.id, probe);
       },
     });
@@ -183,7 +247,9 @@ function luxflowFleet(n: number) {
     return {
       probes,
       connected: () => fleet.connected,
-      setRecording: (on: boolean) => { for (const c of clocks) c.recording = on; },
+      setRecording: (on: boolean) => {
+        for (const c of clocks) c.recording = on;
+      },
       lateness: () => clocks.flatMap((c) => c.lateness),
       stop: async () => fleet.stop(),
     };
@@ -201,7 +267,14 @@ function peerFleet(n: number) {
       const id = `peer-${i}`;
       const probe: Probe = { samples: new Map(), taken: 0 };
       probes.set(id, probe);
-      const client = mqttConnect({ host: "127.0.0.1", port, protocolVersion: 4, clientId: id, clean: true, reconnectPeriod: 1000 });
+      const client = mqttConnect({
+        host: "127.0.0.1",
+        port,
+        protocolVersion: 4,
+        clientId: id,
+        clean: true,
+        reconnectPeriod: 1000,
+      });
       clients.push(client);
       let seq = 0;
       const begin = hostNow() + (1000 * i) / n;
@@ -210,8 +283,15 @@ function peerFleet(n: number) {
         const due = begin + seq * 1000;
         seq++;
         probe.samples.set(seq, [start, due]);
-        if (recording) { probe.taken++; lateness.push(start - due); }
-        client.publish(TOPIC, `{"sensor_id":"${id}","ts":${Math.floor(Date.now() / 1000)},"val":250.0123,"seq":${seq}}`, { qos: 1 });
+        if (recording) {
+          probe.taken++;
+          lateness.push(start - due);
+        }
+        client.publish(
+          TOPIC,
+          `{"sensor_id":"${id}","ts":${Math.floor(Date.now() / 1000)},"val":250.0123,"seq":${seq}}`,
+          { qos: 1 },
+        );
         timers[i - 1] = setTimeout(tick, Math.max(0, begin + seq * 1000 - hostNow()));
       };
       timers[i - 1] = setTimeout(tick, (1000 * i) / n);
@@ -219,7 +299,9 @@ function peerFleet(n: number) {
     return {
       probes,
       connected: () => clients.filter((c) => c.connected).length,
-      setRecording: (on: boolean) => { recording = on; },
+      setRecording: (on: boolean) => {
+        recording = on;
+      },
       lateness: () => lateness,
       stop: async () => {
         for (const t of timers) clearTimeout(t);
@@ -231,13 +313,19 @@ function peerFleet(n: number) {
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 function print(r: Row): void {
-  console.log(`  ${r.who.padEnd(8)} ${String(r.n).padStart(5)}  ${f(r.rate).padStart(7)}/s  ${f(r.delivered * 100, 2).padStart(6)} %  ` +
-    `p50 ${f(r.p50).padStart(5)}  p99 ${f(r.p99).padStart(6)}  max ${f(r.max).padStart(6)}  | p99 ${f(r.p99Scheduled).padStart(6)}  (tick p99 late ${f(r.lateP99).padStart(6)})  ` +
-    `cpu ${f(r.cpu).padStart(5)} %  sub ${f(r.subCpu).padStart(5)} %  host ${f(r.machine).padStart(5)} %  ${r.ok ? "ok" : "FAIL"} / ${r.okScheduled ? "ok" : "FAIL"}`);
+  console.log(
+    `  ${r.who.padEnd(8)} ${String(r.n).padStart(5)}  ${f(r.rate).padStart(7)}/s  ${f(r.delivered * 100, 2).padStart(6)} %  ` +
+      `p50 ${f(r.p50).padStart(5)}  p99 ${f(r.p99).padStart(6)}  max ${f(r.max).padStart(6)}  | p99 ${f(r.p99Scheduled).padStart(6)}  (tick p99 late ${f(r.lateP99).padStart(6)})  ` +
+      `cpu ${f(r.cpu).padStart(5)} %  sub ${f(r.subCpu).padStart(5)} %  host ${f(r.machine).padStart(5)} %  ${r.ok ? "ok" : "FAIL"} / ${r.okScheduled ? "ok" : "FAIL"}`,
+  );
 }
 
-console.log(`fleet: N boards at 1 reading/s each against mosquitto, ${WINDOW_S} s window; goal >= 2000 at p99 < 50 ms; clock offset to the subscriber is measured and removed`);
-console.log("  who          N    taken/s   arrived   latency from sample taken, ms      | from sample scheduled, ms            fleet cpu (100 % = 1 core), subscriber, host (2 cores)  verdict taken / scheduled");
+console.log(
+  `fleet: N boards at 1 reading/s each against mosquitto, ${WINDOW_S} s window; goal >= 2000 at p99 < 50 ms; clock offset to the subscriber is measured and removed`,
+);
+console.log(
+  "  who          N    taken/s   arrived   latency from sample taken, ms      | from sample scheduled, ms            fleet cpu (100 % = 1 core), subscriber, host (2 cores)  verdict taken / scheduled",
+);
 let best: Row | undefined;
 let bestScheduled: Row | undefined;
 const rows: Row[] = [];
@@ -254,8 +342,14 @@ for (const n of peerN) {
   const peer = await measure("mqtt.js", n, peerFleet(n));
   print(peer);
   const ours = rows.find((r) => r.n === n)!;
-  console.log(`  at ${n}: p99 latency (from taken) luxflow/mqtt.js ${f(ours.p99 / peer.p99, 2)}x, (from scheduled) ${f(ours.p99Scheduled / peer.p99Scheduled, 2)}x, fleet cpu luxflow/mqtt.js ${f(ours.cpu / peer.cpu, 2)}x`);
+  console.log(
+    `  at ${n}: p99 latency (from taken) luxflow/mqtt.js ${f(ours.p99 / peer.p99, 2)}x, (from scheduled) ${f(ours.p99Scheduled / peer.p99Scheduled, 2)}x, fleet cpu luxflow/mqtt.js ${f(ours.cpu / peer.cpu, 2)}x`,
+  );
 }
-console.log(`largest sustained, p99 from sample taken < 50 ms: ${best ? `${best.n} boards (p99 ${f(best.p99)} ms)` : "none"}`);
-console.log(`largest sustained, p99 from sample scheduled < 50 ms: ${bestScheduled ? `${bestScheduled.n} boards (p99 ${f(bestScheduled.p99Scheduled)} ms)` : "none"}`);
+console.log(
+  `largest sustained, p99 from sample taken < 50 ms: ${best ? `${best.n} boards (p99 ${f(best.p99)} ms)` : "none"}`,
+);
+console.log(
+  `largest sustained, p99 from sample scheduled < 50 ms: ${bestScheduled ? `${bestScheduled.n} boards (p99 ${f(bestScheduled.p99Scheduled)} ms)` : "none"}`,
+);
 process.exit(0);

@@ -30,14 +30,15 @@ function counts(light: Light, again: number, atime: number): { c0: number; c1: n
   const bus = new I2CBus();
   bus.attach(0x29, new Tsl2591Model({ clock, scene: () => light }));
   const io = new (smbusClass(bus))({ data: 1, clock: 2, hz: 400_000, address: 0x29 });
-  io.writeUint8(0xA1, (again << 4) | atime);
-  io.writeUint8(0xA0, 0x03);
+  io.writeUint8(0xa1, (again << 4) | atime);
+  io.writeUint8(0xa0, 0x03);
   clock.advance((atime + 1) * 100);
-  const b = new Uint8Array(io.readBuffer(0xB4, 4));
+  const b = new Uint8Array(io.readBuffer(0xb4, 4));
   return { c0: b[0]! | (b[1]! << 8), c1: b[2]! | (b[3]! << 8) };
 }
 
-const pct = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`);
+const pct = (x: number | null): string =>
+  x === null || !Number.isFinite(x) ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
 
 const errors = new Map<string, Map<SourceName, number[]>>();
 console.log("## Lux error against the true illuminance, per source and range (CH0 near 40 % of full scale)\n");
@@ -69,14 +70,24 @@ console.log(`|---|${SOURCE_NAMES.map(() => "---").join("|")}|---|---|`);
 const ranked: { name: string; mean: number }[] = [];
 for (const formula of FORMULAS) {
   const perSource = errors.get(formula.name)!;
-  const mae = (s: SourceName) => { const l = perSource.get(s)!; return l.reduce((a, e) => a + Math.abs(e), 0) / l.length; };
+  const mae = (s: SourceName) => {
+    const l = perSource.get(s)!;
+    return l.reduce((a, e) => a + Math.abs(e), 0) / l.length;
+  };
   const ordinary = ORDINARY.map(mae);
   const mean = ordinary.reduce((a, b) => a + b, 0) / ordinary.length;
   ranked.push({ name: formula.name, mean });
-  console.log(`| ${formula.name} | ${SOURCE_NAMES.map((s) => `${(mae(s) * 100).toFixed(1)} %`).join(" | ")} | **${(mean * 100).toFixed(1)} %** | ${(Math.max(...ordinary) * 100).toFixed(1)} % |`);
+  console.log(
+    `| ${formula.name} | ${SOURCE_NAMES.map((s) => `${(mae(s) * 100).toFixed(1)} %`).join(" | ")} | **${(mean * 100).toFixed(1)} %** | ${(Math.max(...ordinary) * 100).toFixed(1)} % |`,
+  );
 }
 ranked.sort((a, b) => a.mean - b.mean);
-console.log(`\nMost accurate over the ordinary sources: ${ranked[0]!.name} (${(ranked[0]!.mean * 100).toFixed(1)} %), then ${ranked.slice(1).map((r) => `${r.name} ${(r.mean * 100).toFixed(1)} %`).join(", ")}.`);
+console.log(
+  `\nMost accurate over the ordinary sources: ${ranked[0]!.name} (${(ranked[0]!.mean * 100).toFixed(1)} %), then ${ranked
+    .slice(1)
+    .map((r) => `${r.name} ${(r.mean * 100).toFixed(1)} %`)
+    .join(", ")}.`,
+);
 for (const formula of FORMULAS) console.log(`- ${formula.name}: ${formula.note}`);
 console.log("\nSources:");
 for (const source of SOURCE_NAMES) {
@@ -96,8 +107,14 @@ for (const source of SOURCE_NAMES) {
     bus.attach(0x29, new Tsl2591Model({ clock, timers: clock, scene: () => ({ lux, source }) }));
     const driver = new TSL2591({ sensor: { io: smbusClass(bus), data: 1, clock: 2 }, timers: clock });
     let s = driver.sample();
-    for (let i = 0; s === undefined && i < 5_000; i++) { clock.advance(1); s = driver.sample(); }
-    if (s === undefined) { cells.push("no reading"); continue; }
+    for (let i = 0; s === undefined && i < 5_000; i++) {
+      clock.advance(1);
+      s = driver.sample();
+    }
+    if (s === undefined) {
+      cells.push("no reading");
+      continue;
+    }
     cells.push(s.illuminance === null ? "saturated" : `${pct(s.illuminance / lux - 1)}${s.irRich ? " (ir_rich)" : ""}`);
     driver.close();
   }

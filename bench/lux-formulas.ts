@@ -32,7 +32,8 @@ export const FORMULAS: readonly Formula[] = Object.freeze([
   {
     name: "luxflow (datasheet Re)",
     note: `${DEFAULT_DEVICE_FACTOR} × (ch0/g0 − 1.671 ch1/g1) / ms, gains 1/24.5/400/9200 (CH1 9900)`,
-    lux: (c0, c1, again, ms) => luxFromCounts(c0, c1, ms, GAIN_FACTORS[again]!, GAIN_FACTORS_CH1[again]!, DEFAULT_DEVICE_FACTOR),
+    lux: (c0, c1, again, ms) =>
+      luxFromCounts(c0, c1, ms, GAIN_FACTORS[again]!, GAIN_FACTORS_CH1[again]!, DEFAULT_DEVICE_FACTOR),
   },
   {
     name: "luxflow before",

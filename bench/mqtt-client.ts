@@ -18,8 +18,17 @@ async function ours(port: number, qos: 0 | 1, m: number): Promise<number> {
   const clock = new RealClock();
   const log = { info() {}, warn() {}, error() {} };
   const conn = new MqttConnection({
-    socket: tcpSocketFactory(), resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
-    host: "127.0.0.1", port, clientId: `bench-ours-${qos}`, keepalive: 60, outbox: 8 * 1024 * 1024, maxInflight: 64,
+    socket: tcpSocketFactory(),
+    resolve: (_h, cb) => cb("127.0.0.1"),
+    timers: clock,
+    clock,
+    log,
+    host: "127.0.0.1",
+    port,
+    clientId: `bench-ours-${qos}`,
+    keepalive: 60,
+    outbox: 8 * 1024 * 1024,
+    maxInflight: 64,
   });
   conn.start();
   while (!conn.connected) await yieldNow();
@@ -31,14 +40,18 @@ async function ours(port: number, qos: 0 | 1, m: number): Promise<number> {
   conn.publish("bench/barrier", PAYLOAD, { qos: 1 });
   while (conn.stats.queued > 0) await new Promise((r) => setTimeout(r, 1));
   const ms = performance.now() - t0;
-  if (conn.stats.dropped > 0) throw new Error(`benchmark dropped ${conn.stats.dropped} messages: the outbox is too small`);
+  if (conn.stats.dropped > 0)
+    throw new Error(`benchmark dropped ${conn.stats.dropped} messages: the outbox is too small`);
   conn.stop();
   clock.clearAll();
   return (m / ms) * 1000;
 }
 
 async function theirs(port: number, qos: 0 | 1, m: number): Promise<number> {
-  const client: MqttClient = mqttConnect(`mqtt://127.0.0.1:${port}`, { clientId: `bench-mqttjs-${qos}`, keepalive: 60 });
+  const client: MqttClient = mqttConnect(`mqtt://127.0.0.1:${port}`, {
+    clientId: `bench-mqttjs-${qos}`,
+    keepalive: 60,
+  });
   await new Promise((r) => client.once("connect", r));
   const payload = Buffer.from(PAYLOAD);
   const t0 = performance.now();
@@ -56,10 +69,14 @@ export async function runClientBench(): Promise<{ qos: number; ours: number; the
   const broker = await startMosquitto();
   const rows = [];
   try {
-    for (const [qos, m] of [[0, 50_000], [1, 20_000]] as const) {
+    for (const [qos, m] of [
+      [0, 50_000],
+      [1, 20_000],
+    ] as const) {
       let o = 0;
       let t = 0;
-      for (let round = 0; round < 3; round++) { // alternate, keep the best of each
+      for (let round = 0; round < 3; round++) {
+        // alternate, keep the best of each
         o = Math.max(o, await ours(broker.port, qos, m));
         t = Math.max(t, await theirs(broker.port, qos, m));
       }
@@ -74,6 +91,8 @@ export async function runClientBench(): Promise<{ qos: number; ours: number; the
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log("client: publish throughput to mosquitto (29-byte payload), best of 3 alternating rounds");
   for (const r of await runClientBench()) {
-    console.log(`  QoS ${r.qos}: luxflow ${r.ours.toLocaleString("en")} msg/s, mqtt ${r.theirs.toLocaleString("en")} msg/s, ratio ${r.ratio.toFixed(2)}x`);
+    console.log(
+      `  QoS ${r.qos}: luxflow ${r.ours.toLocaleString("en")} msg/s, mqtt ${r.theirs.toLocaleString("en")} msg/s, ratio ${r.ratio.toFixed(2)}x`,
+    );
   }
 }

@@ -22,7 +22,15 @@ export function runCodecBench(): { size: number; ours: number; theirs: number; r
   for (const size of SIZES) {
     const payload = Uint8Array.from({ length: size }, (_, i) => i & 0xff);
     const ours: Packet = { type: 3, topic: "sensor-data", payload, qos: 1, retain: false, dup: false, id: 1 };
-    const theirs = { cmd: "publish" as const, topic: "sensor-data", payload: Buffer.from(payload), qos: 1 as const, retain: false, dup: false, messageId: 1 };
+    const theirs = {
+      cmd: "publish" as const,
+      topic: "sensor-data",
+      payload: Buffer.from(payload),
+      qos: 1 as const,
+      retain: false,
+      dup: false,
+      messageId: 1,
+    };
     let sink = 0;
     const oursMs = bestOf(5, () => {
       const d = new PacketDecoder();
@@ -33,7 +41,9 @@ export function runCodecBench(): { size: number; ours: number; theirs: number; r
       }
     });
     const parser = mqttPacket.parser({ protocolVersion: 4 });
-    parser.on("packet", ((p: { payload: Buffer }) => { sink += p.payload.length; }) as never);
+    parser.on("packet", ((p: { payload: Buffer }) => {
+      sink += p.payload.length;
+    }) as never);
     const theirsMs = bestOf(5, () => {
       for (let i = 0; i < N; i++) parser.parse(mqttPacket.generate(theirs));
     });
@@ -48,6 +58,8 @@ export function runCodecBench(): { size: number; ours: number; theirs: number; r
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`codec: PUBLISH encode+decode, ${N} packets per round, best of 5`);
   for (const r of runCodecBench()) {
-    console.log(`  payload ${String(r.size).padStart(3)} B: luxflow ${r.ours.toLocaleString("en")} ops/s, mqtt-packet ${r.theirs.toLocaleString("en")} ops/s, ratio ${r.ratio.toFixed(2)}x`);
+    console.log(
+      `  payload ${String(r.size).padStart(3)} B: luxflow ${r.ours.toLocaleString("en")} ops/s, mqtt-packet ${r.theirs.toLocaleString("en")} ops/s, ratio ${r.ratio.toFixed(2)}x`,
+    );
   }
 }

@@ -21,8 +21,8 @@ export interface Chip {
 }
 
 export const CHIPS: readonly Chip[] = Object.freeze([
-  { name: "ESP8266", rxMa: 56, txMa: 170, modemSleepMa: 15, deepSleepMa: 0.020 },
-  { name: "ESP32", rxMa: 100, txMa: 240, modemSleepMa: 30, deepSleepMa: 0.010 },
+  { name: "ESP8266", rxMa: 56, txMa: 170, modemSleepMa: 15, deepSleepMa: 0.02 },
+  { name: "ESP32", rxMa: 100, txMa: 240, modemSleepMa: 30, deepSleepMa: 0.01 },
 ]);
 
 export const SENSOR_ACTIVE_MA = 0.275;
@@ -50,7 +50,12 @@ export function deepSleepCharge(chip: Chip, awakeMs: number, periodS: number): n
   const radioS = (WIFI_JOIN_MS + awakeMs) / 1000;
   const onS = bootS + radioS;
   const sleepS = Math.max(0, periodS - onS);
-  return chip.modemSleepMa * bootS + radioMa(chip) * radioS + SENSOR_ACTIVE_MA * onS + (chip.deepSleepMa + SENSOR_SLEEP_MA) * sleepS;
+  return (
+    chip.modemSleepMa * bootS +
+    radioMa(chip) * radioS +
+    SENSOR_ACTIVE_MA * onS +
+    (chip.deepSleepMa + SENSOR_SLEEP_MA) * sleepS
+  );
 }
 
 /** Always on: associated, modem sleep between beacons, sensor integrating continuously, plus each reading's radio time. */

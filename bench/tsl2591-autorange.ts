@@ -12,8 +12,15 @@ import { Tsl2591Model } from "../host-sim/chips/tsl2591.js";
 import TSL2591 from "../drivers/tsl2591/tsl2591.js";
 import { adafruit } from "./lux-formulas.js";
 
-interface Reading { lux: number | null; cycles: number; ms: number }
-interface Subject { settle(): void; next(lux: number): Reading }
+interface Reading {
+  lux: number | null;
+  cycles: number;
+  ms: number;
+}
+interface Subject {
+  settle(): void;
+  next(lux: number): Reading;
+}
 
 function rig(lux: number) {
   const clock = new VirtualClock(0);
@@ -37,7 +44,15 @@ function ours(start: number): Subject {
     }
     throw new Error("no reading");
   };
-  return { settle: () => { poll(); }, next: (lux) => { r.light.lux = lux; return poll(); } };
+  return {
+    settle: () => {
+      poll();
+    },
+    next: (lux) => {
+      r.light.lux = lux;
+      return poll();
+    },
+  };
 }
 
 /** ESPHome automatic_gain_update at 100 ms: a reading counts once the gain stops changing. */
@@ -46,7 +61,11 @@ function esphome(start: number): Subject {
   const io = new r.io({ data: 1, clock: 2, hz: 400_000, address: 0x29 });
   const gains = [1, 25, 400, 9500];
   let again = 1;
-  const enable = (): void => { io.writeUint8(0xA0, 0x01); io.writeUint8(0xA1, again << 4); io.writeUint8(0xA0, 0x03); };
+  const enable = (): void => {
+    io.writeUint8(0xa0, 0x01);
+    io.writeUint8(0xa1, again << 4);
+    io.writeUint8(0xa0, 0x03);
+  };
   enable();
   const rule = (ch0: number): number => {
     const high = 31_000; // 62000 / 2 at 100 ms
@@ -59,17 +78,30 @@ function esphome(start: number): Subject {
     const before = r.model.cycles;
     for (let cycle = 0; cycle < 20; cycle++) {
       r.clock.advance(100);
-      const ch0 = io.readUint16(0xB4);
-      const ch1 = io.readUint16(0xB6);
+      const ch0 = io.readUint16(0xb4);
+      const ch1 = io.readUint16(0xb6);
       const next = rule(ch0);
       const saturated = ch0 >= 36863 || ch1 >= 36863; // ESPHome: NaN at full scale
-      if (next === again) return { lux: saturated ? null : adafruit(ch0, ch1, gains[again]!, 100, 408.1), cycles: r.model.cycles - before, ms: (cycle + 1) * 100 };
+      if (next === again)
+        return {
+          lux: saturated ? null : adafruit(ch0, ch1, gains[again]!, 100, 408.1),
+          cycles: r.model.cycles - before,
+          ms: (cycle + 1) * 100,
+        };
       again = next;
       enable();
     }
     return { lux: null, cycles: r.model.cycles - before, ms: 2_000 };
   };
-  return { settle: () => { poll(); }, next: (lux) => { r.light.lux = lux; return poll(); } };
+  return {
+    settle: () => {
+      poll();
+    },
+    next: (lux) => {
+      r.light.lux = lux;
+      return poll();
+    },
+  };
 }
 
 const levels = [0.01, 1, 250, 10_000, 80_000];
@@ -81,7 +113,10 @@ for (const from of levels) {
   for (const to of levels) {
     if (from === to) continue;
     const cells: string[] = [];
-    for (const [name, make] of [["ours", ours], ["esphome", esphome]] as const) {
+    for (const [name, make] of [
+      ["ours", ours],
+      ["esphome", esphome],
+    ] as const) {
       const subject = make(from);
       subject.settle();
       const reading = subject.next(to);
@@ -89,16 +124,26 @@ for (const from of levels) {
       worstMs[name] = Math.max(worstMs[name], reading.ms);
       const error = reading.lux === null ? NaN : Math.abs(reading.lux - to) / to;
       if (!(error <= 0.05)) errors[name]++;
-      cells.push(`${reading.cycles} cyc ${String(reading.ms).padStart(4)} ms, ${reading.lux === null ? "no value" : `${(error * 100).toFixed(2)} %`}`.padEnd(26));
+      cells.push(
+        `${reading.cycles} cyc ${String(reading.ms).padStart(4)} ms, ${reading.lux === null ? "no value" : `${(error * 100).toFixed(2)} %`}`.padEnd(
+          26,
+        ),
+      );
     }
     rows.push(`${String(from).padStart(6)} → ${String(to).padEnd(6)} lux | ${cells.join(" | ")}`);
   }
 }
 console.log("transition (white LED) | luxflow (gain + time)      | ESPHome (gain only, 100 ms)");
 for (const row of rows) console.log(row);
-console.log(`worst case cycles: luxflow ${worst.ours}, ESPHome ${worst.esphome} (ratio ${(worst.esphome / worst.ours).toFixed(2)}x)`);
-console.log(`worst case time: luxflow ${worstMs.ours} ms, ESPHome ${worstMs.esphome} ms (ratio ${(worstMs.esphome / worstMs.ours).toFixed(2)}x)`);
-console.log(`transitions ending outside 5 % of the truth: luxflow ${errors.ours} of ${rows.length}, ESPHome ${errors.esphome} of ${rows.length}`);
+console.log(
+  `worst case cycles: luxflow ${worst.ours}, ESPHome ${worst.esphome} (ratio ${(worst.esphome / worst.ours).toFixed(2)}x)`,
+);
+console.log(
+  `worst case time: luxflow ${worstMs.ours} ms, ESPHome ${worstMs.esphome} ms (ratio ${(worstMs.esphome / worstMs.ours).toFixed(2)}x)`,
+);
+console.log(
+  `transitions ending outside 5 % of the truth: luxflow ${errors.ours} of ${rows.length}, ESPHome ${errors.esphome} of ${rows.length}`,
+);
 
 // Accuracy by range: settled readings of the driver against the scene, white LED.
 console.log("\nscene lux | luxflow reading (range, counts)                 | error");
@@ -113,5 +158,7 @@ for (const lux of [0.001, 0.005, 0.01, 0.1, 1, 10, 100, 1_000, 10_000, 40_000, 8
   if (s === undefined) throw new Error(`no reading at ${lux} lux`);
   const shown = s.illuminance === null ? `saturated (≥ ${s.lowerBound?.toFixed(0)})` : s.illuminance.toPrecision(6);
   const error = s.illuminance === null ? "no value" : `${((Math.abs(s.illuminance - lux) / lux) * 100).toFixed(3)} %`;
-  console.log(`${String(lux).padStart(9)} | ${`${shown} (${s.gain} ${s.integration} ms, ${s.full}/${s.ir})`.padEnd(48)} | ${error}`);
+  console.log(
+    `${String(lux).padStart(9)} | ${`${shown} (${s.gain} ${s.integration} ms, ${s.full}/${s.ir})`.padEnd(48)} | ${error}`,
+  );
 }

@@ -18,8 +18,16 @@ const MINUTES = Number(args.minutes ?? 5);
 const INTERVAL = String(args.interval ?? 5);
 const manifestUrl = new URL("../../manifest.json", import.meta.url);
 
-interface Tally { turns: number; bytecodes: number }
-const kinds = ["timer, socket write (sample-and-publish)", "timer, sensor only (I2C, no write)", "other timers", "received packets / other events"] as const;
+interface Tally {
+  turns: number;
+  bytecodes: number;
+}
+const kinds = [
+  "timer, socket write (sample-and-publish)",
+  "timer, sensor only (I2C, no write)",
+  "other timers",
+  "received packets / other events",
+] as const;
 type Kind = (typeof kinds)[number];
 
 const broker = await startEmbeddedBroker(0);
@@ -28,7 +36,14 @@ invocation.config.mqtt_host = broker.host;
 invocation.config.mqtt_port = String(broker.port);
 const clock = new VirtualClock(Date.now());
 const lines: string[] = [];
-const board = new Board({ config: invocation.config, sim: invocation.sim, clock, trace: (text) => { lines.push(text); } });
+const board = new Board({
+  config: invocation.config,
+  sim: invocation.sim,
+  clock,
+  trace: (text) => {
+    lines.push(text);
+  },
+});
 let counting = false;
 const tally = new Map<Kind, Tally>(kinds.map((k) => [k, { turns: 0, bytecodes: 0 }]));
 const run = await runOnXs(board, {
@@ -37,8 +52,14 @@ const run = await runOnXs(board, {
     if (!counting) return;
     const i2c = (requests["smbus.call"] ?? 0) > 0;
     const write = (requests["tcp.write"] ?? 0) > 0;
-    const kind: Kind = event.kind !== "timer" ? "received packets / other events"
-      : write ? "timer, socket write (sample-and-publish)" : i2c ? "timer, sensor only (I2C, no write)" : "other timers";
+    const kind: Kind =
+      event.kind !== "timer"
+        ? "received packets / other events"
+        : write
+          ? "timer, socket write (sample-and-publish)"
+          : i2c
+            ? "timer, sensor only (I2C, no write)"
+            : "other timers";
     const t = tally.get(kind)!;
     t.turns++;
     t.bytecodes += meter.compute;
@@ -54,7 +75,10 @@ for (let i = 0; !connected(); i++) {
   await new Promise((resolve) => setTimeout(resolve, 1));
 }
 // Settle: a few readings published before counting starts.
-for (let i = 0; i < 20; i++) { await run.advance(1_000); for (let j = 0; j < 3; j++) await tick(); }
+for (let i = 0; i < 20; i++) {
+  await run.advance(1_000);
+  for (let j = 0; j < 3; j++) await tick();
+}
 counting = true;
 for (let s = 0; s < MINUTES * 60; s++) {
   if (run.failure) throw run.failure;
@@ -69,13 +93,17 @@ if (run.failure) throw run.failure;
 
 let turns = 0;
 let bytecodes = 0;
-console.log(`XS turns and bytecodes per minute at sample_interval=${INTERVAL} s (${MINUTES} virtual minutes, firmware bytecodes only)`);
+console.log(
+  `XS turns and bytecodes per minute at sample_interval=${INTERVAL} s (${MINUTES} virtual minutes, firmware bytecodes only)`,
+);
 console.log("| turn kind | turns / min | bytecodes / min | bytecodes / turn |");
 console.log("|---|---|---|---|");
 for (const kind of kinds) {
   const t = tally.get(kind)!;
   turns += t.turns;
   bytecodes += t.bytecodes;
-  console.log(`| ${kind} | ${(t.turns / MINUTES).toFixed(1)} | ${Math.round(t.bytecodes / MINUTES).toLocaleString("en")} | ${t.turns === 0 ? "-" : Math.round(t.bytecodes / t.turns).toLocaleString("en")} |`);
+  console.log(
+    `| ${kind} | ${(t.turns / MINUTES).toFixed(1)} | ${Math.round(t.bytecodes / MINUTES).toLocaleString("en")} | ${t.turns === 0 ? "-" : Math.round(t.bytecodes / t.turns).toLocaleString("en")} |`,
+  );
 }
 console.log(`| all | ${(turns / MINUTES).toFixed(1)} | ${Math.round(bytecodes / MINUTES).toLocaleString("en")} | |`);

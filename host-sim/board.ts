@@ -154,7 +154,9 @@ export class Board {
    */
   sntp(host: string, callback: (seconds: number | undefined) => void): void {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
-      this.trace(`sim: sntp was given the name "${host}", not an address (resolve it first: Moddable's SNTP fails hard when a name does not resolve)\n`);
+      this.trace(
+        `sim: sntp was given the name "${host}", not an address (resolve it first: Moddable's SNTP fails hard when a name does not resolve)\n`,
+      );
       this.clock.set(() => callback(undefined), 20);
       return;
     }

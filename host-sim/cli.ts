@@ -39,11 +39,16 @@ async function run(invocation: SimInvocation): Promise<void> {
   );
 
   let seen = 0;
-  const watcher = watchTopic(checked, readings, (topic, payload) => {
-    process.stdout.write(`${topic} ${payload}\n`);
-    seen++;
-    if (invocation.count > 0 && seen >= invocation.count) void stop(0);
-  }, note);
+  const watcher = watchTopic(
+    checked,
+    readings,
+    (topic, payload) => {
+      process.stdout.write(`${topic} ${payload}\n`);
+      seen++;
+      if (invocation.count > 0 && seen >= invocation.count) void stop(0);
+    },
+    note,
+  );
 
   let board: Board;
   try {

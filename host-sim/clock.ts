@@ -20,10 +20,13 @@ export class RealClock implements BoardClock {
   }
 
   set(callback: () => void, milliseconds: number): TimerHandle {
-    const handle = setTimeout(() => {
-      this.#live.delete(handle);
-      callback();
-    }, Math.max(0, milliseconds));
+    const handle = setTimeout(
+      () => {
+        this.#live.delete(handle);
+        callback();
+      },
+      Math.max(0, milliseconds),
+    );
     this.#live.add(handle);
     return handle;
   }

@@ -12,7 +12,11 @@ const note = (message: string) => process.stderr.write(`fleet: ${message}\n`);
 export const FLEET_KEYS = Object.freeze([
   { name: "devices", default: "10", description: "number of simulated boards" },
   { name: "id_prefix", default: "lux-", description: "board i's sensor_id (and client id) is <id_prefix><i>" },
-  { name: "spread", default: "sample_interval", description: "seconds over which the boards start, spreading their sampling phases" },
+  {
+    name: "spread",
+    default: "sample_interval",
+    description: "seconds over which the boards start, spreading their sampling phases",
+  },
   { name: "log", default: "warn", description: "board log lines shown: all, warn (warnings and errors), none" },
 ]);
 
@@ -32,7 +36,8 @@ async function run(args: string[]): Promise<void> {
   }
   const devicesText = fleetArgs.devices ?? "10";
   const devices = Number(devicesText);
-  if (!/^\d+$/.test(devicesText) || devices < 1 || devices > 100_000) throw new UsageError(`devices must be a whole number from 1 to 100000 (got "${devicesText}")`);
+  if (!/^\d+$/.test(devicesText) || devices < 1 || devices > 100_000)
+    throw new UsageError(`devices must be a whole number from 1 to 100000 (got "${devicesText}")`);
   const level = fleetArgs.log ?? "warn";
   if (!["all", "warn", "none"].includes(level)) throw new UsageError(`log must be all, warn or none (got "${level}")`);
   const invocation = parseArgs(rest, manifestConfig(new URL("../../manifest.json", import.meta.url)));
@@ -43,7 +48,9 @@ async function run(args: string[]): Promise<void> {
     broker = await startEmbeddedBroker(invocation.brokerPort).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== "EADDRINUSE" || invocation.brokerPort === 0) throw error;
       const moved = await startEmbeddedBroker(0);
-      note(`port ${invocation.brokerPort} is in use (another broker?); the embedded broker is on port ${moved.port} instead`);
+      note(
+        `port ${invocation.brokerPort} is in use (another broker?); the embedded broker is on port ${moved.port} instead`,
+      );
       return moved;
     });
     config.mqtt_host = broker.host;
@@ -52,26 +59,36 @@ async function run(args: string[]): Promise<void> {
   const checked = checkFirmwareConfig(config);
   const spreadText = fleetArgs.spread;
   const spreadMs = spreadText === undefined ? checked.sampleInterval : Number(spreadText) * 1000;
-  if (!(spreadMs >= 0) || !Number.isFinite(spreadMs)) throw new UsageError(`spread must be a number of seconds (got "${spreadText}")`);
+  if (!(spreadMs >= 0) || !Number.isFinite(spreadMs))
+    throw new UsageError(`spread must be a number of seconds (got "${spreadText}")`);
 
   let fleet: Fleet;
   try {
     fleet = new Fleet({
-      devices, config, sim: invocation.sim, idPrefix: fleetArgs.id_prefix ?? "lux-", spreadMs,
+      devices,
+      config,
+      sim: invocation.sim,
+      idPrefix: fleetArgs.id_prefix ?? "lux-",
+      spreadMs,
       trace: (id, text) => {
-        if (level === "all" || (level === "warn" && !text.startsWith("luxflow info:"))) process.stderr.write(`[${id}] ${text}`);
+        if (level === "all" || (level === "warn" && !text.startsWith("luxflow info:")))
+          process.stderr.write(`[${id}] ${text}`);
       },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  note(`${devices} boards publishing to mqtt://${checked.mqttHost}:${checked.mqttPort} topic ${checked.mqttTopic} every ${checked.sampleInterval / 1000} s` +
-    `${broker ? " (embedded broker)" : ""}; Ctrl-C stops`);
+  note(
+    `${devices} boards publishing to mqtt://${checked.mqttHost}:${checked.mqttPort} topic ${checked.mqttTopic} every ${checked.sampleInterval / 1000} s` +
+      `${broker ? " (embedded broker)" : ""}; Ctrl-C stops`,
+  );
   const started = fleet.start();
   let last = 0;
   const status = setInterval(() => {
     const published = fleet.published;
-    note(`${fleet.connected}/${devices} connected, ${published - last} readings in the last 10 s (${((published - last) / 10).toFixed(1)}/s)`);
+    note(
+      `${fleet.connected}/${devices} connected, ${published - last} readings in the last 10 s (${((published - last) / 10).toFixed(1)}/s)`,
+    );
     last = published;
   }, 10_000);
   let stopping = false;

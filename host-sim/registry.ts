@@ -39,5 +39,6 @@ const globals = globalThis as Record<string, unknown>;
 for (const [name, value] of Object.entries({
   device: () => current?.device,
   System: () => current?.system,
-})) Object.defineProperty(globals, name, { get: value, configurable: true });
+}))
+  Object.defineProperty(globals, name, { get: value, configurable: true });
 globals.trace = (...values: unknown[]) => currentBoard().trace(values.map(String).join(""));

@@ -17,24 +17,61 @@ export interface SimKey {
 }
 
 // Rows frozen too: on -p lin this table is preloaded into flash (xsl warns of a writable row).
-export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze(([
-  { name: "sim_lux", default: "250", description: "illuminance in lux (constant scene; start level of ramp/step; mean of flicker)" },
-  { name: "sim_source", default: "led", description: "light source spectrum: a (incandescent), d65 (daylight), led (white LED ~4000 K), fluorescent, ir (LED + 850 nm IR illuminator)" },
-  { name: "sim_ir", default: "0", description: "extra invisible 850 nm IR, as its share of the full-spectrum channel, 0 to 0.95" },
-  { name: "sim_scene", default: "constant", description: "constant | ramp | step | flicker | dark" },
-  { name: "sim_lux_to", default: "80000", description: "end level of ramp (sunrise) and level after the step, lux" },
-  { name: "sim_period", default: "60", description: "ramp duration / time of the step, seconds" },
-  { name: "sim_flicker_hz", default: "100", description: "flicker frequency, Hz (mains lighting: 100 or 120)" },
-  { name: "sim_flicker_depth", default: "0.5", description: "flicker modulation depth, 0 to 1" },
-  { name: "sim_noise", default: "0", description: "relative standard deviation of count noise, 0 to 0.5" },
-  { name: "sim_shot_noise", default: "0", description: "1 = photon shot noise on the counts (seeded by sim_seed)" },
-  { name: "sim_spread", default: "0", description: "part-to-part spread: relative standard deviation of each channel's responsivity, 0 to 0.5" },
-  { name: "sim_seed", default: "1", description: "seed of the noise generator and of the part drawn (integer)" },
-  { name: "sim_fault", default: "none", description: "none | nack (chip NACKs everything) | absent (nothing at 0x29) | wrong_id" },
-  { name: "sim_chip_id", default: "0x50", description: "value of the ID register (wrong_id uses 0x12 unless set)" },
-  { name: "sim_unplug_at", default: "", description: "seconds after start when the sensor is unplugged (empty = never)" },
-  { name: "sim_replug_at", default: "", description: "seconds after start when it is plugged back in (empty = never)" },
-] satisfies SimKey[]).map((key) => Object.freeze(key)));
+export const SIM_SENSOR_KEYS: readonly SimKey[] = Object.freeze(
+  (
+    [
+      {
+        name: "sim_lux",
+        default: "250",
+        description: "illuminance in lux (constant scene; start level of ramp/step; mean of flicker)",
+      },
+      {
+        name: "sim_source",
+        default: "led",
+        description:
+          "light source spectrum: a (incandescent), d65 (daylight), led (white LED ~4000 K), fluorescent, ir (LED + 850 nm IR illuminator)",
+      },
+      {
+        name: "sim_ir",
+        default: "0",
+        description: "extra invisible 850 nm IR, as its share of the full-spectrum channel, 0 to 0.95",
+      },
+      { name: "sim_scene", default: "constant", description: "constant | ramp | step | flicker | dark" },
+      {
+        name: "sim_lux_to",
+        default: "80000",
+        description: "end level of ramp (sunrise) and level after the step, lux",
+      },
+      { name: "sim_period", default: "60", description: "ramp duration / time of the step, seconds" },
+      { name: "sim_flicker_hz", default: "100", description: "flicker frequency, Hz (mains lighting: 100 or 120)" },
+      { name: "sim_flicker_depth", default: "0.5", description: "flicker modulation depth, 0 to 1" },
+      { name: "sim_noise", default: "0", description: "relative standard deviation of count noise, 0 to 0.5" },
+      { name: "sim_shot_noise", default: "0", description: "1 = photon shot noise on the counts (seeded by sim_seed)" },
+      {
+        name: "sim_spread",
+        default: "0",
+        description: "part-to-part spread: relative standard deviation of each channel's responsivity, 0 to 0.5",
+      },
+      { name: "sim_seed", default: "1", description: "seed of the noise generator and of the part drawn (integer)" },
+      {
+        name: "sim_fault",
+        default: "none",
+        description: "none | nack (chip NACKs everything) | absent (nothing at 0x29) | wrong_id",
+      },
+      { name: "sim_chip_id", default: "0x50", description: "value of the ID register (wrong_id uses 0x12 unless set)" },
+      {
+        name: "sim_unplug_at",
+        default: "",
+        description: "seconds after start when the sensor is unplugged (empty = never)",
+      },
+      {
+        name: "sim_replug_at",
+        default: "",
+        description: "seconds after start when it is plugged back in (empty = never)",
+      },
+    ] satisfies SimKey[]
+  ).map((key) => Object.freeze(key)),
+);
 
 type Keys = Record<string, string>;
 
@@ -115,13 +152,24 @@ export function sensorSimFromKeys(keys: Keys, clock: { now(): number }, timers?:
   const replugAt = optionalSeconds(keys, "sim_replug_at");
   if (replugAt !== undefined && unplugAt === undefined) throw new Error("sim_replug_at: needs sim_unplug_at");
   if (replugAt !== undefined && unplugAt !== undefined && replugAt <= unplugAt) {
-    throw new Error(`sim_replug_at: must be later than sim_unplug_at (${unplugAt} s), got "${raw(keys, "sim_replug_at")}"`);
+    throw new Error(
+      `sim_replug_at: must be later than sim_unplug_at (${unplugAt} s), got "${raw(keys, "sim_replug_at")}"`,
+    );
   }
   const start = clock.now();
   return {
     scene,
     attach(bus: I2CBus): Tsl2591Model {
-      const model = new Tsl2591Model({ clock, scene, noise, shotNoise, spread, seed, epoch: start, ...(timers ? { timers } : {}) });
+      const model = new Tsl2591Model({
+        clock,
+        scene,
+        noise,
+        shotNoise,
+        spread,
+        seed,
+        epoch: start,
+        ...(timers ? { timers } : {}),
+      });
       model.chipId = chipId;
       model.nack = fault === "nack";
       if (unplugAt !== undefined) model.unplugBetween(start + unplugAt * 1000, start + (replugAt ?? Infinity) * 1000);

@@ -15,14 +15,21 @@ export interface SleepingBoard {
   stop(): void;
 }
 
-export function sleepingBoard(args: readonly string[], brokerPort: number, sleeps: number, onSleep?: (count: number) => void): SleepingBoard {
+export function sleepingBoard(
+  args: readonly string[],
+  brokerPort: number,
+  sleeps: number,
+  onSleep?: (count: number) => void,
+): SleepingBoard {
   const invocation = parseArgs(["sleep_mode=deep", ...args], manifestConfig(manifestUrl));
   invocation.config.mqtt_host = "127.0.0.1";
   invocation.config.mqtt_port = String(brokerPort);
   const lines: string[] = [];
   const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
   let stop: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { stop = resolve; });
+  const finished = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
   board.onSleep = (count) => {
     onSleep?.(count);
     if (count < sleeps) return;

@@ -57,13 +57,19 @@ export interface App {
 class ConnectionHooks {
   constructor(private readonly app: Application) {}
 
-  onConnect(): void { this.app.connected(); }
-  onDisconnect(reason: string): void { this.app.device.events.emit("close", reason); }
+  onConnect(): void {
+    this.app.connected();
+  }
+  onDisconnect(reason: string): void {
+    this.app.device.events.emit("close", reason);
+  }
   onMessage(topic: string, payload: Uint8Array, info: { readonly retain: boolean }): void {
     if (topic === this.app.topics.command) this.app.device.command(utf8Decode(payload, 0, payload.length), info.retain);
   }
   /** Only the command topic is subscribed: a message too large to read was a command. */
-  onOversized(info: OversizedInfo): void { this.app.device.oversized(info); }
+  onOversized(info: OversizedInfo): void {
+    this.app.device.oversized(info);
+  }
 }
 
 /** The dataflow's sinks; a sink that throws is one log line (the stream goes on). */
@@ -117,7 +123,14 @@ export function startApp(platform: AppPlatform): App | undefined {
 /** The few fields of the configuration the state and discovery report, kept after boot (not all 37). */
 function deviceConfigOf(config: Config): DeviceConfig & { readonly haPrefix: string | undefined } {
   const { sensorId, payloadFormat, healthInterval, profile, mqttClean } = config;
-  return Object.freeze({ sensorId, payloadFormat, healthInterval, profile, mqttClean, haPrefix: config.haDiscovery ? config.haPrefix : undefined });
+  return Object.freeze({
+    sensorId,
+    payloadFormat,
+    healthInterval,
+    profile,
+    mqttClean,
+    haPrefix: config.haDiscovery ? config.haPrefix : undefined,
+  });
 }
 
 const luxOf = (reading: Reading): number | null => reading.value;
@@ -173,60 +186,113 @@ class Application implements App, DeviceParts {
     this.restart = platform.restart;
     const topics = (this.topics = deviceTopics(config));
     const deep = config.sleepMode === "deep" ? platform.sleep : undefined;
-    if (config.sleepMode === "deep" && deep === undefined) log.error("config: sleep_mode=deep but this board has no deep sleep; staying awake");
+    if (config.sleepMode === "deep" && deep === undefined)
+      log.error("config: sleep_mode=deep but this board has no deep sleep; staying awake");
     const record = deep === undefined ? undefined : resumeRecord(deep, log);
     const time = (this.time = new DeviceTime(clock, timers, log, config.sntp, platform.sntp, record?.uptimeMs));
-    const settings = (this.settings = new Settings(platform.preference, { interval: config.sampleInterval, gain: config.gain, integration: config.integration, autoRange: config.autoRange }, log, record?.boot));
+    const settings = (this.settings = new Settings(
+      platform.preference,
+      {
+        interval: config.sampleInterval,
+        gain: config.gain,
+        integration: config.integration,
+        autoRange: config.autoRange,
+      },
+      log,
+      record?.boot,
+    ));
     const s = settings.values;
-    const light = (this.light = new LightSource({ io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz }, config.sensorId, time, timers, log,
-      { gain: s.gain, integration: s.integration, autoRange: s.autoRange }, settings.boot));
+    const light = (this.light = new LightSource(
+      { io: platform.i2c.io, data, clock: sclPin, hz: config.i2cHz },
+      config.sensorId,
+      time,
+      timers,
+      log,
+      { gain: s.gain, integration: s.integration, autoRange: s.autoRange },
+      settings.boot,
+    ));
     if (record !== undefined) light.stats.readings = record.seq;
     const persist = config.queuePersist || deep !== undefined;
     let journal: Journal | undefined;
-    if (persist && platform.preference === undefined) log.warn("config: queue_persist=1 but this build has no preference module; offline readings are kept in RAM only");
+    if (persist && platform.preference === undefined)
+      log.warn(
+        "config: queue_persist=1 but this build has no preference module; offline readings are kept in RAM only",
+      );
     else if (persist) journal = new Journal(platform.preference!, config.queuePersistMax);
     this.journal = journal;
-    this.#sleep = deep === undefined ? undefined : new DeepSleepCycle(this, { sleep: deep, timers, clock, log, awakeMax: config.awakeMax, networkTime: config.sntp !== "" && platform.sntp !== undefined }, record, settings.boot);
-    if (deep !== undefined && config.mqttClean) log.warn("sleep: mqtt_clean=1: commands sent while the board sleeps are lost; mqtt_clean=0 keeps them for the next wake");
+    this.#sleep =
+      deep === undefined
+        ? undefined
+        : new DeepSleepCycle(
+            this,
+            {
+              sleep: deep,
+              timers,
+              clock,
+              log,
+              awakeMax: config.awakeMax,
+              networkTime: config.sntp !== "" && platform.sntp !== undefined,
+            },
+            record,
+            settings.boot,
+          );
+    if (deep !== undefined && config.mqttClean)
+      log.warn(
+        "sleep: mqtt_clean=1: commands sent while the board sleeps are lost; mqtt_clean=0 keeps them for the next wake",
+      );
     this.device = new Device(this);
 
-    const connection = (this.connection = new MqttConnection(Object.assign(new ConnectionHooks(this), {
-      socket: config.mqttTls ? platform.tls(config.mqttHost, config.mqttCa) : platform.socket,
-      resolve: platform.resolve,
-      timers,
-      clock,
-      log,
-      host: config.mqttHost,
-      port: config.mqttPort,
-      clientId: config.mqttClientId,
-      keepalive: config.mqttKeepalive,
-      clean: config.mqttClean,
-      sessionKept: record?.settled === true,
-      ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
-      ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
-      // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
-      // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
-      birth: { topic: config.statusTopic, payload: utf8Encode("online"), qos: 1 as const, retain: true },
-      will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1 as const, retain: true },
-      reconnectMin: config.mqttReconnectMin,
-      reconnectMax: config.mqttReconnectMax,
-      maxPacketSize: config.mqttMaxPacket,
-      maxInflight: config.mqttInflight,
-      outbox: config.queueBytes,
-    })));
+    const connection = (this.connection = new MqttConnection(
+      Object.assign(new ConnectionHooks(this), {
+        socket: config.mqttTls ? platform.tls(config.mqttHost, config.mqttCa) : platform.socket,
+        resolve: platform.resolve,
+        timers,
+        clock,
+        log,
+        host: config.mqttHost,
+        port: config.mqttPort,
+        clientId: config.mqttClientId,
+        keepalive: config.mqttKeepalive,
+        clean: config.mqttClean,
+        sessionKept: record?.settled === true,
+        ...(config.mqttUser !== "" ? { username: config.mqttUser } : {}),
+        ...(config.mqttPassword !== "" ? { password: config.mqttPassword } : {}),
+        // Retained status, as ESPHome and Tasmota keep it: "online" on every connect, and the
+        // broker publishes the will, "offline", when the link dies [MQTT-3.1.2-8].
+        birth: { topic: config.statusTopic, payload: utf8Encode("online"), qos: 1 as const, retain: true },
+        will: { topic: config.statusTopic, payload: utf8Encode("offline"), qos: 1 as const, retain: true },
+        reconnectMin: config.mqttReconnectMin,
+        reconnectMax: config.mqttReconnectMax,
+        maxPacketSize: config.mqttMaxPacket,
+        maxInflight: config.mqttInflight,
+        outbox: config.queueBytes,
+      }),
+    ));
     connection.subscribe(topics.command, 1);
     this.readingDrops = new ReadingDrops(connection.outbox);
 
     this.#scheduler = new Scheduler(timers, clock, log);
-    const readings = (this.readingsWriter = new ReadingWriter(connection, log,
-      { topic: topics.readings, qos: config.qos, format: config.payloadFormat, sensorId: config.sensorId, boot: settings.boot }));
+    const readings = (this.readingsWriter = new ReadingWriter(connection, log, {
+      topic: topics.readings,
+      qos: config.qos,
+      format: config.payloadFormat,
+      sensorId: config.sensorId,
+      boot: settings.boot,
+    }));
     for (const old of journal?.load(config.sensorId) ?? []) readings.onNext(old);
-    if (journal !== undefined && journal.length > 0) log.info(`queue: ${journal.length} readings from before the reboot are queued to send`);
+    if (journal !== undefined && journal.length > 0)
+      log.info(`queue: ${journal.length} readings from before the reboot are queued to send`);
 
     this.health = new HealthSource(new HealthInputsOf(this, platform));
     this.healthWriter = new MqttWriter<HealthReport>(connection, log, new HealthFormat(topics.health, config.sensorId));
 
-    this.#network = wifiLink(platform.wifi, { ssid: config.ssid, password: config.password, timers, log, address: platform.address });
+    this.#network = wifiLink(platform.wifi, {
+      ssid: config.ssid,
+      password: config.password,
+      timers,
+      log,
+      address: platform.address,
+    });
     this.#network.start((up) => this.#networkChanged(up));
 
     // The dataflow: each sensor is an output thing the scheduler ticks; the writers are input things.
@@ -241,11 +307,14 @@ class Application implements App, DeviceParts {
       this.#sleep.start(lightThing, healthThing);
     } else {
       this.lightSchedule = this.#scheduler.schedulePeriodic(lightThing, settings.values.interval);
-      if (healthThing !== undefined) this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
+      if (healthThing !== undefined)
+        this.#healthSchedule = this.#scheduler.schedulePeriodic(healthThing, config.healthInterval);
     }
-    log.info(`${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
-      `${config.luxAverage > 1 ? `, lux averaged over ${config.luxAverage}` : ""}${config.luxChange > 0 ? `, published on a change of more than ${config.luxChange} lux` : ""}` +
-      ` (profile ${config.profile}, config version ${settings.version})`);
+    log.info(
+      `${config.sensorId}: sampling every ${settings.values.interval / 1000} s to ${config.mqttHost}:${config.mqttPort} topic ${topics.readings}` +
+        `${config.luxAverage > 1 ? `, lux averaged over ${config.luxAverage}` : ""}${config.luxChange > 0 ? `, published on a change of more than ${config.luxChange} lux` : ""}` +
+        ` (profile ${config.profile}, config version ${settings.version})`,
+    );
   }
 
   get stats(): { readonly published: number; readonly rejected: number } {
@@ -270,7 +339,8 @@ class Application implements App, DeviceParts {
   /** Everything the journal holds has been delivered once the outbox empties while connected. */
   settle(): void {
     const journal = this.journal;
-    if (journal !== undefined && journal.length > 0 && this.connection.connected && this.connection.outbox.length === 0) journal.clear();
+    if (journal !== undefined && journal.length > 0 && this.connection.connected && this.connection.outbox.length === 0)
+      journal.clear();
   }
 
   onReading(reading: Reading): void {
@@ -287,7 +357,14 @@ class Application implements App, DeviceParts {
     const config = this.deviceConfig;
     if (config.haPrefix !== undefined) {
       const t = this.topics;
-      const messages = discoveryMessages({ prefix: config.haPrefix, sensorId: config.sensorId, readings: t.readings, health: t.health, status: t.status, format: config.payloadFormat });
+      const messages = discoveryMessages({
+        prefix: config.haPrefix,
+        sensorId: config.sensorId,
+        readings: t.readings,
+        health: t.health,
+        status: t.status,
+        format: config.payloadFormat,
+      });
       for (const m of messages) this.publish(m.topic, m.payload, true);
     }
   }

@@ -61,7 +61,8 @@ export class Commands<C = undefined> {
 
   register(name: string, handler: CommandHandler): void {
     if (!NAME.test(name)) throw new RangeError(`command name "${name}" must be 1 to 64 letters, digits, _ . or -`);
-    if (Object.hasOwn(this.builtIns, name) || this.#handlers?.has(name) === true) throw new RangeError(`command "${name}" is already registered`);
+    if (Object.hasOwn(this.builtIns, name) || this.#handlers?.has(name) === true)
+      throw new RangeError(`command "${name}" is already registered`);
     (this.#handlers ??= new Map()).set(name, handler);
   }
 
@@ -94,7 +95,8 @@ export class Commands<C = undefined> {
     }
     gate?.running(command);
     try {
-      const message = builtIn !== undefined ? builtIn(this.context as C, command.payload) : handler!(command.payload, command);
+      const message =
+        builtIn !== undefined ? builtIn(this.context as C, command.payload) : handler!(command.payload, command);
       return { ...base, ok: true, message };
     } catch (error) {
       this.stats.failed++;
@@ -104,7 +106,10 @@ export class Commands<C = undefined> {
 }
 
 /** The name and time of a command (or of a refusal that knows them), for its acknowledgement. */
-function echo(c: { readonly name?: string; readonly time?: number | string }): { name?: string; time?: number | string } {
+function echo(c: { readonly name?: string; readonly time?: number | string }): {
+  name?: string;
+  time?: number | string;
+} {
   const out: { name?: string; time?: number | string } = {};
   if (c.name !== undefined) out.name = c.name;
   if (c.time !== undefined) out.time = c.time;
@@ -126,7 +131,8 @@ export function nestsDeeper(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quoted) {
-      if (c === 92) i++; // a backslash escapes the next character
+      if (c === 92)
+        i++; // a backslash escapes the next character
       else if (c === 34) quoted = false;
     } else if (c === 34) quoted = true;
     else if (c === 123 || c === 91) {
@@ -138,18 +144,21 @@ export function nestsDeeper(text: string, limit: number): boolean {
 
 function parse(text: string | undefined): Command | Ack {
   if (text === undefined) return { ok: false, message: "command is not valid UTF-8" };
-  if (nestsDeeper(text, MAX_DEPTH)) return { ok: false, message: `command nests JSON deeper than ${MAX_DEPTH} levels: refused unparsed` };
+  if (nestsDeeper(text, MAX_DEPTH))
+    return { ok: false, message: `command nests JSON deeper than ${MAX_DEPTH} levels: refused unparsed` };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { ok: false, message: `command is not JSON: ${text.length > 40 ? `${text.slice(0, 40)}…` : text}` };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, message: "command must be a JSON object {\"name\", \"payload\", \"time\"}" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { ok: false, message: 'command must be a JSON object {"name", "payload", "time"}' };
   const o = value as Record<string, unknown>;
   const time = typeof o.time === "number" || typeof o.time === "string" ? o.time : undefined;
   const echo = time !== undefined ? { time } : {};
-  if (typeof o.name !== "string" || !NAME.test(o.name)) return { ...echo, ok: false, message: "command needs a \"name\" (1 to 64 letters, digits, _ . or -)" };
+  if (typeof o.name !== "string" || !NAME.test(o.name))
+    return { ...echo, ok: false, message: 'command needs a "name" (1 to 64 letters, digits, _ . or -)' };
   const payload = o.payload ?? {};
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     return { name: o.name, ...echo, ok: false, message: "payload must be a JSON object" };
@@ -175,7 +184,13 @@ export function ackPayload(ack: Ack): string {
 }
 
 /** A number field of the payload within [min, max]; otherwise a CommandError naming it. */
-export function numberField(payload: Readonly<Record<string, unknown>>, field: string, min: number, max: number, step?: number): number {
+export function numberField(
+  payload: Readonly<Record<string, unknown>>,
+  field: string,
+  min: number,
+  max: number,
+  step?: number,
+): number {
   const v = payload[field];
   if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (step !== undefined && v % step !== 0)) {
     const rule = step !== undefined ? `a multiple of ${step} from ${min} to ${max}` : `a number from ${min} to ${max}`;
@@ -184,9 +199,14 @@ export function numberField(payload: Readonly<Record<string, unknown>>, field: s
   return v;
 }
 
-export function choiceField<T extends string>(payload: Readonly<Record<string, unknown>>, field: string, options: readonly T[]): T {
+export function choiceField<T extends string>(
+  payload: Readonly<Record<string, unknown>>,
+  field: string,
+  options: readonly T[],
+): T {
   const v = payload[field];
-  if (typeof v !== "string" || !options.includes(v as T)) throw new CommandError(`payload.${field} must be one of ${options.join(", ")} (got ${show(v)})`);
+  if (typeof v !== "string" || !options.includes(v as T))
+    throw new CommandError(`payload.${field} must be one of ${options.join(", ")} (got ${show(v)})`);
   return v as T;
 }
 
@@ -197,5 +217,5 @@ export function booleanField(payload: Readonly<Record<string, unknown>>, field: 
 }
 
 function show(v: unknown): string {
-  return v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
+  return v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v));
 }

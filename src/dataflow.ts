@@ -116,8 +116,13 @@ export class Operator<I, O> extends OutputThing<O> implements InputThing<I> {
  * carrying the mean. An event with no value (null, e.g. saturated) goes on as it is and
  * empties the window: a mean across it would be a value nobody measured.
  */
-export function movingAverage<T>(window: number, value: (event: T) => number | null, withMean: (event: T, mean: number) => T): Operator<T, T> {
-  if (!Number.isInteger(window) || window < 1) throw new RangeError(`movingAverage: window must be a whole number ≥ 1 (got ${window})`);
+export function movingAverage<T>(
+  window: number,
+  value: (event: T) => number | null,
+  withMean: (event: T, mean: number) => T,
+): Operator<T, T> {
+  if (!Number.isInteger(window) || window < 1)
+    throw new RangeError(`movingAverage: window must be a whole number ≥ 1 (got ${window})`);
   const values: number[] = [];
   let sum = 0;
   return new Operator<T, T>((event, emit) => {
@@ -141,14 +146,22 @@ export function movingAverage<T>(window: number, value: (event: T) => number | n
  * steady value still shows the device alive; 0 = none). `value` picks the number out of an
  * event; null (no value, e.g. saturated) differs from any number.
  */
-export function onChange<T>(deadband: number, value: (event: T) => number | null, clock: Clock, maxSilenceMs = 0): Operator<T, T> {
+export function onChange<T>(
+  deadband: number,
+  value: (event: T) => number | null,
+  clock: Clock,
+  maxSilenceMs = 0,
+): Operator<T, T> {
   if (!(deadband >= 0)) throw new RangeError(`onChange: deadband must be ≥ 0 (got ${deadband})`);
   let last: number | null | undefined;
   let lastAt = 0;
   return new Operator<T, T>((event, emit) => {
     const v = value(event);
     const now = clock.now();
-    const changed = last === undefined || (v === null) !== (last === null) || (v !== null && last !== null && Math.abs(v - last) > deadband);
+    const changed =
+      last === undefined ||
+      (v === null) !== (last === null) ||
+      (v !== null && last !== null && Math.abs(v - last) > deadband);
     const stale = maxSilenceMs > 0 && now - lastAt >= maxSilenceMs;
     if (!changed && !stale) return;
     last = v;

@@ -1,7 +1,18 @@
 // The device as its users see it over MQTT (docs/device-api.md): topics, the retained state
 // with its configuration version, the built-in commands and their acknowledgements, and
 // device events like the Losant client's (connect, reconnect, close, command).
-import { booleanField, choiceField, CommandError, Commands, ackPayload, commandKey, numberField, type BuiltIn, type Command, type CommandGate } from "./commands.js";
+import {
+  booleanField,
+  choiceField,
+  CommandError,
+  Commands,
+  ackPayload,
+  commandKey,
+  numberField,
+  type BuiltIn,
+  type Command,
+  type CommandGate,
+} from "./commands.js";
 import { GAIN_NAMES } from "embedded:sensor/AmbientLight/tsl2591-registers";
 import { SAMPLE_FLOOR_S, type Config, type DeviceTopics } from "./config.js";
 import type { LightSource } from "./light.js";
@@ -114,8 +125,17 @@ export class Device implements CommandGate {
 
   /** A message on the command topic too large to read (skipped by the client): its one acknowledgement. */
   oversized(info: OversizedInfo): void {
-    const clear = info.retain ? `; it is retained: clear it with mosquitto_pub -r -n -t ${this.parts.topics.command}` : "";
-    this.parts.publish(this.parts.topics.result, ackPayload({ ok: false, message: `command of ${info.size} bytes not read: above mqtt_max_packet (${info.max})${clear}` }), false);
+    const clear = info.retain
+      ? `; it is retained: clear it with mosquitto_pub -r -n -t ${this.parts.topics.command}`
+      : "";
+    this.parts.publish(
+      this.parts.topics.result,
+      ackPayload({
+        ok: false,
+        message: `command of ${info.size} bytes not read: above mqtt_max_packet (${info.max})${clear}`,
+      }),
+      false,
+    );
   }
 
   /**
@@ -130,7 +150,9 @@ export class Device implements CommandGate {
     }
     this.#retained = retained;
     const ack = this.commands.handle(text, this);
-    log[ack.ok ? "info" : "warn"](`command ${ack.name ?? "?"}: ${ack.ok ? "ok: " : ack.ignored ? "" : "refused: "}${ack.message}`);
+    log[ack.ok ? "info" : "warn"](
+      `command ${ack.name ?? "?"}: ${ack.ok ? "ok: " : ack.ignored ? "" : "refused: "}${ack.message}`,
+    );
     this.parts.publish(topics.result, ackPayload(ack), false);
   }
 
@@ -141,7 +163,7 @@ export class Device implements CommandGate {
     }
     const key = (this.#key = command === undefined ? undefined : commandKey(command));
     if (key !== undefined && this.#recent?.includes(key) === true) {
-      return "ignored: a command with this name and time has already run (a redelivery); send it with a new \"time\" to run it again";
+      return 'ignored: a command with this name and time has already run (a redelivery); send it with a new "time" to run it again';
     }
     return undefined;
   }
@@ -180,7 +202,10 @@ export class Device implements CommandGate {
       const gain = choiceField(payload, "gain", GAIN_NAMES);
       const light = d.parts.light;
       light.configure({ gain });
-      return d.#change({ gain }, `gain ${gain}${light.settings.autoRange ? " (auto-range is on: it starts from there)" : ""}`);
+      return d.#change(
+        { gain },
+        `gain ${gain}${light.settings.autoRange ? " (auto-range is on: it starts from there)" : ""}`,
+      );
     },
     set_integration(d: Device, payload: Payload): string {
       const ms = numberField(payload, "ms", 100, 600, 100);
@@ -203,8 +228,11 @@ export class Device implements CommandGate {
     },
     report_state(d: Device): string {
       const status = d.publishState();
-      if (status instanceof Error) throw new CommandError(`state not published to ${d.parts.topics.state}: ${status.message}`);
-      return status === "sent" ? `state published to ${d.parts.topics.state}` : `state queued for ${d.parts.topics.state} (not yet sent: the broker is not connected or busy)`;
+      if (status instanceof Error)
+        throw new CommandError(`state not published to ${d.parts.topics.state}: ${status.message}`);
+      return status === "sent"
+        ? `state published to ${d.parts.topics.state}`
+        : `state queued for ${d.parts.topics.state} (not yet sent: the broker is not connected or busy)`;
     },
     identify(d: Device, payload: Payload): string {
       const led = d.parts.led;

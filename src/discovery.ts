@@ -23,9 +23,30 @@ interface Entity {
 
 // Each row frozen too: preloaded, the table is in flash (xsl warns of any part left writable).
 const HEALTH: readonly Entity[] = Object.freeze([
-  Object.freeze({ object: "rssi", name: "Wi-Fi signal", unit: "dBm", deviceClass: "signal_strength", field: "rssi", category: "diagnostic" }),
-  Object.freeze({ object: "uptime", name: "Uptime", unit: "s", deviceClass: "duration", field: "uptime", category: "diagnostic" }),
-  Object.freeze({ object: "heap", name: "Heap in use", unit: "B", deviceClass: "data_size", field: "heap", category: "diagnostic" }),
+  Object.freeze({
+    object: "rssi",
+    name: "Wi-Fi signal",
+    unit: "dBm",
+    deviceClass: "signal_strength",
+    field: "rssi",
+    category: "diagnostic",
+  }),
+  Object.freeze({
+    object: "uptime",
+    name: "Uptime",
+    unit: "s",
+    deviceClass: "duration",
+    field: "uptime",
+    category: "diagnostic",
+  }),
+  Object.freeze({
+    object: "heap",
+    name: "Heap in use",
+    unit: "B",
+    deviceClass: "data_size",
+    field: "heap",
+    category: "diagnostic",
+  }),
   Object.freeze({ object: "queue", name: "Queued readings", field: "queue", category: "diagnostic" }),
   Object.freeze({ object: "dropped", name: "Dropped readings", field: "dropped", category: "diagnostic" }),
   Object.freeze({ object: "i2c_errors", name: "I2C errors", field: "i2c_errors", category: "diagnostic" }),

@@ -27,7 +27,10 @@ export interface HealthInputs {
 /** The parts of the running app the health inputs read (src/app.ts). */
 export interface HealthParts {
   readonly time: { uptime(): number };
-  readonly connection: { readonly outbox: { readonly length: number }; readonly stats: { readonly reconnects: number } };
+  readonly connection: {
+    readonly outbox: { readonly length: number };
+    readonly stats: { readonly reconnects: number };
+  };
   readonly readingDrops: { readonly lost: number };
   readonly journal: { readonly length: number; readonly dropped: number } | undefined;
   readonly readingsWriter: { readonly rejected: number };
@@ -40,18 +43,35 @@ export class HealthInputsOf implements HealthInputs {
   readonly heap: (() => number | undefined) | undefined;
   readonly rssi: (() => number | undefined) | undefined;
 
-  constructor(private readonly app: HealthParts, platform: BoardExtras) {
+  constructor(
+    private readonly app: HealthParts,
+    platform: BoardExtras,
+  ) {
     this.heap = platform.heap;
     this.rssi = platform.rssi;
   }
 
-  uptime(): number { return this.app.time.uptime(); }
-  queued(): number { return this.app.connection.outbox.length; }
-  persisted(): number { return this.app.journal?.length ?? 0; }
-  dropped(): number { return this.app.readingDrops.lost + this.app.readingsWriter.rejected + (this.app.journal?.dropped ?? 0); }
-  i2cErrors(): number { return this.app.light.errors; }
-  reconnects(): number { return this.app.connection.stats.reconnects; }
-  readings(): number { return this.app.light.stats.readings; }
+  uptime(): number {
+    return this.app.time.uptime();
+  }
+  queued(): number {
+    return this.app.connection.outbox.length;
+  }
+  persisted(): number {
+    return this.app.journal?.length ?? 0;
+  }
+  dropped(): number {
+    return this.app.readingDrops.lost + this.app.readingsWriter.rejected + (this.app.journal?.dropped ?? 0);
+  }
+  i2cErrors(): number {
+    return this.app.light.errors;
+  }
+  reconnects(): number {
+    return this.app.connection.stats.reconnects;
+  }
+  readings(): number {
+    return this.app.light.stats.readings;
+  }
   skipped(): number {
     const s = this.app.lightSchedule;
     return (s?.skipped ?? 0) + (s?.failures ?? 0);
@@ -128,6 +148,11 @@ export function healthPayload(sensorId: string, report: HealthReport): string {
 /** The health writer's options, the payload formatted by a method (docs/xs-memory.md). */
 export class HealthFormat implements WriterOptions<HealthReport> {
   readonly qos = 0;
-  constructor(readonly topic: string, private readonly sensorId: string) {}
-  format(h: HealthReport): string { return healthPayload(this.sensorId, h); }
+  constructor(
+    readonly topic: string,
+    private readonly sensorId: string,
+  ) {}
+  format(h: HealthReport): string {
+    return healthPayload(this.sensorId, h);
+  }
 }

@@ -19,7 +19,10 @@ export class Journal {
   /** Readings overwritten because the journal was full. */
   dropped = 0;
 
-  constructor(private readonly store: PreferenceStore, readonly max: number) {
+  constructor(
+    private readonly store: PreferenceStore,
+    readonly max: number,
+  ) {
     const head = store.get(DOMAIN, "h");
     const count = store.get(DOMAIN, "n");
     this.#head = typeof head === "number" && head >= 0 && head < max ? head : 0;
@@ -81,15 +84,20 @@ export function decode(record: string, sensorId: string): Reading | undefined {
   const seq = Number(f[0]);
   const timestamp = Number(f[1]);
   const value = f[2] === "" ? null : Number(f[2]);
-  if (!Number.isInteger(seq) || !Number.isFinite(timestamp) || (value !== null && !Number.isFinite(value))) return undefined;
+  if (!Number.isInteger(seq) || !Number.isFinite(timestamp) || (value !== null && !Number.isFinite(value)))
+    return undefined;
   const timeSource: TimeSource = f[3] === "s" ? "sntp" : "uptime";
   const reading = { sensorId, seq, timestamp, value, timeSource, boot: Number(f[4]) || 0 };
   if (f.length === 5) return reading;
   return {
     ...reading,
     raw: {
-      full: Number(f[5]), ir: Number(f[6]), gain: GAIN_NAMES[Number(f[7])] ?? "medium",
-      integration: Number(f[8]), saturated: (Number(f[9]) & 1) !== 0, calibration: Number(f[10]),
+      full: Number(f[5]),
+      ir: Number(f[6]),
+      gain: GAIN_NAMES[Number(f[7])] ?? "medium",
+      integration: Number(f[8]),
+      saturated: (Number(f[9]) & 1) !== 0,
+      calibration: Number(f[10]),
       ...((Number(f[9]) & 2) !== 0 ? { irRich: true } : {}),
     },
   };

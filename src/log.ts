@@ -19,7 +19,9 @@ function escaped(c: string): string {
 /** `text` with every character that is not printable written as an escape (ESC → \x1b, LF → \n). */
 export function printable(text: string): string {
   // A global RegExp keeps state (lastIndex), so it is made here: a preloaded one is frozen.
-  return UNPRINTABLE.test(text) ? text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, escaped) : text;
+  return UNPRINTABLE.test(text)
+    ? text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, escaped)
+    : text;
 }
 
 export type TraceFunction = (text: string) => void;

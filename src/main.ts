@@ -118,10 +118,23 @@ class PlatformWiring {
   platform(): AppPlatform {
     // Moddable's desktop simulator (modules/io/manifests/lin/system.js) has no System.restart.
     return {
-      config, timers, clock, log, wifi: WiFi, address, resolve, socket, tls: tlsSocket,
+      config,
+      timers,
+      clock,
+      log,
+      wifi: WiFi,
+      address,
+      resolve,
+      socket,
+      tls: tlsSocket,
       i2c: { io: smbus(), ...i2cPins() },
-      preference: Preference, sntp, heap: heapInUse, rssi, led: this.led,
-      restart: typeof System.restart === "function" ? this.restart : undefined, sleep: deepSleep,
+      preference: Preference,
+      sntp,
+      heap: heapInUse,
+      rssi,
+      led: this.led,
+      restart: typeof System.restart === "function" ? this.restart : undefined,
+      sleep: deepSleep,
     };
   }
 }

@@ -95,7 +95,13 @@ class ThingflowEncoder implements PayloadEncoder {
   bytes(reading: Reading): Uint8Array {
     const v = reading.value;
     // Lux to 4 decimals (roundLux, inlined); `${n}` is String(n).
-    return new Uint8Array(ArrayBuffer.fromString(v === null ? `${this.#prefix}${reading.timestamp}, null]` : `${this.#prefix}${reading.timestamp}, ${Math.round(v * 10000) / 10000}]`));
+    return new Uint8Array(
+      ArrayBuffer.fromString(
+        v === null
+          ? `${this.#prefix}${reading.timestamp}, null]`
+          : `${this.#prefix}${reading.timestamp}, ${Math.round(v * 10000) / 10000}]`,
+      ),
+    );
   }
 }
 
@@ -187,7 +193,15 @@ export function writeRecord(out: Uint8Array, at: number, r: Reading): boolean {
     const gain = GAINS.indexOf(raw.gain);
     const integration = INTEGRATIONS.indexOf(raw.integration);
     const cal = Math.round(raw.calibration * 1000);
-    if ((full & 0xffff) !== full || (ir & 0xffff) !== ir || gain < 0 || integration < 0 || (cal & 0xffffff) !== cal || cal / 1000 !== raw.calibration) exact = false;
+    if (
+      (full & 0xffff) !== full ||
+      (ir & 0xffff) !== ir ||
+      gain < 0 ||
+      integration < 0 ||
+      (cal & 0xffffff) !== cal ||
+      cal / 1000 !== raw.calibration
+    )
+      exact = false;
     out[at + 12] = full >> 8;
     out[at + 13] = full & 0xff;
     out[at + 14] = ir >> 8;
@@ -217,16 +231,27 @@ export function readRecord(b: Uint8Array, at: number, sensorId: string, boot: nu
   const value = (flags & RecordFlag.VALUE) === 0 ? null : (flags & RecordFlag.COARSE) !== 0 ? lux : lux / 10000;
   const seq = get32(b, at);
   const timestamp = get32(b, at + 4);
-  const raw = (flags & RecordFlag.RAW) === 0 ? undefined : {
-    full: (b[at + 12]! << 8) | b[at + 13]!,
-    ir: (b[at + 14]! << 8) | b[at + 15]!,
-    gain: GAIN_NAMES[b[at + 16]! & 3]!,
-    integration: INTEGRATIONS[(b[at + 16]! >> 2) & 7] ?? 100,
-    saturated: (flags & RecordFlag.SATURATED) !== 0,
-    calibration: ((b[at + 20]! << 16) | (b[at + 21]! << 8) | b[at + 22]!) / 1000,
-    ...((flags & RecordFlag.IR_RICH) !== 0 ? { irRich: true } : {}),
-  };
+  const raw =
+    (flags & RecordFlag.RAW) === 0
+      ? undefined
+      : {
+          full: (b[at + 12]! << 8) | b[at + 13]!,
+          ir: (b[at + 14]! << 8) | b[at + 15]!,
+          gain: GAIN_NAMES[b[at + 16]! & 3]!,
+          integration: INTEGRATIONS[(b[at + 16]! >> 2) & 7] ?? 100,
+          saturated: (flags & RecordFlag.SATURATED) !== 0,
+          calibration: ((b[at + 20]! << 16) | (b[at + 21]! << 8) | b[at + 22]!) / 1000,
+          ...((flags & RecordFlag.IR_RICH) !== 0 ? { irRich: true } : {}),
+        };
   if ((flags & RecordFlag.BARE) !== 0) return { sensorId, timestamp, value, seq, raw };
   const low = (b[at + 18]! << 8) | b[at + 19]!;
-  return { sensorId, timestamp, value, seq, timeSource: (flags & RecordFlag.SNTP) !== 0 ? "sntp" : "uptime", boot: boot >= low ? boot - ((boot - low) & 0xffff) : low, raw };
+  return {
+    sensorId,
+    timestamp,
+    value,
+    seq,
+    timeSource: (flags & RecordFlag.SNTP) !== 0 ? "sntp" : "uptime",
+    boot: boot >= low ? boot - ((boot - low) & 0xffff) : low,
+    raw,
+  };
 }

@@ -137,13 +137,22 @@ export class Scheduler {
     let anchor: number | undefined;
     for (const other of this.#tasks) {
       if (!other.active) continue;
-      const [small, large] = other.intervalMs < intervalMs ? [other.intervalMs, intervalMs] : [intervalMs, other.intervalMs];
+      const [small, large] =
+        other.intervalMs < intervalMs ? [other.intervalMs, intervalMs] : [intervalMs, other.intervalMs];
       if (large % small === 0) {
         anchor = other.next;
         break;
       }
     }
-    const task = new PeriodicTask<T>(this.timers, this.clock, this.log, source, intervalMs, sinks.length === 0 ? NO_SINKS : sinks, anchor);
+    const task = new PeriodicTask<T>(
+      this.timers,
+      this.clock,
+      this.log,
+      source,
+      intervalMs,
+      sinks.length === 0 ? NO_SINKS : sinks,
+      anchor,
+    );
     this.#tasks.push(task as PeriodicTask<unknown>);
     return task;
   }

@@ -54,7 +54,9 @@ export class Settings {
           store.set(DOMAIN, "boots", boot);
         }
       } catch (error) {
-        log.warn(`settings: cannot read saved settings (${error instanceof Error ? error.message : String(error)}); using the built-in config`);
+        log.warn(
+          `settings: cannot read saved settings (${error instanceof Error ? error.message : String(error)}); using the built-in config`,
+        );
       }
     }
     this.boot = boot;
@@ -93,7 +95,9 @@ export class Settings {
     try {
       this.store.set(DOMAIN, "cmd", key);
     } catch (error) {
-      this.log.warn(`settings: cannot save the last command (${error instanceof Error ? error.message : String(error)}); a redelivery after a reboot may run it again`);
+      this.log.warn(
+        `settings: cannot save the last command (${error instanceof Error ? error.message : String(error)}); a redelivery after a reboot may run it again`,
+      );
     }
   }
 
@@ -115,7 +119,10 @@ export class Settings {
     const loaded: RuntimeSettings = Object.freeze({
       interval: interval !== undefined && interval >= 100 && interval <= 86_400_000 ? interval : d.interval,
       gain: GAIN_NAMES.find((name) => name === gain) ?? d.gain,
-      integration: integration !== undefined && integration % 100 === 0 && integration >= 100 && integration <= 600 ? integration : d.integration,
+      integration:
+        integration !== undefined && integration % 100 === 0 && integration >= 100 && integration <= 600
+          ? integration
+          : d.integration,
       autoRange: auto === 0 || auto === 1 || typeof auto === "boolean" ? Boolean(auto) : d.autoRange,
     });
     const from = STORED.filter((s) => loaded[s.name] !== d[s.name]).map((s) => s.key);

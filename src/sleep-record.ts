@@ -60,7 +60,11 @@ export function decodeRecord(data: ArrayBuffer): SleepRecord | undefined {
   const words = new Uint32Array(data.slice(0, RECORD_BYTES));
   if (words[0] !== MAGIC || words[WORDS - 1] !== fnv1a(words, WORDS - 1)) return undefined;
   return {
-    boot: words[1]!, seq: words[2]!, wakes: words[3]! & 0x7fffffff, awakeMs: words[4]!,
-    uptimeMs: words[5]! + words[6]! * HIGH, settled: (words[3]! & 0x80000000) !== 0,
+    boot: words[1]!,
+    seq: words[2]!,
+    wakes: words[3]! & 0x7fffffff,
+    awakeMs: words[4]!,
+    uptimeMs: words[5]! + words[6]! * HIGH,
+    settled: (words[3]! & 0x80000000) !== 0,
   };
 }

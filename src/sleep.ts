@@ -52,12 +52,15 @@ export interface SleepOptions {
 /** The RTC record of this boot: kept from the last sleep on a wake, undefined after a cold boot. */
 export function resumeRecord(sleep: DeepSleep, log: Logger): SleepRecord | undefined {
   if (sleep.rtcBytes < RECORD_BYTES) {
-    log.error(`sleep: this board keeps ${sleep.rtcBytes} bytes of RTC memory, ${RECORD_BYTES} are needed; counting starts again after each sleep`);
+    log.error(
+      `sleep: this board keeps ${sleep.rtcBytes} bytes of RTC memory, ${RECORD_BYTES} are needed; counting starts again after each sleep`,
+    );
     return undefined;
   }
   if (!sleep.woke) return undefined;
   const record = decodeRecord(sleep.read());
-  if (record === undefined) log.warn("sleep: woke from deep sleep but the RTC memory does not hold our record; starting as after power-on");
+  if (record === undefined)
+    log.warn("sleep: woke from deep sleep but the RTC memory does not hold our record; starting as after power-on");
   return record;
 }
 
@@ -92,12 +95,16 @@ export class DeepSleepCycle {
     const o = this.#o;
     this.#reading = reading;
     this.#health = health;
-    o.log.info(r === undefined
-      ? `sleep: power-on (boot ${this.#boot}); waking every ${this.#parts.settings.values.interval / 1000} s, awake at most ${o.awakeMax / 1000} s`
-      : `sleep: wake ${r.wakes + 1} since power-on (boot ${r.boot}, last seq ${r.seq}, ${Math.round(r.awakeMs / 1000)} s awake of ${Math.round(r.uptimeMs / 1000)} s)`);
+    o.log.info(
+      r === undefined
+        ? `sleep: power-on (boot ${this.#boot}); waking every ${this.#parts.settings.values.interval / 1000} s, awake at most ${o.awakeMax / 1000} s`
+        : `sleep: wake ${r.wakes + 1} since power-on (boot ${r.boot}, last seq ${r.seq}, ${Math.round(r.awakeMs / 1000)} s awake of ${Math.round(r.uptimeMs / 1000)} s)`,
+    );
     const interval = this.#parts.settings.values.interval;
     if (r === undefined && o.awakeMax >= interval) {
-      o.log.warn(`sleep: awake_max (${o.awakeMax / 1000} s) is not shorter than sample_interval (${interval / 1000} s): while the broker is away the board wakes every ${(o.awakeMax + MIN_SLEEP_MS) / 1000} s`);
+      o.log.warn(
+        `sleep: awake_max (${o.awakeMax / 1000} s) is not shorter than sample_interval (${interval / 1000} s): while the broker is away the board wakes every ${(o.awakeMax + MIN_SLEEP_MS) / 1000} s`,
+      );
     }
     reading.sample();
     this.#poll = o.timers.repeat(() => this.#check(), POLL_MS);
@@ -127,7 +134,8 @@ export class DeepSleepCycle {
     if (!this.#sampled) {
       const now = this.#o.clock.now();
       if (this.#connectedAt === undefined && parts.connection.connected) this.#connectedAt = now;
-      const connected = this.#connectedAt !== undefined && (!this.#o.networkTime || now - this.#connectedAt >= TIME_GRACE_MS);
+      const connected =
+        this.#connectedAt !== undefined && (!this.#o.networkTime || now - this.#connectedAt >= TIME_GRACE_MS);
       const ready = (this.#o.networkTime && parts.time.synced) || connected;
       const late = now - this.#start >= this.#o.awakeMax / 2;
       if (ready || late) this.#reading!.sample();
@@ -157,17 +165,28 @@ export class DeepSleepCycle {
     } else if (journal !== undefined) {
       const dropped = journal.dropped;
       for (const reading of this.#unconfirmed) journal.append(reading);
-      if (journal.dropped > dropped) log.warn(`sleep: the journal is full (queue_persist_max=${journal.max}); the oldest readings were dropped, ${journal.dropped} so far`);
+      if (journal.dropped > dropped)
+        log.warn(
+          `sleep: the journal is full (queue_persist_max=${journal.max}); the oldest readings were dropped, ${journal.dropped} so far`,
+        );
     }
     const awake = clock.now() - this.#start;
     const r = this.#record;
     const ms = Math.max(MIN_SLEEP_MS, parts.settings.values.interval - awake - FLUSH_MS);
-    sleep.write(encodeRecord({
-      boot: this.#boot, seq: parts.light.stats.readings, wakes: (r?.wakes ?? 0) + 1,
-      awakeMs: ((r?.awakeMs ?? 0) + awake) >>> 0, uptimeMs: parts.time.uptime() + FLUSH_MS + ms, settled,
-    }));
+    sleep.write(
+      encodeRecord({
+        boot: this.#boot,
+        seq: parts.light.stats.readings,
+        wakes: (r?.wakes ?? 0) + 1,
+        awakeMs: ((r?.awakeMs ?? 0) + awake) >>> 0,
+        uptimeMs: parts.time.uptime() + FLUSH_MS + ms,
+        settled,
+      }),
+    );
     const queued = journal?.length ?? 0;
-    log.info(`sleep: ${why}; awake ${awake} ms, ${queued === 0 ? "nothing queued" : `${queued} readings queued for the next wake`}; sleeping ${ms / 1000} s`);
+    log.info(
+      `sleep: ${why}; awake ${awake} ms, ${queued === 0 ? "nothing queued" : `${queued} readings queued for the next wake`}; sleeping ${ms / 1000} s`,
+    );
     parts.stop();
     timers.set(() => sleep.sleep(ms * 1000), FLUSH_MS);
   }

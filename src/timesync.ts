@@ -44,7 +44,9 @@ export class DeviceTime {
 
   now(): Stamp {
     const offset = this.#offset;
-    return offset === undefined ? { ms: this.uptime(), source: "uptime" } : { ms: this.clock.now() + offset, source: "sntp" };
+    return offset === undefined
+      ? { ms: this.uptime(), source: "uptime" }
+      : { ms: this.clock.now() + offset, source: "sntp" };
   }
 
   /** The network is up: ask for time (once per RESYNC_MS, or RETRY_MS after a failure). */
@@ -59,7 +61,8 @@ export class DeviceTime {
     this.sntp(this.host, (seconds) => {
       this.#asking = false;
       if (seconds === undefined || !(seconds > 1_500_000_000)) {
-        if (!this.#failedOnce) this.log.warn(`time: no answer from ${this.host}; timestamps are seconds since boot until it answers`);
+        if (!this.#failedOnce)
+          this.log.warn(`time: no answer from ${this.host}; timestamps are seconds since boot until it answers`);
         this.#failedOnce = true;
         this.#again(RETRY_MS);
         return;

@@ -38,7 +38,10 @@ class WifiLink implements NetworkLink {
   #attempts = 0;
   #notify: ((up: boolean) => void) | undefined;
 
-  constructor(private readonly WiFi: WiFiModule, private readonly options: WifiLinkOptions) {
+  constructor(
+    private readonly WiFi: WiFiModule,
+    private readonly options: WifiLinkOptions,
+  ) {
     this.#joinTimeout = options.joinTimeoutMs ?? 30_000;
   }
 
@@ -73,7 +76,9 @@ class WifiLink implements NetworkLink {
     const { ssid, password, log } = this.options;
     this.#watchdog = undefined;
     this.#attempts++;
-    log.warn(`wifi: no address from "${ssid}" after ${Math.round((this.#attempts * this.#joinTimeout) / 1000)} s; check ssid and password; retrying`);
+    log.warn(
+      `wifi: no address from "${ssid}" after ${Math.round((this.#attempts * this.#joinTimeout) / 1000)} s; check ssid and password; retrying`,
+    );
     this.WiFi.connect({ ssid, password });
     this.#arm();
   }

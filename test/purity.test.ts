@@ -21,19 +21,41 @@ type Provided = readonly string[] | Readonly<Record<string, readonly string[]>>;
 const BASE = ["Resource", "instrumentation", "timer", "debug", "time"];
 const NET = ["socket", "net", "sntp", "wifi"];
 const BOARD_IO = [
-  "embedded:io/analog", "embedded:io/digital", "embedded:io/digitalbank", "embedded:io/i2c",
-  "embedded:io/smbus", "embedded:io/pwm", "embedded:io/serial", "embedded:io/spi",
-  "embedded:io/socket/tcp", "embedded:io/socket/udp", "embedded:io/socket/listener",
-  "embedded:provider/builtin", "system", ...NET, "setup/network",
+  "embedded:io/analog",
+  "embedded:io/digital",
+  "embedded:io/digitalbank",
+  "embedded:io/i2c",
+  "embedded:io/smbus",
+  "embedded:io/pwm",
+  "embedded:io/serial",
+  "embedded:io/spi",
+  "embedded:io/socket/tcp",
+  "embedded:io/socket/udp",
+  "embedded:io/socket/listener",
+  "embedded:provider/builtin",
+  "system",
+  ...NET,
+  "setup/network",
 ];
 export const SDK_MANIFESTS: Readonly<Record<string, Provided>> = {
   "$(MODDABLE)/examples/manifest_base.json": BASE,
   "$(MODDABLE)/modules/io/manifest.json": {
     esp: BOARD_IO,
     esp32: BOARD_IO,
-    lin: ["embedded:io/socket/tcp", "embedded:io/socket/udp", "embedded:io/socket/listener", "embedded:io/serial", "system", ...NET],
+    lin: [
+      "embedded:io/socket/tcp",
+      "embedded:io/socket/udp",
+      "embedded:io/socket/listener",
+      "embedded:io/serial",
+      "system",
+      ...NET,
+    ],
   },
-  "$(MODDABLE)/examples/manifest_net.json": { "*": NET, esp: [...NET, "setup/network"], esp32: [...NET, "setup/network"] },
+  "$(MODDABLE)/examples/manifest_net.json": {
+    "*": NET,
+    esp: [...NET, "setup/network"],
+    esp32: [...NET, "setup/network"],
+  },
   "$(MODULES)/network/wifi/manifest.json": ["wifi"],
   "$(MODULES)/files/resource/manifest.json": ["Resource"],
   "$(MODULES)/files/preference/manifest.json": ["preference"],
@@ -53,16 +75,48 @@ const ALWAYS = ["mc/config"];
 
 /** Host globals a Moddable device does not have. */
 const HOST_GLOBALS = [
-  "Buffer", "process", "require", "module", "exports", "__dirname", "__filename", "global",
-  "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate",
-  "queueMicrotask", "structuredClone", "TextEncoder", "TextDecoder", "console", "fetch",
-  "performance", "URL", "URLSearchParams", "atob", "btoa", "AbortController", "crypto",
+  "Buffer",
+  "process",
+  "require",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "global",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "clearTimeout",
+  "clearInterval",
+  "clearImmediate",
+  "queueMicrotask",
+  "structuredClone",
+  "TextEncoder",
+  "TextDecoder",
+  "console",
+  "fetch",
+  "performance",
+  "URL",
+  "URLSearchParams",
+  "atob",
+  "btoa",
+  "AbortController",
+  "crypto",
 ];
 
-interface Section { include?: string[]; modules?: Record<string, string | string[]> }
-interface Manifest extends Section { platforms?: Record<string, Section> }
+interface Section {
+  include?: string[];
+  modules?: Record<string, string | string[]>;
+}
+interface Manifest extends Section {
+  platforms?: Record<string, Section>;
+}
 
-export interface Offence { file: string; line: number; message: string }
+export interface Offence {
+  file: string;
+  line: number;
+  message: string;
+}
 
 interface Allowed {
   /** Module names the device has: SDK modules and the project's named modules. */
@@ -73,7 +127,13 @@ interface Allowed {
   problems: string[];
 }
 
-function addSection(section: Section, dir: string, manifestPath: string, platform: string | undefined, allowed: Allowed): void {
+function addSection(
+  section: Section,
+  dir: string,
+  manifestPath: string,
+  platform: string | undefined,
+  allowed: Allowed,
+): void {
   for (const [name, path] of Object.entries(section.modules ?? {})) {
     if (typeof path !== "string" || !path.startsWith("./")) continue;
     if (name.endsWith("*") && path.endsWith("*")) {
@@ -85,8 +145,12 @@ function addSection(section: Section, dir: string, manifestPath: string, platfor
   }
   for (const include of section.include ?? []) {
     if (include.startsWith("./")) allowedModules(join(dir, include), platform, allowed);
-    else if (SDK_MANIFESTS[include] !== undefined) for (const name of sdkProvides(include, platform) ?? []) allowed.names.add(name);
-    else allowed.problems.push(`${relative(process.cwd(), manifestPath)}: include ${include} is not in the purity check's SDK table`);
+    else if (SDK_MANIFESTS[include] !== undefined)
+      for (const name of sdkProvides(include, platform) ?? []) allowed.names.add(name);
+    else
+      allowed.problems.push(
+        `${relative(process.cwd(), manifestPath)}: include ${include} is not in the purity check's SDK table`,
+      );
   }
 }
 
@@ -115,8 +179,12 @@ export function blank(source: string, strings: boolean): string {
   let out = "";
   let i = 0;
   let lastSignificant = "";
-  const keep = (text: string) => { out += text; };
-  const hide = (text: string) => { out += text.replace(/[^\n]/g, " "); };
+  const keep = (text: string) => {
+    out += text;
+  };
+  const hide = (text: string) => {
+    out += text.replace(/[^\n]/g, " ");
+  };
   while (i < source.length) {
     const c = source[i] as string;
     const next = source[i + 1];
@@ -130,12 +198,20 @@ export function blank(source: string, strings: boolean): string {
       const stop = end < 0 ? source.length : end + 2;
       hide(source.slice(i, stop));
       i = stop;
-    } else if (c === "'" || c === '"' || c === "`" || (c === "/" && /^$|[(,=:[!&|?{};+\-*%<>~^]$/.test(lastSignificant))) {
+    } else if (
+      c === "'" ||
+      c === '"' ||
+      c === "`" ||
+      (c === "/" && /^$|[(,=:[!&|?{};+\-*%<>~^]$/.test(lastSignificant))
+    ) {
       let j = i + 1;
       let inClass = false;
       while (j < source.length) {
         const d = source[j];
-        if (d === "\\") { j += 2; continue; }
+        if (d === "\\") {
+          j += 2;
+          continue;
+        }
         if (c === "/" && d === "[") inClass = true;
         else if (c === "/" && d === "]") inClass = false;
         else if (d === c && !inClass) break;
@@ -182,7 +258,10 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): { specifier: string; line: number }[] {
   const code = blank(readFileSync(file, "utf8"), false);
-  return [...code.matchAll(IMPORT)].map((match) => ({ specifier: match[2] as string, line: lineOf(code, match.index ?? 0) }));
+  return [...code.matchAll(IMPORT)].map((match) => ({
+    specifier: match[2] as string,
+    line: lineOf(code, match.index ?? 0),
+  }));
 }
 
 /**
@@ -193,7 +272,9 @@ function importsOf(file: string): { specifier: string; line: number }[] {
 export function checkFirmware(root: string, folders: readonly string[] = ["src", "drivers"]): Offence[] {
   const manifestPath = join(root, "manifest.json");
   const platforms = claimedPlatforms(manifestPath);
-  const perPlatform = new Map((platforms.length > 0 ? platforms : [undefined]).map((p) => [p, allowedModules(manifestPath, p)] as const));
+  const perPlatform = new Map(
+    (platforms.length > 0 ? platforms : [undefined]).map((p) => [p, allowedModules(manifestPath, p)] as const),
+  );
   const union: Allowed = { names: new Set(), files: new Map(), wildcards: [], problems: [] };
   for (const allowed of perPlatform.values()) {
     for (const name of allowed.names) union.names.add(name);
@@ -213,7 +294,11 @@ export function checkFirmware(root: string, folders: readonly string[] = ["src",
     const globals = new RegExp(`(?<![.\\w$#])(${HOST_GLOBALS.join("|")})(?![\\w$])(?!\\s*:(?!:))(?!\\?:)`, "g");
     for (const match of bare.matchAll(globals)) {
       if (isMethodDeclaration(bare, (match.index ?? 0) + (match[1] as string).length)) continue;
-      offences.push({ file: name, line: lineOf(bare, match.index ?? 0), message: `uses host global ${match[1]}, which a Moddable device does not have` });
+      offences.push({
+        file: name,
+        line: lineOf(bare, match.index ?? 0),
+        message: `uses host global ${match[1]}, which a Moddable device does not have`,
+      });
     }
   }
   for (const [platform, allowed] of perPlatform) {
@@ -232,7 +317,11 @@ export function checkFirmware(root: string, folders: readonly string[] = ["src",
         const target = resolveModule(specifier, allowed);
         if (target !== undefined) queue.push(target);
         else if (!allowed.names.has(specifier) && union.names.has(specifier)) {
-          offences.push({ file: relative(root, file), line, message: `imports "${specifier}", which the manifest does not provide on ${platform}` });
+          offences.push({
+            file: relative(root, file),
+            line,
+            message: `imports "${specifier}", which the manifest does not provide on ${platform}`,
+          });
         }
       }
     }
@@ -265,11 +354,18 @@ function resolveModule(specifier: string, allowed: Allowed): string | undefined 
   return undefined;
 }
 
-function importProblem(specifier: string, file: string, firmwareDirs: readonly string[], allowed: Allowed): string | undefined {
+function importProblem(
+  specifier: string,
+  file: string,
+  firmwareDirs: readonly string[],
+  allowed: Allowed,
+): string | undefined {
   if (specifier.startsWith("./") || specifier.startsWith("../")) {
     const target = resolve(dirname(file), specifier).replace(/\.js$/, ".ts");
-    if (!firmwareDirs.some((dir) => target.startsWith(`${dir}/`))) return `imports ${specifier}, which is outside src/ and drivers/`;
-    if (!existsSync(target) && !existsSync(target.replace(/\.ts$/, ".js"))) return `imports ${specifier}, which does not exist`;
+    if (!firmwareDirs.some((dir) => target.startsWith(`${dir}/`)))
+      return `imports ${specifier}, which is outside src/ and drivers/`;
+    if (!existsSync(target) && !existsSync(target.replace(/\.ts$/, ".js")))
+      return `imports ${specifier}, which does not exist`;
     return undefined;
   }
   if (allowed.names.has(specifier) || resolveModule(specifier, allowed) !== undefined) return undefined;
@@ -281,7 +377,10 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 test("firmware (src/, drivers/) imports only manifest modules and uses no host globals", () => {
   const offences = checkFirmware(projectRoot);
   assert.ok(sourceFiles(join(projectRoot, "src")).length >= 10, "the check sees the firmware's files");
-  assert.deepEqual(offences.map((o) => `${o.file}:${o.line}: ${o.message}`), []);
+  assert.deepEqual(
+    offences.map((o) => `${o.file}:${o.line}: ${o.message}`),
+    [],
+  );
 });
 
 test("the purity check names file and line of each kind of offence", () => {
@@ -289,30 +388,40 @@ test("the purity check names file and line of each kind of offence", () => {
   try {
     mkdirSync(join(root, "src"));
     mkdirSync(join(root, "drivers"));
-    writeFileSync(join(root, "manifest.json"), JSON.stringify({
-      include: ["$(MODDABLE)/examples/manifest_base.json", "$(MODDABLE)/modules/io/manifest.json", "./drivers/manifest.json"],
-      modules: { "*": "./src/*" },
-    }));
+    writeFileSync(
+      join(root, "manifest.json"),
+      JSON.stringify({
+        include: [
+          "$(MODDABLE)/examples/manifest_base.json",
+          "$(MODDABLE)/modules/io/manifest.json",
+          "./drivers/manifest.json",
+        ],
+        modules: { "*": "./src/*" },
+      }),
+    );
     writeFileSync(join(root, "drivers", "manifest.json"), JSON.stringify({ modules: { "embedded:sensor/X": "./x" } }));
     writeFileSync(join(root, "drivers", "x.ts"), "export const x = 1;\n");
     writeFileSync(join(root, "src", "ok.ts"), "export const ok = 1;\n");
-    writeFileSync(join(root, "src", "bad.ts"), [
-      'import Timer from "timer";',
-      'import X from "embedded:sensor/X";',
-      'import { ok } from "./ok.js";',
-      '// Buffer in a comment and "process" in a string are fine',
-      'const note = "setTimeout(x)";',
-      'import { readFileSync } from "node:fs";',
-      'import mqtt from "mqtt";',
-      'import { Board } from "../host-sim/board.js";',
-      "const bytes = Buffer.from([1]);",
-      "setTimeout(() => undefined, 5);",
-      "const options = { process: 1 };",
-      "const env = process.env;",
-      "export { Timer, X, ok, note, readFileSync, mqtt, Board, bytes, options, env };",
-      'export const text = `joined from "${note}" /${ok}/`;',
-      "export class Task { setInterval(ms: number): void { void ms; } }",
-    ].join("\n"));
+    writeFileSync(
+      join(root, "src", "bad.ts"),
+      [
+        'import Timer from "timer";',
+        'import X from "embedded:sensor/X";',
+        'import { ok } from "./ok.js";',
+        '// Buffer in a comment and "process" in a string are fine',
+        'const note = "setTimeout(x)";',
+        'import { readFileSync } from "node:fs";',
+        'import mqtt from "mqtt";',
+        'import { Board } from "../host-sim/board.js";',
+        "const bytes = Buffer.from([1]);",
+        "setTimeout(() => undefined, 5);",
+        "const options = { process: 1 };",
+        "const env = process.env;",
+        "export { Timer, X, ok, note, readFileSync, mqtt, Board, bytes, options, env };",
+        'export const text = `joined from "${note}" /${ok}/`;',
+        "export class Task { setInterval(ms: number): void { void ms; } }",
+      ].join("\n"),
+    );
     const found = checkFirmware(root).map((o) => `${o.file}:${o.line}: ${o.message}`);
     assert.deepEqual(found, [
       'src/bad.ts:6: imports "node:fs", which no manifest provides to the device',
@@ -335,7 +444,10 @@ test("an SDK manifest the check does not know is itself an offence", () => {
     writeFileSync(join(root, "src", "main.ts"), 'import Timer from "timer";\nexport default Timer;\n');
     const found = checkFirmware(root).map((o) => `${o.file}:${o.line}: ${o.message}`);
     assert.equal(found.length, 2);
-    assert.match(found[0] as string, /include \$\(MODULES\)\/network\/mqtt\/manifest\.json is not in the purity check's SDK table/);
+    assert.match(
+      found[0] as string,
+      /include \$\(MODULES\)\/network\/mqtt\/manifest\.json is not in the purity check's SDK table/,
+    );
     assert.equal(found[1], 'src/main.ts:1: imports "timer", which no manifest provides to the device');
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -346,20 +458,37 @@ test("per platform: a module only one platform's manifest provides, imported on 
   const root = mkdtempSync(join(tmpdir(), "luxflow-purity-"));
   try {
     mkdirSync(join(root, "src"));
-    writeFileSync(join(root, "manifest.json"), JSON.stringify({
-      include: ["$(MODDABLE)/modules/io/manifest.json"],
-      modules: { "*": "./src/*" },
-      platforms: {
-        esp: { modules: { "secure": "./src/secure-esp" } },
-        esp32: { modules: { "secure": "./src/secure-esp32" }, include: ["$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json"] },
-        "...": { error: "unsupported" },
-      },
-    }));
-    writeFileSync(join(root, "src", "main.ts"), 'import secure from "secure";\nexport default function main(): void { secure(); }\n');
-    writeFileSync(join(root, "src", "secure-esp32.ts"), 'import TLS from "embedded:io/socket/tcp/tls";\nexport default function secure(): unknown { return TLS; }\n');
-    writeFileSync(join(root, "src", "secure-esp.ts"), '// copied from the ESP32 file by mistake\nimport TLS from "embedded:io/socket/tcp/tls";\nexport default function secure(): unknown { return TLS; }\n');
+    writeFileSync(
+      join(root, "manifest.json"),
+      JSON.stringify({
+        include: ["$(MODDABLE)/modules/io/manifest.json"],
+        modules: { "*": "./src/*" },
+        platforms: {
+          esp: { modules: { "secure": "./src/secure-esp" } },
+          esp32: {
+            modules: { "secure": "./src/secure-esp32" },
+            include: ["$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json"],
+          },
+          "...": { error: "unsupported" },
+        },
+      }),
+    );
+    writeFileSync(
+      join(root, "src", "main.ts"),
+      'import secure from "secure";\nexport default function main(): void { secure(); }\n',
+    );
+    writeFileSync(
+      join(root, "src", "secure-esp32.ts"),
+      'import TLS from "embedded:io/socket/tcp/tls";\nexport default function secure(): unknown { return TLS; }\n',
+    );
+    writeFileSync(
+      join(root, "src", "secure-esp.ts"),
+      '// copied from the ESP32 file by mistake\nimport TLS from "embedded:io/socket/tcp/tls";\nexport default function secure(): unknown { return TLS; }\n',
+    );
     const found = checkFirmware(root).map((o) => `${o.file}:${o.line}: ${o.message}`);
-    assert.deepEqual(found, ['src/secure-esp.ts:2: imports "embedded:io/socket/tcp/tls", which the manifest does not provide on esp']);
+    assert.deepEqual(found, [
+      'src/secure-esp.ts:2: imports "embedded:io/socket/tcp/tls", which the manifest does not provide on esp',
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

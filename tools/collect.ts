@@ -59,11 +59,23 @@ async function run(a: CollectorArgs): Promise<void> {
     }
     sink = pg;
   } else {
-    sink = csvSink({ path: a.out, rotateBytes: a.rotateBytes, rotateDaily: a.rotateDaily, recoverBytes: a.recoverBytes, timestamps: a.timestamps, now: () => Date.now() });
+    sink = csvSink({
+      path: a.out,
+      rotateBytes: a.rotateBytes,
+      rotateDaily: a.rotateDaily,
+      recoverBytes: a.recoverBytes,
+      timestamps: a.timestamps,
+      now: () => Date.now(),
+    });
   }
   const collector = new Collector({ sink, now: () => Date.now(), log, shared: a.shared });
   const client = connect({
-    host: a.host, port: a.port, protocolVersion: 4, clientId: a.clientId, clean: a.clean, reconnectPeriod: 1000,
+    host: a.host,
+    port: a.port,
+    protocolVersion: 4,
+    clientId: a.clientId,
+    clean: a.clean,
+    reconnectPeriod: 1000,
     ...(a.username !== "" ? { username: a.username } : {}),
     ...(a.password !== "" ? { password: a.password } : {}),
   });
@@ -78,7 +90,9 @@ async function run(a: CollectorArgs): Promise<void> {
   client.on("connect", (connack) => {
     generation++;
     lastProblem = "";
-    log(`connected to ${a.host}:${a.port} as ${a.clientId}${connack.sessionPresent ? " (session resumed)" : ""}; writing ${sink.where}`);
+    log(
+      `connected to ${a.host}:${a.port} as ${a.clientId}${connack.sessionPresent ? " (session resumed)" : ""}; writing ${sink.where}`,
+    );
     client.subscribe(a.topic, { qos: a.qos }, (error, granted) => {
       if (error) problem(`subscribe to ${a.topic} failed: ${error.message}`);
       else if (granted?.[0]?.qos === 128) problem(`the broker refused the subscription to ${a.topic}`);
@@ -98,12 +112,15 @@ async function run(a: CollectorArgs): Promise<void> {
       try {
         collector.handle(packet.topic, payload, () => {
           if (sync) acked = true;
-          else if (packet.qos === 1 && packet.messageId !== undefined && gen === generation && client.connected) puback(client, packet.messageId);
+          else if (packet.qos === 1 && packet.messageId !== undefined && gen === generation && client.connected)
+            puback(client, packet.messageId);
           else if (packet.qos === 2) done();
         });
       } catch (error) {
         // Not acknowledged until it is written: the broker holds the rest meanwhile.
-        problem(`cannot write ${sink.where}: ${error instanceof Error ? error.message : String(error)}; retrying every second`);
+        problem(
+          `cannot write ${sink.where}: ${error instanceof Error ? error.message : String(error)}; retrying every second`,
+        );
         setTimeout(attempt, 1000);
         return;
       }
@@ -117,7 +134,8 @@ async function run(a: CollectorArgs): Promise<void> {
     if (stopping) return;
     stopping = true;
     // Rows already handed to the database are committed (and acknowledged) first.
-    if (pg !== undefined && !(await pg.drain(5000))) log(`${pg.pending} row(s) not committed before exit: unacknowledged, the broker redelivers them`);
+    if (pg !== undefined && !(await pg.drain(5000)))
+      log(`${pg.pending} row(s) not committed before exit: unacknowledged, the broker redelivers them`);
     for (const line of collector.summary()) log(line);
     await collector.close();
     // Flush the last acknowledgements; a dead broker does not hold the exit up.

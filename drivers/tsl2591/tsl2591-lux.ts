@@ -40,7 +40,14 @@ export interface LuxResult {
  * use, `calibration` is deviceFactor × glassAttenuation. No light (or less visible than IR
  * signal, which only noise and dark counts produce) is 0 lux, never negative, NaN or Infinity.
  */
-export function luxFromCounts(ch0: number, ch1: number, integration: number, g0: number, g1: number, calibration: number): number {
+export function luxFromCounts(
+  ch0: number,
+  ch1: number,
+  integration: number,
+  g0: number,
+  g1: number,
+  calibration: number,
+): number {
   const visible = ch0 / g0 - (IR_WEIGHT * ch1) / g1;
   return visible > 0 ? (calibration * visible) / integration : 0;
 }
@@ -57,10 +64,22 @@ export function isSaturated(ch0: number, ch1: number, integration: number): bool
 }
 
 /** Lux with saturation handled: never -1, NaN or Infinity in place of an over-range value. */
-export function computeLux(ch0: number, ch1: number, integration: number, g0: number, g1: number, calibration: number): LuxResult {
+export function computeLux(
+  ch0: number,
+  ch1: number,
+  integration: number,
+  g0: number,
+  g1: number,
+  calibration: number,
+): LuxResult {
   const irRich = isIrRich(ch0, ch1, g0, g1);
   if (!isSaturated(ch0, ch1, integration)) {
-    return { illuminance: luxFromCounts(ch0, ch1, integration, g0, g1, calibration), saturated: false, lowerBound: null, irRich };
+    return {
+      illuminance: luxFromCounts(ch0, ch1, integration, g0, g1, calibration),
+      saturated: false,
+      lowerBound: null,
+      irRich,
+    };
   }
   const max = maxCount(integration);
   // The formula grows with ch0, so with ch1 measured (unsaturated) and the true ch0 at or above

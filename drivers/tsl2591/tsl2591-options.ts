@@ -136,12 +136,16 @@ function boolean(name: string, value: unknown): boolean {
 }
 
 function count(name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xFFFF) fail(name, "an integer count from 0 to 65535", value);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffff)
+    fail(name, "an integer count from 0 to 65535", value);
   return value;
 }
 
 /** Merges a partial configuration over `base`, validating every given key first. */
-export function mergeConfiguration(base: Readonly<TSL2591Configuration>, partial: Readonly<Record<string, unknown>>): TSL2591Configuration {
+export function mergeConfiguration(
+  base: Readonly<TSL2591Configuration>,
+  partial: Readonly<Record<string, unknown>>,
+): TSL2591Configuration {
   const next: TSL2591Configuration = { ...base };
   for (const [name, value] of Object.entries(partial)) {
     if (value === undefined) continue;
@@ -151,15 +155,27 @@ export function mergeConfiguration(base: Readonly<TSL2591Configuration>, partial
         next.gain = value as TSL2591Gain;
         break;
       case "integration":
-        if (typeof value !== "number" || !Number.isInteger(value / 100) || value < 100 || value > 600) fail(name, "100, 200, 300, 400, 500 or 600 (ms)", value);
+        if (typeof value !== "number" || !Number.isInteger(value / 100) || value < 100 || value > 600)
+          fail(name, "100, 200, 300, 400, 500 or 600 (ms)", value);
         next.integration = value;
         break;
-      case "autoRange": next.autoRange = boolean(name, value); break;
-      case "powerSave": next.powerSave = boolean(name, value); break;
-      case "deviceFactor": next.deviceFactor = positive(name, value); break;
-      case "glassAttenuation": next.glassAttenuation = positive(name, value); break;
+      case "autoRange":
+        next.autoRange = boolean(name, value);
+        break;
+      case "powerSave":
+        next.powerSave = boolean(name, value);
+        break;
+      case "deviceFactor":
+        next.deviceFactor = positive(name, value);
+        break;
+      case "glassAttenuation":
+        next.glassAttenuation = positive(name, value);
+        break;
       case "thresholds": {
-        if (value === null) { next.thresholds = null; break; }
+        if (value === null) {
+          next.thresholds = null;
+          break;
+        }
         const t = value as Partial<TSL2591Thresholds>;
         if (typeof value !== "object") fail(name, "{low, high} or null", value);
         const low = count("thresholds.low", t.low);
@@ -169,7 +185,8 @@ export function mergeConfiguration(base: Readonly<TSL2591Configuration>, partial
         break;
       }
       case "persistence":
-        if (!PERSIST_CYCLES.includes(value as (typeof PERSIST_CYCLES)[number])) fail(name, `one of ${PERSIST_CYCLES.join(", ")}`, value);
+        if (!PERSIST_CYCLES.includes(value as (typeof PERSIST_CYCLES)[number]))
+          fail(name, `one of ${PERSIST_CYCLES.join(", ")}`, value);
         next.persistence = value as number;
         break;
       default:

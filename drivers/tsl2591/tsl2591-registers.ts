@@ -13,29 +13,29 @@ export const CHIP_ID = 0x50;
 export const Command = Object.freeze({
   CMD: 0b1000_0000,
   TRANSACTION_MASK: 0b0110_0000,
-  NORMAL: 0b1010_0000,            // CMD | TRANSACTION 01: register pointer follows in bits 4:0
-  SPECIAL: 0b1110_0000,           // CMD | TRANSACTION 11: special function in bits 4:0
+  NORMAL: 0b1010_0000, // CMD | TRANSACTION 01: register pointer follows in bits 4:0
+  SPECIAL: 0b1110_0000, // CMD | TRANSACTION 11: special function in bits 4:0
   ADDRESS_MASK: 0b0001_1111,
-  FORCE_INTERRUPT: 0xE4,          // SF 00100: sets the interrupt bits in STATUS
-  CLEAR_ALS_INTERRUPT: 0xE6,      // SF 00110: clears AINT
-  CLEAR_ALL_INTERRUPTS: 0xE7,     // SF 00111: clears AINT and NPINTR
-  CLEAR_NP_INTERRUPT: 0xEA,       // SF 01010: clears NPINTR
+  FORCE_INTERRUPT: 0xe4, // SF 00100: sets the interrupt bits in STATUS
+  CLEAR_ALS_INTERRUPT: 0xe6, // SF 00110: clears AINT
+  CLEAR_ALL_INTERRUPTS: 0xe7, // SF 00111: clears AINT and NPINTR
+  CLEAR_NP_INTERRUPT: 0xea, // SF 01010: clears NPINTR
 });
 
 /** Register addresses (datasheet "Register Set" table). */
 export const Register = Object.freeze({
   ENABLE: 0x00,
   CONTROL: 0x01,
-  AILTL: 0x04,    // persist low threshold, 16-bit little-endian (0x04/0x05)
-  AIHTL: 0x06,    // persist high threshold (0x06/0x07)
-  NPAILTL: 0x08,  // no-persist low threshold (0x08/0x09)
-  NPAIHTL: 0x0A,  // no-persist high threshold (0x0A/0x0B)
-  PERSIST: 0x0C,
+  AILTL: 0x04, // persist low threshold, 16-bit little-endian (0x04/0x05)
+  AIHTL: 0x06, // persist high threshold (0x06/0x07)
+  NPAILTL: 0x08, // no-persist low threshold (0x08/0x09)
+  NPAIHTL: 0x0a, // no-persist high threshold (0x0A/0x0B)
+  PERSIST: 0x0c,
   PID: 0x11,
   ID: 0x12,
   STATUS: 0x13,
-  C0DATAL: 0x14,  // channel 0, full spectrum (0x14/0x15)
-  C1DATAL: 0x16,  // channel 1, infrared (0x16/0x17)
+  C0DATAL: 0x14, // channel 0, full spectrum (0x14/0x15)
+  C1DATAL: 0x16, // channel 1, infrared (0x16/0x17)
 });
 
 /** ENABLE (0x00) bits (datasheet "Enable Register"); bits 5, 3 and 2 are reserved. */
@@ -54,7 +54,7 @@ export const Control = Object.freeze({
   AGAIN_SHIFT: 4,
   AGAIN_MASK: 0b0011_0000,
   ATIME_MASK: 0b0000_0111,
-  ATIME_MAX: 0b101,               // 110 and 111 are not valid integration times
+  ATIME_MAX: 0b101, // 110 and 111 are not valid integration times
 });
 
 /** STATUS (0x13) bits (datasheet "Status Register"). */
@@ -84,5 +84,5 @@ export function integrationMs(atime: number): number {
 
 /** Full-scale count per channel: 36863 (0x8FFF) at 100 ms, 65535 at 200-600 ms (datasheet "ALS Characteristics"). */
 export function maxCount(integration: number): number {
-  return integration <= 100 ? 0x8FFF : 0xFFFF;
+  return integration <= 100 ? 0x8fff : 0xffff;
 }

@@ -11,16 +11,43 @@
 // next sample(). With powerSave and sampleIn(ms), the chip is powered down (PON = 0) between
 // samples and woken one measurement ahead of the next. Bus faults go to onError once per
 // transition, are counted, and the chip is set up again as soon as it answers with its ID.
-import { ADDRESS, CHIP_ID, Command, Enable, GAIN_FACTORS, GAIN_FACTORS_CH1, GAIN_NAMES, PERSIST_CYCLES, Register, Status, Control, integrationMs } from "./tsl2591-registers.js";
+import {
+  ADDRESS,
+  CHIP_ID,
+  Command,
+  Enable,
+  GAIN_FACTORS,
+  GAIN_FACTORS_CH1,
+  GAIN_NAMES,
+  PERSIST_CYCLES,
+  Register,
+  Status,
+  Control,
+  integrationMs,
+} from "./tsl2591-registers.js";
 import { computeLux } from "./tsl2591-lux.js";
 import { decide, ladder, type Range } from "./tsl2591-range.js";
-import { DEFAULT_CONFIGURATION, mergeConfiguration, type TSL2591Configuration, type TSL2591IO, type TSL2591Options, type TSL2591Sample } from "./tsl2591-options.js";
-
-export type {
-  TSL2591AlertOptions, TSL2591Configuration, TSL2591Gain, TSL2591IO, TSL2591Options, TSL2591Sample, TSL2591SensorOptions, TSL2591Thresholds,
+import {
+  DEFAULT_CONFIGURATION,
+  mergeConfiguration,
+  type TSL2591Configuration,
+  type TSL2591IO,
+  type TSL2591Options,
+  type TSL2591Sample,
 } from "./tsl2591-options.js";
 
-const NP_ALWAYS = Uint8Array.of(0xFF, 0xFF, 0x00, 0x00); // NPAILT = 0xFFFF, NPAIHT = 0x0000
+export type {
+  TSL2591AlertOptions,
+  TSL2591Configuration,
+  TSL2591Gain,
+  TSL2591IO,
+  TSL2591Options,
+  TSL2591Sample,
+  TSL2591SensorOptions,
+  TSL2591Thresholds,
+} from "./tsl2591-options.js";
+
+const NP_ALWAYS = Uint8Array.of(0xff, 0xff, 0x00, 0x00); // NPAILT = 0xFFFF, NPAIHT = 0x0000
 /** Worst case from wake to an in-range reading: 3 integrations, e.g. 600 ms saturated → 100 → 100 (tsl2591-range.ts). */
 const WAKE_LEAD_MS = 1_200;
 /** A cycle can run a little long (the datasheet's typical step is 101 ms): re-check this soon after. */
@@ -118,7 +145,14 @@ export default class TSL2591 {
    */
   sampleIn(milliseconds: number): void {
     const c = this.#config;
-    if (this.#closed || this.#fault !== undefined || !c.powerSave || c.thresholds !== null || this.#timers === undefined) return;
+    if (
+      this.#closed ||
+      this.#fault !== undefined ||
+      !c.powerSave ||
+      c.thresholds !== null ||
+      this.#timers === undefined
+    )
+      return;
     if (!(milliseconds > 2 * WAKE_LEAD_MS) || this.#timer !== undefined) return; // too soon, or still settling
     if (this.#asleep || this.#powerDown()) this.#arm(() => this.#wake(true), milliseconds - WAKE_LEAD_MS);
   }
@@ -172,7 +206,10 @@ export default class TSL2591 {
     const atime = this.#config.integration / 100 - 1;
     const again = GAIN_NAMES.indexOf(this.#config.gain);
     this.#steps = this.#config.autoRange ? ladder(atime) : [{ again, atime }];
-    this.#index = Math.max(0, this.#steps.findIndex((s) => s.again === again && s.atime === atime));
+    this.#index = Math.max(
+      0,
+      this.#steps.findIndex((s) => s.again === again && s.atime === atime),
+    );
   }
 
   #control(): number {
@@ -188,8 +225,11 @@ export default class TSL2591 {
     io.writeUint8(Command.NORMAL | Register.CONTROL, this.#control());
     if (c.thresholds !== null) {
       const { low, high } = c.thresholds;
-      io.writeBuffer(Command.NORMAL | Register.AILTL, Uint8Array.of(low & 0xFF, low >> 8, high & 0xFF, high >> 8));
-      io.writeUint8(Command.NORMAL | Register.PERSIST, PERSIST_CYCLES.indexOf(c.persistence as (typeof PERSIST_CYCLES)[number]));
+      io.writeBuffer(Command.NORMAL | Register.AILTL, Uint8Array.of(low & 0xff, low >> 8, high & 0xff, high >> 8));
+      io.writeUint8(
+        Command.NORMAL | Register.PERSIST,
+        PERSIST_CYCLES.indexOf(c.persistence as (typeof PERSIST_CYCLES)[number]),
+      );
     }
     io.writeBuffer(Command.NORMAL | Register.NPAILTL, NP_ALWAYS);
     io.sendByte(Command.CLEAR_ALL_INTERRUPTS);
@@ -333,7 +373,9 @@ export default class TSL2591 {
     }
     if (id !== CHIP_ID) {
       this.#errors++;
-      this.#report(`tsl2591: unexpected chip ID 0x${id.toString(16).padStart(2, "0")} at 0x${this.#address.toString(16)} (want 0x50)`);
+      this.#report(
+        `tsl2591: unexpected chip ID 0x${id.toString(16).padStart(2, "0")} at 0x${this.#address.toString(16)} (want 0x50)`,
+      );
       return false;
     }
     try {

@@ -2,7 +2,17 @@
 // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ and DISCONNECT are read here (a device never
 // receives them, so this never ships to it), every other type by the firmware's own parse
 // functions (src/mqtt/decode.ts). PacketDecoder turns frames into Packet objects.
-import { Decoder, fail, flagsMustBe, parseAck, parseConnack, parseEmpty, parsePublish, parseSuback, type Reader } from "../../src/mqtt/decode.js";
+import {
+  Decoder,
+  fail,
+  flagsMustBe,
+  parseAck,
+  parseConnack,
+  parseEmpty,
+  parsePublish,
+  parseSuback,
+  type Reader,
+} from "../../src/mqtt/decode.js";
 import type { Packet, QoS } from "../../src/mqtt/packets.js";
 
 function parseConnect(r: Reader): Packet {
@@ -14,7 +24,8 @@ function parseConnect(r: Reader): Packet {
   if (flags & 1) fail("CONNECT reserved flag must be 0 [MQTT-3.1.2-3]");
   const willFlag = (flags & 0x04) !== 0;
   const willQoS = (flags >> 3) & 3;
-  if (!willFlag && (willQoS !== 0 || (flags & 0x20) !== 0)) fail("will QoS and retain must be 0 without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]");
+  if (!willFlag && (willQoS !== 0 || (flags & 0x20) !== 0))
+    fail("will QoS and retain must be 0 without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]");
   if (willQoS === 3) fail("will QoS 3 is not allowed [MQTT-3.1.2-14]");
   if ((flags & 0x80) === 0 && (flags & 0x40) !== 0) fail("password flag set without user name flag [MQTT-3.1.2-22]");
   const keepalive = r.u16("keepalive");
@@ -68,7 +79,11 @@ function packetOf(decoder: Decoder, first: number): Packet {
       decoder.oversized = undefined;
       return p ?? parsePublish(r, first);
     }
-    case 4: case 5: case 6: case 7: case 11:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 11:
       return { type, id: parseAck(r, first) };
     case 8:
       flagsMustBe(first, 2, "[MQTT-3.8.1-1]");

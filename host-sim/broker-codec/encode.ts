@@ -8,7 +8,8 @@ import type { Packet } from "../../src/mqtt/packets.js";
 export function encode(p: Packet): Uint8Array {
   switch (p.type) {
     case 2:
-      if (p.returnCode < 0 || p.returnCode > 255) throw new RangeError(`CONNACK return code ${p.returnCode} is not a byte`);
+      if (p.returnCode < 0 || p.returnCode > 255)
+        throw new RangeError(`CONNACK return code ${p.returnCode} is not a byte`);
       return Uint8Array.of(0x20, 2, p.sessionPresent ? 1 : 0, p.returnCode);
     case 9: {
       checkId(p.id, "SUBACK");

@@ -44,19 +44,22 @@ function fromFunction(f: (nm: number) => number): Float64Array {
   return out;
 }
 
-const gaussian = (nm: number, centre: number, fwhm: number): number => Math.exp(-4 * Math.LN2 * ((nm - centre) / fwhm) ** 2);
+const gaussian = (nm: number, centre: number, fwhm: number): number =>
+  Math.exp(-4 * Math.LN2 * ((nm - centre) / fwhm) ** 2);
 
 /**
  * CIE 1924 photopic luminous efficiency V(λ), 380–780 nm every 10 nm (CIE 018:2019 / ISO 23539
  * table; the standard 10 nm abridgement, interpolated linearly to 1 nm).
  */
-export const V_LAMBDA = tabulated(380, 10, [
-  0.000039, 0.00012, 0.000396, 0.00121, 0.004, 0.0116, 0.023, 0.038, 0.06, 0.09098,
-  0.13902, 0.20802, 0.323, 0.503, 0.71, 0.862, 0.954, 0.99495, 0.995, 0.952,
-  0.87, 0.757, 0.631, 0.503, 0.381, 0.265, 0.175, 0.107, 0.061, 0.032,
-  0.017, 0.00821, 0.004102, 0.002091, 0.001047, 0.00052, 0.000249, 0.00012, 0.00006, 0.00003,
-  0.000015,
-]);
+export const V_LAMBDA = tabulated(
+  380,
+  10,
+  [
+    0.000039, 0.00012, 0.000396, 0.00121, 0.004, 0.0116, 0.023, 0.038, 0.06, 0.09098, 0.13902, 0.20802, 0.323, 0.503,
+    0.71, 0.862, 0.954, 0.99495, 0.995, 0.952, 0.87, 0.757, 0.631, 0.503, 0.381, 0.265, 0.175, 0.107, 0.061, 0.032,
+    0.017, 0.00821, 0.004102, 0.002091, 0.001047, 0.00052, 0.000249, 0.00012, 0.00006, 0.00003, 0.000015,
+  ],
+);
 
 /** Maximum luminous efficacy of radiation for photopic vision, lm/W (SI definition of the candela). */
 export const KM = 683;
@@ -76,12 +79,11 @@ const ILLUMINANT_A = fromFunction((nm) => planck(nm, 2856));
  * ignores, so it slightly overstates the IR the sensor sees).
  */
 const D65_TABLE = [
-  0.0341, 3.2945, 20.236, 37.0535, 39.9488, 44.9117, 46.6383, 52.0891, 49.9755, 54.6482,
-  82.7549, 91.486, 93.4318, 86.6823, 104.865, 117.008, 117.812, 114.861, 115.923, 108.811,
-  109.354, 107.802, 104.79, 107.689, 104.405, 104.046, 100, 96.3342, 95.788, 88.6856,
-  90.0062, 89.5991, 87.6987, 83.2886, 83.6992, 80.0268, 80.2146, 82.2778, 78.2842, 69.7213,
-  71.6091, 74.349, 61.604, 69.8856, 75.087, 63.5927, 46.4182, 66.8054, 63.3828, 64.304,
-  59.4519, 51.959, 57.4406, 60.3125,
+  0.0341, 3.2945, 20.236, 37.0535, 39.9488, 44.9117, 46.6383, 52.0891, 49.9755, 54.6482, 82.7549, 91.486, 93.4318,
+  86.6823, 104.865, 117.008, 117.812, 114.861, 115.923, 108.811, 109.354, 107.802, 104.79, 107.689, 104.405, 104.046,
+  100, 96.3342, 95.788, 88.6856, 90.0062, 89.5991, 87.6987, 83.2886, 83.6992, 80.0268, 80.2146, 82.2778, 78.2842,
+  69.7213, 71.6091, 74.349, 61.604, 69.8856, 75.087, 63.5927, 46.4182, 66.8054, 63.3828, 64.304, 59.4519, 51.959,
+  57.4406, 60.3125,
 ];
 const D65 = (() => {
   const table = tabulated(300, 10, D65_TABLE);
@@ -102,11 +104,18 @@ const WHITE_LED = fromFunction((nm) => 0.9 * gaussian(nm, 450, 22) + 0.75 * gaus
  * 436 nm, the terbium band at 545 nm, the europium band at 611 nm, weak lines and a low
  * continuum; as Gaussians a few nm wide. Nearly no IR.
  */
-const FLUORESCENT = fromFunction((nm) =>
-  0.03 * (nm >= 380 && nm <= 720 ? 1 : 0) +
-  0.12 * gaussian(nm, 405, 4) + 0.45 * gaussian(nm, 436, 5) + 0.18 * gaussian(nm, 488, 6) +
-  1.0 * gaussian(nm, 545, 7) + 0.12 * gaussian(nm, 580, 8) + 0.85 * gaussian(nm, 611, 6) +
-  0.12 * gaussian(nm, 630, 8) + 0.06 * gaussian(nm, 710, 10));
+const FLUORESCENT = fromFunction(
+  (nm) =>
+    0.03 * (nm >= 380 && nm <= 720 ? 1 : 0) +
+    0.12 * gaussian(nm, 405, 4) +
+    0.45 * gaussian(nm, 436, 5) +
+    0.18 * gaussian(nm, 488, 6) +
+    1.0 * gaussian(nm, 545, 7) +
+    0.12 * gaussian(nm, 580, 8) +
+    0.85 * gaussian(nm, 611, 6) +
+    0.12 * gaussian(nm, 630, 8) +
+    0.06 * gaussian(nm, 710, 10),
+);
 
 /** An 850 nm IR LED (AlGaAs, about 40 nm wide): what security cameras light a room with. */
 const IR_LED = fromFunction((nm) => gaussian(nm, 850, 40));
@@ -134,10 +143,14 @@ function integral(a: Float64Array, b?: Float64Array): number {
 /** Relative spectral irradiance of a source, W/m²/nm up to a scale. */
 export function spectrum(name: SourceName): Float64Array {
   switch (name) {
-    case "a": return ILLUMINANT_A;
-    case "d65": return D65;
-    case "led": return WHITE_LED;
-    case "fluorescent": return FLUORESCENT;
+    case "a":
+      return ILLUMINANT_A;
+    case "d65":
+      return D65;
+    case "led":
+      return WHITE_LED;
+    case "fluorescent":
+      return FLUORESCENT;
     case "ir": {
       const out = new Float64Array(GRID);
       const ir = (IR_SCENE_RATIO * integral(WHITE_LED)) / integral(IR_LED);

@@ -5,7 +5,20 @@
 // dark current, optional part-to-part spread and shot noise. Nothing here knows a lux formula.
 import { collected, irLedSpectrum, irradiance, lux, spectrum, type Light, type SourceName } from "./light-spectra.js";
 import {
-  APERS_CYCLES, DARK_AT, DARK_MAX_COUNTS, EN, GAIN_CH0, GAIN_CH1, RE_GAIN, RE_MS, RE_WHITE, REG, RESPONSIVITY_CH0, RESPONSIVITY_CH1, SF, ST,
+  APERS_CYCLES,
+  DARK_AT,
+  DARK_MAX_COUNTS,
+  EN,
+  GAIN_CH0,
+  GAIN_CH1,
+  RE_GAIN,
+  RE_MS,
+  RE_WHITE,
+  REG,
+  RESPONSIVITY_CH0,
+  RESPONSIVITY_CH1,
+  SF,
+  ST,
 } from "./tsl2591-datasheet.js";
 
 /** Counts per lux per (gain × ms), per channel, for a source; computed once per source. */
@@ -43,7 +56,11 @@ function responseOf(name: SourceName): Response {
 // Every source's response, computed when the module loads: a Map filled later would be
 // read-only in flash on a preloaded build (-p lin: "read-only Map instance (in set)").
 const RESPONSES: Readonly<Record<SourceName, Response>> = Object.freeze({
-  a: responseOf("a"), d65: responseOf("d65"), led: responseOf("led"), fluorescent: responseOf("fluorescent"), ir: responseOf("ir"),
+  a: responseOf("a"),
+  d65: responseOf("d65"),
+  led: responseOf("led"),
+  fluorescent: responseOf("fluorescent"),
+  ir: responseOf("ir"),
 });
 
 /** Counts per lux per (gain × ms) for a source's spectrum. */
@@ -93,7 +110,8 @@ export const TYPICAL_PART: Part = Object.freeze({ ch0: 1, ch1: 1, dark0: 5, dark
 export function drawPart(sigma: number, random: Gaussian): Part {
   const factor = () => Math.max(0.5, 1 + sigma * random.next());
   return Object.freeze({
-    ch0: factor(), ch1: factor(),
+    ch0: factor(),
+    ch1: factor(),
     dark0: Math.min(DARK_MAX_COUNTS, Math.abs(TYPICAL_PART.dark0 * factor())),
     dark1: Math.min(DARK_MAX_COUNTS, Math.abs(TYPICAL_PART.dark1 * factor())),
   });
@@ -133,7 +151,12 @@ function withShotNoise(mean: number, gain: number, random: Gaussian): number {
 }
 
 /** CH0 and CH1 counts for one integration; light sampled each millisecond so flicker averages out. */
-export function integrate(scene: (t: number) => Light, window: Integration, part: Part, random: Gaussian): { c0: number; c1: number } {
+export function integrate(
+  scene: (t: number) => Light,
+  window: Integration,
+  part: Part,
+  random: Gaussian,
+): { c0: number; c1: number } {
   const ms = window.end - window.start;
   const samples = Math.max(1, Math.round(ms));
   const step = ms / samples;
@@ -174,7 +197,7 @@ export function integrate(scene: (t: number) => Light, window: Integration, part
  */
 export function compareThresholds(regs: Uint8Array, c0: number, outOfRange: number): number {
   const word = (at: number): number => regs[at]! | (regs[at + 1]! << 8);
-  const apers = regs[REG.PERSIST]! & 0x0F;
+  const apers = regs[REG.PERSIST]! & 0x0f;
   const count = c0 < word(REG.AILTL) || c0 > word(REG.AIHTL) ? outOfRange + 1 : 0;
   if (apers === 0 || count >= APERS_CYCLES[apers]!) regs[REG.STATUS] = regs[REG.STATUS]! | ST.AINT;
   if (c0 < word(REG.NPAILTL) || c0 > word(REG.NPAIHTL)) regs[REG.STATUS] = regs[REG.STATUS]! | ST.NPINTR;
@@ -185,11 +208,20 @@ export function compareThresholds(regs: Uint8Array, c0: number, outOfRange: numb
 export function specialFunction(regs: Uint8Array, sf: number): boolean {
   const status = regs[REG.STATUS]!;
   switch (sf) {
-    case SF.FORCE_INTERRUPT: regs[REG.STATUS] = status | ST.AINT | ST.NPINTR; return true;
-    case SF.CLEAR_ALS: regs[REG.STATUS] = status & ~ST.AINT; return true;
-    case SF.CLEAR_ALS_AND_NP: regs[REG.STATUS] = status & ~(ST.AINT | ST.NPINTR); return true;
-    case SF.CLEAR_NP: regs[REG.STATUS] = status & ~ST.NPINTR; return true;
-    default: return false;
+    case SF.FORCE_INTERRUPT:
+      regs[REG.STATUS] = status | ST.AINT | ST.NPINTR;
+      return true;
+    case SF.CLEAR_ALS:
+      regs[REG.STATUS] = status & ~ST.AINT;
+      return true;
+    case SF.CLEAR_ALS_AND_NP:
+      regs[REG.STATUS] = status & ~(ST.AINT | ST.NPINTR);
+      return true;
+    case SF.CLEAR_NP:
+      regs[REG.STATUS] = status & ~ST.NPINTR;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -197,6 +229,7 @@ export function specialFunction(regs: Uint8Array, sf: number): boolean {
 export function interruptLevel(regs: Uint8Array): boolean {
   const enable = regs[REG.ENABLE]!;
   const status = regs[REG.STATUS]!;
-  return ((status & ST.AINT) !== 0 && (enable & EN.AIEN) !== 0) ||
-    ((status & ST.NPINTR) !== 0 && (enable & EN.NPIEN) !== 0);
+  return (
+    ((status & ST.AINT) !== 0 && (enable & EN.AIEN) !== 0) || ((status & ST.NPINTR) !== 0 && (enable & EN.NPIEN) !== 0)
+  );
 }

@@ -10,11 +10,24 @@ export const I2C_ADDRESS = 0x29;
 
 /** "Register Set" (datasheet Figure 13): address of every register the part has. */
 export const REG = Object.freeze({
-  ENABLE: 0x00, CONFIG: 0x01,
-  AILTL: 0x04, AILTH: 0x05, AIHTL: 0x06, AIHTH: 0x07,
-  NPAILTL: 0x08, NPAILTH: 0x09, NPAIHTL: 0x0A, NPAIHTH: 0x0B,
-  PERSIST: 0x0C, PID: 0x11, ID: 0x12, STATUS: 0x13,
-  C0DATAL: 0x14, C0DATAH: 0x15, C1DATAL: 0x16, C1DATAH: 0x17,
+  ENABLE: 0x00,
+  CONFIG: 0x01,
+  AILTL: 0x04,
+  AILTH: 0x05,
+  AIHTL: 0x06,
+  AIHTH: 0x07,
+  NPAILTL: 0x08,
+  NPAILTH: 0x09,
+  NPAIHTL: 0x0a,
+  NPAIHTH: 0x0b,
+  PERSIST: 0x0c,
+  PID: 0x11,
+  ID: 0x12,
+  STATUS: 0x13,
+  C0DATAL: 0x14,
+  C0DATAH: 0x15,
+  C1DATAL: 0x16,
+  C1DATAH: 0x17,
 });
 
 /** "ID Register (0x12)": device identification. */
@@ -25,9 +38,14 @@ export const CMD_BIT = 0x80;
 export const TRANSACTION_SHIFT = 5;
 export const TRANSACTION_NORMAL = 0b01;
 export const TRANSACTION_SPECIAL = 0b11;
-export const ADDR_SF_MASK = 0x1F;
+export const ADDR_SF_MASK = 0x1f;
 /** Special functions (ADDR/SF field when TRANSACTION = 11). */
-export const SF = Object.freeze({ FORCE_INTERRUPT: 0b00100, CLEAR_ALS: 0b00110, CLEAR_ALS_AND_NP: 0b00111, CLEAR_NP: 0b01010 });
+export const SF = Object.freeze({
+  FORCE_INTERRUPT: 0b00100,
+  CLEAR_ALS: 0b00110,
+  CLEAR_ALS_AND_NP: 0b00111,
+  CLEAR_NP: 0b01010,
+});
 
 /** "Enable Register (0x00)": NPIEN b7, SAI b6, AIEN b4, AEN b1, PON b0 (b5, b3:2 reserved, write 0). */
 export const EN = Object.freeze({ NPIEN: 1 << 7, SAI: 1 << 6, AIEN: 1 << 4, AEN: 1 << 1, PON: 1 << 0 });
@@ -91,8 +109,10 @@ export const RE_MS = 100;
  * pair, they give 257.3 / 158.1 counts at 850 nm against 257.5 / 154.1 (CH1/CH0 0.614 vs
  * 0.598). Treat them as ±0.05 of full scale; the 700–1100 nm part decides the IR-heavy sources.
  */
-const CH0_CURVE = [0.0, 0.06, 0.27, 0.49, 0.70, 0.87, 0.96, 1.0, 0.98, 0.95, 0.90, 0.82, 0.70, 0.52, 0.32, 0.14, 0.04];
-const CH1_CURVE = [0.0, 0.0035, 0.013, 0.027, 0.045, 0.067, 0.10, 0.18, 0.36, 0.47, 0.50, 0.49, 0.44, 0.35, 0.23, 0.11, 0.03];
+const CH0_CURVE = [0.0, 0.06, 0.27, 0.49, 0.7, 0.87, 0.96, 1.0, 0.98, 0.95, 0.9, 0.82, 0.7, 0.52, 0.32, 0.14, 0.04];
+const CH1_CURVE = [
+  0.0, 0.0035, 0.013, 0.027, 0.045, 0.067, 0.1, 0.18, 0.36, 0.47, 0.5, 0.49, 0.44, 0.35, 0.23, 0.11, 0.03,
+];
 export const RESPONSIVITY_CH0 = tabulated(300, 50, CH0_CURVE);
 export const RESPONSIVITY_CH1 = tabulated(300, 50, CH1_CURVE);
 export { GRID, GRID_START };

@@ -36,7 +36,8 @@ export function intPinDigital(model: Tsl2591Model, timers: Timers): SimDigitalCl
       const onReadable = options.onReadable;
       if (onReadable !== undefined && edge !== 0) {
         this.#stop = model.watchInterrupt((asserted) => {
-          if ((asserted && (edge & Digital.Falling) !== 0) || (!asserted && (edge & Digital.Rising) !== 0)) timers.set(() => onReadable.call(this), 0);
+          if ((asserted && (edge & Digital.Falling) !== 0) || (!asserted && (edge & Digital.Rising) !== 0))
+            timers.set(() => onReadable.call(this), 0);
         });
       }
     }

@@ -14,10 +14,33 @@
 import type { I2CTarget } from "../io/i2c.js";
 import type { Timers, TimerHandle } from "../../src/platform.js";
 import type { Scene } from "./light-spectra.js";
-import { Gaussian, TYPICAL_PART, compareThresholds, drawPart, integrate, interruptLevel, specialFunction, type Part } from "./tsl2591-adc.js";
 import {
-  ADDR_SF_MASK, AGAIN_BITS, AGAIN_SHIFT, ATIME_BITS, ATIME_LAST_VALID, CMD_BIT, CONFIG_SRESET, EN, EN_DEFINED, ID_VALUE, REG, ST,
-  TRANSACTION_NORMAL, TRANSACTION_SHIFT, TRANSACTION_SPECIAL, fullScale,
+  Gaussian,
+  TYPICAL_PART,
+  compareThresholds,
+  drawPart,
+  integrate,
+  interruptLevel,
+  specialFunction,
+  type Part,
+} from "./tsl2591-adc.js";
+import {
+  ADDR_SF_MASK,
+  AGAIN_BITS,
+  AGAIN_SHIFT,
+  ATIME_BITS,
+  ATIME_LAST_VALID,
+  CMD_BIT,
+  CONFIG_SRESET,
+  EN,
+  EN_DEFINED,
+  ID_VALUE,
+  REG,
+  ST,
+  TRANSACTION_NORMAL,
+  TRANSACTION_SHIFT,
+  TRANSACTION_SPECIAL,
+  fullScale,
 } from "./tsl2591-datasheet.js";
 
 export interface Tsl2591ModelOptions {
@@ -134,7 +157,7 @@ export class Tsl2591Model implements I2CTarget {
   /** Register contents as the bus would read them, without side effects (tests). */
   peek(register: number): number {
     this.#advance();
-    return register === REG.STATUS ? this.#status() : this.#regs[register & 0x1F]!;
+    return register === REG.STATUS ? this.#status() : this.#regs[register & 0x1f]!;
   }
 
   get present(): boolean {
@@ -227,7 +250,7 @@ export class Tsl2591Model implements I2CTarget {
         return true;
       }
       case REG.PERSIST:
-        this.#regs[register] = value & 0x0F;
+        this.#regs[register] = value & 0x0f;
         return true;
       default:
         if (register >= REG.AILTL && register <= REG.NPAIHTH) this.#regs[register] = value;
@@ -236,9 +259,9 @@ export class Tsl2591Model implements I2CTarget {
   }
 
   #readRegister(register: number): number {
-    const r = register & 0xFF;
+    const r = register & 0xff;
     if (r === REG.C0DATAL) {
-      this.#snapshot.set([this.#c0 & 0xFF, this.#c0 >> 8, this.#c1 & 0xFF, this.#c1 >> 8]);
+      this.#snapshot.set([this.#c0 & 0xff, this.#c0 >> 8, this.#c1 & 0xff, this.#c1 >> 8]);
     }
     if (r >= REG.C0DATAL && r <= REG.C1DATAH) return this.#snapshot[r - REG.C0DATAL]!;
     if (r === REG.ID) return this.chipId;
@@ -281,7 +304,14 @@ export class Tsl2591Model implements I2CTarget {
     const config = this.#regs[REG.CONFIG]!;
     const again = (config & AGAIN_BITS) >> AGAIN_SHIFT;
     const max = fullScale(config & ATIME_BITS);
-    const window = { start: start - this.#start, end: end - this.#start, again, max, noise: this.#noise, shotNoise: this.#shotNoise };
+    const window = {
+      start: start - this.#start,
+      end: end - this.#start,
+      again,
+      max,
+      noise: this.#noise,
+      shotNoise: this.#shotNoise,
+    };
     const counts = integrate(this.#scene, window, this.part, this.#random);
     this.#c0 = counts.c0;
     this.#c1 = counts.c1;
@@ -305,10 +335,13 @@ export class Tsl2591Model implements I2CTarget {
     this.#timer = undefined;
     if (this.#watchers.size === 0 || !this.#running()) return;
     const due = this.#cycleStart + this.#cycleMs() - this.#clock.now();
-    this.#timer = this.#timers.set(() => {
-      this.#timer = undefined;
-      this.#advance();
-      this.#update();
-    }, Math.max(0, due));
+    this.#timer = this.#timers.set(
+      () => {
+        this.#timer = undefined;
+        this.#advance();
+        this.#update();
+      },
+      Math.max(0, due),
+    );
   }
 }

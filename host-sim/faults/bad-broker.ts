@@ -11,13 +11,13 @@ import mqttPacket from "mqtt-packet";
 
 export type Scenario =
   | "good"
-  | "malformed"           // CONNACK 0, then a PUBACK with remaining length 3
-  | "unexpected-type"     // CONNACK 0, then a SUBSCRIBE (a client never receives one)
-  | "absurd-length"       // CONNACK 0, then a SUBACK header claiming 268,435,455 bytes
+  | "malformed" // CONNACK 0, then a PUBACK with remaining length 3
+  | "unexpected-type" // CONNACK 0, then a SUBSCRIBE (a client never receives one)
+  | "absurd-length" // CONNACK 0, then a SUBACK header claiming 268,435,455 bytes
   | "close-after-connack" // CONNACK 0, then close
-  | "garbage"             // bytes that are no MQTT at all instead of CONNACK
-  | "silent"              // accept and never answer
-  | { refuse: number };   // CONNACK with this return code
+  | "garbage" // bytes that are no MQTT at all instead of CONNACK
+  | "silent" // accept and never answer
+  | { refuse: number }; // CONNACK with this return code
 
 /**
  * How a QoS 2 PUBLISH is answered: "pubrec" (the spec's flow, §4.3.3), "puback" (RabbitMQ
@@ -41,12 +41,26 @@ export interface BrokerPacket {
 }
 
 const TYPES: Record<string, number> = {
-  connect: 1, connack: 2, publish: 3, puback: 4, pubrec: 5, pubrel: 6, pubcomp: 7,
-  subscribe: 8, suback: 9, unsubscribe: 10, unsuback: 11, pingreq: 12, pingresp: 13, disconnect: 14,
+  connect: 1,
+  connack: 2,
+  publish: 3,
+  puback: 4,
+  pubrec: 5,
+  pubrel: 6,
+  pubcomp: 7,
+  subscribe: 8,
+  suback: 9,
+  unsubscribe: 10,
+  unsuback: 11,
+  pingreq: 12,
+  pingresp: 13,
+  disconnect: 14,
 };
 
 /** A client id's session: the QoS 2 identifiers received and not yet released by PUBREL. */
-interface Session { readonly qos2: Set<number> }
+interface Session {
+  readonly qos2: Set<number>;
+}
 
 export class BadBroker {
   readonly #server: Server;
@@ -136,7 +150,12 @@ export class BadBroker {
     socket.on("data", (data: Buffer) => parser.parse(data));
   }
 
-  #connected(s: Scenario, p: BrokerPacket, send: (p: mqttPacket.Packet | Uint8Array) => void, socket: Socket): Session | undefined {
+  #connected(
+    s: Scenario,
+    p: BrokerPacket,
+    send: (p: mqttPacket.Packet | Uint8Array) => void,
+    socket: Socket,
+  ): Session | undefined {
     if (s === "silent") return undefined;
     if (s === "garbage") return void send(Uint8Array.of(0x00, 0x00, 0x00, 0x00));
     if (typeof s === "object") {
@@ -202,7 +221,12 @@ function brokerPacket(raw: mqttPacket.Packet): BrokerPacket {
     cmd: raw.cmd,
     id: typeof r.messageId === "number" ? r.messageId : 0,
     topic: typeof r.topic === "string" ? r.topic : "",
-    payload: payload instanceof Uint8Array ? new Uint8Array(payload) : typeof payload === "string" ? new TextEncoder().encode(payload) : new Uint8Array(0),
+    payload:
+      payload instanceof Uint8Array
+        ? new Uint8Array(payload)
+        : typeof payload === "string"
+          ? new TextEncoder().encode(payload)
+          : new Uint8Array(0),
     qos: typeof r.qos === "number" ? r.qos : 0,
     dup: r.dup === true,
     retain: r.retain === true,

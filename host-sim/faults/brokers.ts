@@ -27,7 +27,10 @@ export async function waitForPort(port: number, timeoutMs = 5000): Promise<void>
   const end = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: "127.0.0.1", port }, () => { s.destroy(); resolve(true); });
+      const s = connect({ host: "127.0.0.1", port }, () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on("error", () => resolve(false));
     });
     if (ok) return;
@@ -54,9 +57,15 @@ export async function startAedes(port = 0): Promise<TestBroker> {
   const up = async () => {
     broker = await Aedes.createBroker({ persistence });
     const s = createServer(broker.handle);
-    s.on("connection", (c) => { sockets.add(c); c.on("close", () => sockets.delete(c)); });
+    s.on("connection", (c) => {
+      sockets.add(c);
+      c.on("close", () => sockets.delete(c));
+    });
     server = s;
-    await new Promise<void>((resolve, reject) => { s.once("error", reject); s.listen(chosen, "127.0.0.1", () => resolve()); });
+    await new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(chosen, "127.0.0.1", () => resolve());
+    });
   };
   const down = async () => {
     const s = server;
@@ -76,11 +85,13 @@ export async function startAedes(port = 0): Promise<TestBroker> {
 
 /** The mosquitto binary, or undefined. Under CI=true a missing binary is an error, not a skip. */
 export function mosquittoPath(): string | undefined {
-  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]) if (existsSync(p)) return p;
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"])
+    if (existsSync(p)) return p;
   const which = spawnSync("sh", ["-c", "command -v mosquitto"], { encoding: "utf8" });
   const found = which.stdout.trim();
   if (found) return found;
-  if (process.env.CI === "true") throw new Error("mosquitto is not installed, and CI=true forbids skipping its tests (apt-get install mosquitto)");
+  if (process.env.CI === "true")
+    throw new Error("mosquitto is not installed, and CI=true forbids skipping its tests (apt-get install mosquitto)");
   return undefined;
 }
 
@@ -93,16 +104,28 @@ export async function startMosquitto(port = 0, extra: readonly string[] = []): P
   // Started as root, mosquitto drops to its own user: it must still be able to write its database.
   chmodSync(dir, 0o777);
   const conf = join(dir, "mosquitto.conf");
-  writeFileSync(conf, [
-    `listener ${chosen} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`,
-    "max_queued_messages 0", "max_inflight_messages 0", "log_type none", ...extra, "",
-  ].join("\n"));
+  writeFileSync(
+    conf,
+    [
+      `listener ${chosen} 127.0.0.1`,
+      "allow_anonymous true",
+      "persistence true",
+      `persistence_location ${dir}/`,
+      "max_queued_messages 0",
+      "max_inflight_messages 0",
+      "log_type none",
+      ...extra,
+      "",
+    ].join("\n"),
+  );
   let child: ChildProcess | undefined;
   const up = async () => {
     const c = spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
     child = c;
     let stderr = "";
-    c.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
+    c.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
     try {
       await waitForPort(chosen);
     } catch (e) {
@@ -115,12 +138,21 @@ export async function startMosquitto(port = 0, extra: readonly string[] = []): P
     child = undefined;
     if (c === undefined || c.exitCode !== null) return;
     // SIGTERM: mosquitto writes its persistence file (sessions, queued messages) and exits.
-    await new Promise<void>((resolve) => { c.once("exit", () => resolve()); c.kill("SIGTERM"); });
+    await new Promise<void>((resolve) => {
+      c.once("exit", () => resolve());
+      c.kill("SIGTERM");
+    });
   };
   await up();
   return {
-    port: chosen, name: "mosquitto", kill: down, restart: up,
-    close: async () => { await down(); rmSync(dir, { recursive: true, force: true }); },
+    port: chosen,
+    name: "mosquitto",
+    kill: down,
+    restart: up,
+    close: async () => {
+      await down();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -128,7 +160,10 @@ export async function startMosquitto(port = 0, extra: readonly string[] = []): P
 export function rabbitMqPath(): string | undefined {
   const bin = "/usr/lib/rabbitmq/bin/rabbitmq-server";
   if (existsSync(bin) && existsSync("/usr/lib/erlang/bin/epmd")) return bin;
-  if (process.env.CI === "true") throw new Error("rabbitmq-server is not installed, and CI=true forbids skipping its tests (apt-get install rabbitmq-server)");
+  if (process.env.CI === "true")
+    throw new Error(
+      "rabbitmq-server is not installed, and CI=true forbids skipping its tests (apt-get install rabbitmq-server)",
+    );
   return undefined;
 }
 
@@ -142,30 +177,59 @@ export async function startRabbitMq(): Promise<TestBroker> {
   if (bin === undefined) throw new Error("rabbitmq-server is not installed");
   const [amqp, dist, epmdPort, mqtt] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), "luxflow-rabbitmq-"));
-  writeFileSync(join(dir, "rabbitmq.conf"), [
-    `listeners.tcp.1 = 127.0.0.1:${amqp}`, `mqtt.listeners.tcp.1 = 127.0.0.1:${mqtt}`, "mqtt.allow_anonymous = true",
-    "loopback_users = none", "log.console = false", "",
-  ].join("\n"));
+  writeFileSync(
+    join(dir, "rabbitmq.conf"),
+    [
+      `listeners.tcp.1 = 127.0.0.1:${amqp}`,
+      `mqtt.listeners.tcp.1 = 127.0.0.1:${mqtt}`,
+      "mqtt.allow_anonymous = true",
+      "loopback_users = none",
+      "log.console = false",
+      "",
+    ].join("\n"),
+  );
   writeFileSync(join(dir, "enabled_plugins"), "[rabbitmq_mqtt].\n");
   const env = {
-    ...process.env, HOME: dir, ERL_EPMD_PORT: String(epmdPort),
-    RABBITMQ_NODENAME: `luxflow${process.pid}@localhost`, RABBITMQ_NODE_PORT: String(amqp), RABBITMQ_DIST_PORT: String(dist),
-    RABBITMQ_MNESIA_BASE: join(dir, "mnesia"), RABBITMQ_LOG_BASE: join(dir, "log"), RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq"),
-    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"), RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, "advanced.config"),
+    ...process.env,
+    HOME: dir,
+    ERL_EPMD_PORT: String(epmdPort),
+    RABBITMQ_NODENAME: `luxflow${process.pid}@localhost`,
+    RABBITMQ_NODE_PORT: String(amqp),
+    RABBITMQ_DIST_PORT: String(dist),
+    RABBITMQ_MNESIA_BASE: join(dir, "mnesia"),
+    RABBITMQ_LOG_BASE: join(dir, "log"),
+    RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq"),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"),
+    RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, "advanced.config"),
   };
   // Our own port mapper first (a child we can stop), so rabbitmq-server does not start a daemon of its own.
-  const epmd = spawn("/usr/lib/erlang/bin/epmd", ["-port", String(epmdPort), "-address", "127.0.0.1"], { env, stdio: "ignore" });
+  const epmd = spawn("/usr/lib/erlang/bin/epmd", ["-port", String(epmdPort), "-address", "127.0.0.1"], {
+    env,
+    stdio: "ignore",
+  });
   await waitForPort(epmdPort);
   const server = spawn(bin, [], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
-  server.stdout?.on("data", (d: Buffer) => { output += d.toString(); });
-  server.stderr?.on("data", (d: Buffer) => { output += d.toString(); });
+  server.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  server.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
   const stop = async () => {
     if (server.exitCode === null && server.pid !== undefined) {
       const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-      try { process.kill(-server.pid, "SIGTERM"); } catch { /* already gone */ }
+      try {
+        process.kill(-server.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      try { process.kill(-server.pid, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(-server.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
     }
     if (epmd.exitCode === null) epmd.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -176,6 +240,8 @@ export async function startRabbitMq(): Promise<TestBroker> {
     await stop();
     throw new Error(`rabbitmq-server did not open its MQTT port: ${(e as Error).message}\n${output.slice(-2000)}`);
   }
-  const none = async () => { throw new Error("restarting RabbitMQ is not supported here"); };
+  const none = async () => {
+    throw new Error("restarting RabbitMQ is not supported here");
+  };
   return { port: mqtt, name: "rabbitmq", kill: none, restart: none, close: stop };
 }

@@ -4,7 +4,10 @@
 // (new connections closed at once). Used by the fault tests and by `host-sim/faults/cli.ts`.
 import { createServer, connect, type Server, type Socket } from "node:net";
 
-interface Pair { client: Socket; upstream: Socket }
+interface Pair {
+  client: Socket;
+  upstream: Socket;
+}
 
 export class FaultProxy {
   readonly #server: Server;
@@ -119,7 +122,10 @@ export class FaultProxy {
         wait = Math.max(wait, ready - now);
       }
       if (wait <= 0) to.write(chunk);
-      else setTimeout(() => { if (!to.destroyed) to.write(chunk); }, wait);
+      else
+        setTimeout(() => {
+          if (!to.destroyed) to.write(chunk);
+        }, wait);
     });
   }
 }

@@ -44,17 +44,33 @@ export class Fleet {
 
   constructor(private readonly options: FleetOptions) {
     const { devices, config, sim, idPrefix } = options;
-    if (!Number.isInteger(devices) || devices < 1) throw new RangeError(`devices must be a whole number from 1 (got ${devices})`);
+    if (!Number.isInteger(devices) || devices < 1)
+      throw new RangeError(`devices must be a whole number from 1 (got ${devices})`);
     const clientId = config.mqtt_client_id;
     for (let i = 1; i <= devices; i++) {
       const id = `${idPrefix}${i}`;
-      const boardConfig = { ...config, sensor_id: id, mqtt_client_id: clientId === undefined ? id : `${String(clientId)}-${i}` };
+      const boardConfig = {
+        ...config,
+        sensor_id: id,
+        mqtt_client_id: clientId === undefined ? id : `${String(clientId)}-${i}`,
+      };
       const boardSim: Record<string, string> = { sim_lux: String(fleetLux(i, devices)), sim_seed: String(i), ...sim };
       if (sim.sim_seed !== undefined) boardSim.sim_seed = String(Number(sim.sim_seed) + i - 1);
       // Each board has its own flash: sim_flash=<file> becomes <file>-<id>.
       if (sim.sim_flash !== undefined && sim.sim_flash !== "") boardSim.sim_flash = `${sim.sim_flash}-${id}`;
-      const board = new Board({ config: boardConfig, sim: boardSim, trace: (text) => options.trace(id, text), ...(options.clock ? { clock: options.clock(i) } : {}) });
-      this.members.push({ id, board, get app() { return board.app; } });
+      const board = new Board({
+        config: boardConfig,
+        sim: boardSim,
+        trace: (text) => options.trace(id, text),
+        ...(options.clock ? { clock: options.clock(i) } : {}),
+      });
+      this.members.push({
+        id,
+        board,
+        get app() {
+          return board.app;
+        },
+      });
     }
   }
 
@@ -63,12 +79,15 @@ export class Fleet {
     const n = this.members.length;
     return new Promise((resolve) => {
       this.members.forEach((member, k) => {
-        const timer = setTimeout(async () => {
-          if (this.#stopped) return;
-          await member.board.boot();
-          this.options.started?.(member, k + 1);
-          if (k === n - 1) resolve();
-        }, (this.options.spreadMs * k) / n);
+        const timer = setTimeout(
+          async () => {
+            if (this.#stopped) return;
+            await member.board.boot();
+            this.options.started?.(member, k + 1);
+            if (k === n - 1) resolve();
+          },
+          (this.options.spreadMs * k) / n,
+        );
         this.#timers.push(timer);
       });
     });

@@ -2,7 +2,10 @@
 // an output on the board's LED pin drives its LED; other pins are accepted and do nothing.
 // Pure: the Node simulator and Moddable's desktop simulator (-p lin) use the same class.
 
-export interface DigitalOptions { pin: number | string; mode: number }
+export interface DigitalOptions {
+  pin: number | string;
+  mode: number;
+}
 
 export interface SimDigitalClass {
   new (options: DigitalOptions): { write(value: number): void; read(): 0 | 1; close(): void };

@@ -6,8 +6,13 @@ import type { I2CBus } from "./i2c.js";
 
 /** The options modules/io/i2c/_i2c.js reads (the SDK's typing of them is a tuple: src/main.ts). */
 export interface SMBusOptions {
-  data: number; clock: number; hz: number; address: number;
-  port?: number; timeout?: number; pullup?: boolean;
+  data: number;
+  clock: number;
+  hz: number;
+  address: number;
+  port?: number;
+  timeout?: number;
+  pullup?: boolean;
 }
 
 /** The runtime shape of Moddable's SMBus (modules/io/i2c/smbus.js, _i2c.js), not its typing's. */
@@ -49,7 +54,8 @@ export function smbusClass(board: I2CBus | (() => I2CBus)): new (options: SMBusO
       checkPin("clock", options.clock);
       if (typeof options.hz !== "number" || !(options.hz > 0)) throw new RangeError("invalid hz");
       const address = options.address;
-      if (typeof address !== "number" || !Number.isInteger(address) || address < 0 || address > 0x7F) throw new RangeError("invalid address");
+      if (typeof address !== "number" || !Number.isInteger(address) || address < 0 || address > 0x7f)
+        throw new RangeError("invalid address");
       this.#address = address;
     }
 
@@ -66,7 +72,7 @@ export function smbusClass(board: I2CBus | (() => I2CBus)): new (options: SMBusO
     }
 
     #readRegister(register: number, count: number): Uint8Array {
-      this.#write(Uint8Array.of(register & 0xFF));
+      this.#write(Uint8Array.of(register & 0xff));
       return this.#read(count);
     }
 
@@ -87,25 +93,25 @@ export function smbusClass(board: I2CBus | (() => I2CBus)): new (options: SMBusO
     }
 
     writeUint8(register: number, value: number): void {
-      this.#write(Uint8Array.of(register & 0xFF, value & 0xFF));
+      this.#write(Uint8Array.of(register & 0xff, value & 0xff));
     }
 
     writeUint16(register: number, value: number, bigEndian = false): void {
-      const hi = (value >> 8) & 0xFF;
-      const lo = value & 0xFF;
-      this.#write(bigEndian ? Uint8Array.of(register & 0xFF, hi, lo) : Uint8Array.of(register & 0xFF, lo, hi));
+      const hi = (value >> 8) & 0xff;
+      const lo = value & 0xff;
+      this.#write(bigEndian ? Uint8Array.of(register & 0xff, hi, lo) : Uint8Array.of(register & 0xff, lo, hi));
     }
 
     writeBuffer(register: number, buffer: ArrayBufferLike | ArrayBufferView): void {
       const data = bytesOf(buffer);
       const out = new Uint8Array(data.length + 1);
-      out[0] = register & 0xFF;
+      out[0] = register & 0xff;
       out.set(data, 1);
       this.#write(out);
     }
 
     sendByte(command: number): void {
-      this.#write(Uint8Array.of(command & 0xFF));
+      this.#write(Uint8Array.of(command & 0xff));
     }
 
     receiveByte(): number {

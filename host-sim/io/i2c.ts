@@ -34,7 +34,8 @@ export class I2CBus {
   read(address: number, count: number): Uint8Array | undefined {
     const target = this.#targets.get(address);
     const bytes = target?.read(count);
-    if (this.logging) this.log.push({ address, kind: "read", bytes: bytes?.slice() ?? new Uint8Array(0), ack: bytes !== undefined });
+    if (this.logging)
+      this.log.push({ address, kind: "read", bytes: bytes?.slice() ?? new Uint8Array(0), ack: bytes !== undefined });
     return bytes;
   }
 }

@@ -52,8 +52,11 @@ const led = Object.freeze({
 const SMBus = smbusClass(boardBus);
 const Digital = digitalClass(2, led);
 
-globalThis.device = Object.freeze({
-  I2C: { default: { io: SMBus, data: 21, clock: 22 } },
-  io: { SMBus, Digital },
-  pin: { led: 2 },
-}, true) as unknown as typeof globalThis.device;
+globalThis.device = Object.freeze(
+  {
+    I2C: { default: { io: SMBus, data: 21, clock: 22 } },
+    io: { SMBus, Digital },
+    pin: { led: 2 },
+  },
+  true,
+) as unknown as typeof globalThis.device;

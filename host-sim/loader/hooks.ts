@@ -11,12 +11,14 @@ import { nodeStandIn } from "../module-stand-ins.js";
 
 type ResolveResult = { url: string; shortCircuit?: boolean; format?: string };
 type NextResolve = (specifier: string, context: unknown) => Promise<ResolveResult>;
-interface Manifest { include?: string[]; modules?: Record<string, string | string[]> }
+interface Manifest {
+  include?: string[];
+  modules?: Record<string, string | string[]>;
+}
 
 const platformDir = new URL("../platform/", import.meta.url);
 const buildRoot = new URL("../../", import.meta.url);
 const projectRoot = new URL("../../../", import.meta.url);
-
 
 /** Named (non-wildcard) module specifiers of the project's manifests → compiled file URLs. */
 export function projectModules(manifestUrl: URL, out: Record<string, string> = {}): Record<string, string> {

@@ -21,9 +21,16 @@ function checkAddress(options: ByteSocketOptions): void {
 }
 
 const CERT_CODES = new Set([
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
-  "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED", "CERT_SIGNATURE_FAILURE",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
 ]);
 
 function describe(error: Error & { code?: string }, where: string): string {
@@ -120,7 +127,9 @@ export function tlsSocketFactory(tls: TlsOptions = {}): SocketFactory {
   return (options) => {
     checkAddress(options);
     const socket: TLSSocket = tlsConnect({
-      host: options.address, port: options.port, rejectUnauthorized: true,
+      host: options.address,
+      port: options.port,
+      rejectUnauthorized: true,
       ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
       ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
     });

@@ -54,7 +54,13 @@ export class SimAccessPoint {
 
   /** `new WiFi(options, callback)`: start joining. */
   station(options: { ssid: string; password?: string }, callback: Callback): { close(): void } {
-    this.#station = { ssid: options.ssid, password: options.password ?? "", callback, joined: false, pending: undefined };
+    this.#station = {
+      ssid: options.ssid,
+      password: options.password ?? "",
+      callback,
+      joined: false,
+      pending: undefined,
+    };
     this.#attempt();
     const station = this.#station;
     return {
@@ -99,16 +105,19 @@ export class SimAccessPoint {
     this.#clock.clear(station.pending);
     this.attempts++;
     const accepted = this.#up && station.ssid === this.ssid && station.password === this.#password;
-    station.pending = this.#clock.set(() => {
-      station.pending = undefined;
-      if (this.#station !== station) return;
-      if (accepted && this.#up) {
-        station.joined = true;
-        station.callback("connect");
-        station.callback("gotIP");
-      } else {
-        station.callback("disconnect");
-      }
-    }, accepted ? this.#joinMs : this.#failMs);
+    station.pending = this.#clock.set(
+      () => {
+        station.pending = undefined;
+        if (this.#station !== station) return;
+        if (accepted && this.#up) {
+          station.joined = true;
+          station.callback("connect");
+          station.callback("gotIP");
+        } else {
+          station.callback("disconnect");
+        }
+      },
+      accepted ? this.#joinMs : this.#failMs,
+    );
   }
 }

@@ -31,9 +31,11 @@ export class SimFlash implements PreferenceStore {
   set(domain: string, key: string, value: PreferenceValue): void {
     check(domain, "domain");
     check(key, "key");
-    const size = typeof value === "string" ? Buffer.byteLength(value) : value instanceof ArrayBuffer ? value.byteLength : 4;
+    const size =
+      typeof value === "string" ? Buffer.byteLength(value) : value instanceof ArrayBuffer ? value.byteLength : 4;
     if (size > 4000) throw new RangeError(`preference: value of ${size} bytes is above 4000`);
-    if (typeof value === "number" && !Number.isInteger(value)) throw new RangeError("preference: numbers must be integers");
+    if (typeof value === "number" && !Number.isInteger(value))
+      throw new RangeError("preference: numbers must be integers");
     let map = this.#domains.get(domain);
     if (map === undefined) this.#domains.set(domain, (map = new Map()));
     map.set(key, value);
@@ -60,7 +62,10 @@ export class SimFlash implements PreferenceStore {
     for (const [domain, map] of this.#domains) {
       const entries: Record<string, Stored> = {};
       for (const [key, v] of map) {
-        entries[key] = v instanceof ArrayBuffer ? { t: "a", v: [...new Uint8Array(v)] } : { t: typeof v === "boolean" ? "b" : typeof v === "number" ? "n" : "s", v };
+        entries[key] =
+          v instanceof ArrayBuffer
+            ? { t: "a", v: [...new Uint8Array(v)] }
+            : { t: typeof v === "boolean" ? "b" : typeof v === "number" ? "n" : "s", v };
       }
       out[domain] = entries;
     }
@@ -69,5 +74,6 @@ export class SimFlash implements PreferenceStore {
 }
 
 function check(name: string, what: string): void {
-  if (name.length === 0 || name.length > 15) throw new RangeError(`preference: ${what} "${name}" must be 1 to 15 characters (ESP32 NVS)`);
+  if (name.length === 0 || name.length > 15)
+    throw new RangeError(`preference: ${what} "${name}" must be 1 to 15 characters (ESP32 NVS)`);
 }

@@ -4,7 +4,10 @@ export class SimLed {
   on = false;
   readonly changes: { at: number; on: boolean }[] = [];
 
-  constructor(private readonly now: () => number, private readonly trace: (text: string) => void) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly trace: (text: string) => void,
+  ) {}
 
   write(on: boolean): void {
     if (on === this.on) return;

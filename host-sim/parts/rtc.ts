@@ -21,7 +21,8 @@ export class SimRtc {
   }
 
   write(data: ArrayBuffer): void {
-    if (data.byteLength > RTC_BYTES) throw new RangeError(`RTC memory holds ${RTC_BYTES} bytes (got ${data.byteLength})`);
+    if (data.byteLength > RTC_BYTES)
+      throw new RangeError(`RTC memory holds ${RTC_BYTES} bytes (got ${data.byteLength})`);
     this.#memory.set(new Uint8Array(data));
     this.writes++;
   }

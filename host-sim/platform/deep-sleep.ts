@@ -5,7 +5,9 @@ import { currentBoard } from "../registry.js";
 import { RTC_BYTES } from "../parts/rtc.js";
 
 const sleep: DeepSleep = Object.freeze({
-  get woke() { return currentBoard().rtc.woke; },
+  get woke() {
+    return currentBoard().rtc.woke;
+  },
   rtcBytes: RTC_BYTES,
   read: () => currentBoard().rtc.read(),
   write: (data: ArrayBuffer) => currentBoard().rtc.write(data),

@@ -10,7 +10,10 @@ const Net = Object.freeze({
     return undefined;
   },
   resolve(host: string, callback: (name: string, address: string | undefined) => void): void {
-    currentBoard().resolve(host, onThisBoard((address: string | undefined) => callback(host, address)));
+    currentBoard().resolve(
+      host,
+      onThisBoard((address: string | undefined) => callback(host, address)),
+    );
   },
 });
 

@@ -4,10 +4,13 @@ import { currentBoard, onThisBoard } from "../registry.js";
 
 export default class SNTP {
   constructor(options: { host: string }, callback: (message: number, value?: unknown) => string | void) {
-    currentBoard().sntp(options.host, onThisBoard((seconds: number | undefined) => {
-      if (seconds === undefined) callback(-1, "no response from SNTP server");
-      else callback(1, seconds);
-    }));
+    currentBoard().sntp(
+      options.host,
+      onThisBoard((seconds: number | undefined) => {
+        if (seconds === undefined) callback(-1, "no response from SNTP server");
+        else callback(1, seconds);
+      }),
+    );
   }
 
   close(): void {}

@@ -5,10 +5,11 @@ import { currentBoard, onThisBoard } from "../registry.js";
 
 export default function tlsSocket(host: string, ca: string): SocketFactory {
   const open = currentBoard().tlsSocket(host, ca);
-  return (options) => open({
-    ...options,
-    onReadable: onThisBoard(options.onReadable),
-    onWritable: onThisBoard(options.onWritable),
-    onError: onThisBoard(options.onError),
-  });
+  return (options) =>
+    open({
+      ...options,
+      onReadable: onThisBoard(options.onReadable),
+      onWritable: onThisBoard(options.onWritable),
+      onError: onThisBoard(options.onError),
+    });
 }

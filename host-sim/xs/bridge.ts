@@ -147,7 +147,10 @@ export class XsBridge {
       case "wifi.new": {
         const id = request.id as number;
         const options = request.options as { ssid: string; password?: string };
-        this.#stations.set(id, board.wifi.station(options, (message) => this.#deliver({ kind: "wifi", id, message })));
+        this.#stations.set(
+          id,
+          board.wifi.station(options, (message) => this.#deliver({ kind: "wifi", id, message })),
+        );
         return null;
       }
       case "wifi.close":
@@ -175,7 +178,7 @@ export class XsBridge {
       }
       case "preference.get": {
         const value = board.flash.get(String(request.domain), String(request.key));
-        return value instanceof ArrayBuffer ? { data: bytesOf(value) } : value ?? null;
+        return value instanceof ArrayBuffer ? { data: bytesOf(value) } : (value ?? null);
       }
       case "preference.set": {
         const value = decodeArg(request.value);
@@ -252,7 +255,8 @@ export class XsBridge {
     const id = request.id as number;
     const event = (what: string, value: unknown) => this.#deliver({ kind: "tcp", id, what, value: value ?? null });
     const tls = request.tls as { host: string; ca: string } | null;
-    const open = tls === null ? (o: ByteSocketOptions) => this.#board.openTcp(o) : this.#board.tlsSocket(tls.host, tls.ca);
+    const open =
+      tls === null ? (o: ByteSocketOptions) => this.#board.openTcp(o) : this.#board.tlsSocket(tls.host, tls.ca);
     const socket = open({
       address: request.address as string,
       port: request.port as number,

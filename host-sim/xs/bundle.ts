@@ -39,7 +39,10 @@ export interface BundleOptions {
   readonly preload?: boolean;
 }
 
-interface Manifest { include?: string[]; modules?: Record<string, string | string[]> }
+interface Manifest {
+  include?: string[];
+  modules?: Record<string, string | string[]>;
+}
 
 /** Named module specifiers of a manifest and its local includes → source files (.ts). */
 export function manifestModules(manifestPath: string, out: Record<string, string> = {}): Record<string, string> {
@@ -73,7 +76,8 @@ function moddablePlugin(root: string, platformExternal = false): Plugin {
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         const shim = xsStandIn(args.path);
-        if (shim !== undefined) return platformExternal ? { path: args.path, external: true } : { path: join(shims, shim) };
+        if (shim !== undefined)
+          return platformExternal ? { path: args.path, external: true } : { path: join(shims, shim) };
         const source = project[args.path];
         if (source !== undefined) return { path: source };
         return { errors: [{ text: `"${args.path}" is not a module a Moddable device has (not in manifest.json)` }] };
@@ -85,7 +89,11 @@ function moddablePlugin(root: string, platformExternal = false): Plugin {
 const DECLARATION = /^(?:export\s+)?(var|let|const|class|function\*?|async\s+function\*?)\s+([A-Za-z_$][\w$]*)/;
 
 /** A module-level binding of the firmware: its module, its name, and whether it can be reassigned. */
-export interface Root { readonly module: string; readonly name: string; readonly writable: boolean }
+export interface Root {
+  readonly module: string;
+  readonly name: string;
+  readonly writable: boolean;
+}
 
 /** Module-level declarations of the firmware's modules in esbuild's unminified output. */
 function firmwareBindings(code: string): { roots: Root[]; modules: string[]; firmwareBytes: number } {
@@ -140,15 +148,28 @@ export async function bundleForXs(options: BundleOptions = {}): Promise<XsBundle
   });
   const code = result.outputFiles[0]?.text ?? "";
   const exported = /export\s*\{\s*([A-Za-z_$][\w$]*) as default\s*\};\s*$/.exec(code);
-  if (exported === null) throw new Error(`xs bundle: ${relative(root, entry)} has no default export (the Moddable main)`);
+  if (exported === null)
+    throw new Error(`xs bundle: ${relative(root, entry)} has no default export (the Moddable main)`);
   const { roots: found, modules, firmwareBytes } = firmwareBindings(code);
   const roots = found.map((r) => ({ ...r, writable: writableBindings(root, r.module).has(r.name) }));
   const body = code.slice(0, exported.index);
-  const list = roots.map((r) => `{ module: ${JSON.stringify(r.module)}, name: ${JSON.stringify(r.name)}, writable: ${r.writable}, value: ${r.name} }`).join(",\n  ");
+  const list = roots
+    .map(
+      (r) =>
+        `{ module: ${JSON.stringify(r.module)}, name: ${JSON.stringify(r.name)}, writable: ${r.writable}, value: ${r.name} }`,
+    )
+    .join(",\n  ");
   const script =
     `(function () {\n"use strict";\n${body}\n` +
     `globalThis.__xsModulesLoaded(${exported[1]}, [\n  ${list}\n], ${options.preload !== false});\n})();\n`;
-  return { script, bytes: Buffer.byteLength(script, "utf8"), firmwareBytes, modules, roots: roots.map((r) => r.name), bindings: roots };
+  return {
+    script,
+    bytes: Buffer.byteLength(script, "utf8"),
+    firmwareBytes,
+    modules,
+    roots: roots.map((r) => r.name),
+    bindings: roots,
+  };
 }
 
 /** esbuild settings shared by the XS bundle and its minified measurement: ESM for an engine with no host. */

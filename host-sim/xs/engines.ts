@@ -17,7 +17,8 @@ export function enginesUnderTest(): Engine[] {
   const wanted = process.env.LUXFLOW_ENGINES;
   if (wanted === undefined || wanted === "") return [...ENGINES];
   const list = wanted.split(",").map((e) => e.trim());
-  for (const engine of list) if (engine !== "node" && engine !== "xs") throw new Error(`LUXFLOW_ENGINES: unknown engine "${engine}" (node, xs)`);
+  for (const engine of list)
+    if (engine !== "node" && engine !== "xs") throw new Error(`LUXFLOW_ENGINES: unknown engine "${engine}" (node, xs)`);
   return list as Engine[];
 }
 
@@ -34,7 +35,11 @@ export interface RunningFirmware {
 }
 
 /** Starts src/main.ts on `engine` over `board`. */
-export async function startFirmware(engine: Engine, board: Board, options: RunOnXsOptions = {}): Promise<RunningFirmware> {
+export async function startFirmware(
+  engine: Engine,
+  board: Board,
+  options: RunOnXsOptions = {},
+): Promise<RunningFirmware> {
   if (engine === "xs") {
     const run = await runOnXs(board, options);
     return {

@@ -118,11 +118,18 @@ export class XsWorker {
       };
       this.#child.once("error", (error: NodeJS.ErrnoException) => {
         const missing = error.code === "ENOENT";
-        end(new Error(missing
-          ? `xsnap-worker is not built (${xsnapWorkerPath()}): @agoric/xsnap's install script builds it; run npm ci (package.json allowScripts permits it)`
-          : `xsnap-worker: ${error.message}`), null);
+        end(
+          new Error(
+            missing
+              ? `xsnap-worker is not built (${xsnapWorkerPath()}): @agoric/xsnap's install script builds it; run npm ci (package.json allowScripts permits it)`
+              : `xsnap-worker: ${error.message}`,
+          ),
+          null,
+        );
       });
-      this.#child.once("exit", (code, signal) => end(new Error(`xsnap-worker exited (code ${code}, signal ${signal})`), code));
+      this.#child.once("exit", (code, signal) =>
+        end(new Error(`xsnap-worker exited (code ${code}, signal ${signal})`), code),
+      );
     });
   }
 
@@ -201,9 +208,11 @@ export class XsWorker {
     this.#current = undefined;
     if (kind === OK) {
       const separator = message.indexOf(1, 1);
-      const meter = (separator >= 0
-        ? JSON.parse(Buffer.from(message.subarray(1, separator)).toString("utf8"))
-        : { compute: 0, currentHeapCount: 0, allocate: 0 }) as Meter;
+      const meter = (
+        separator >= 0
+          ? JSON.parse(Buffer.from(message.subarray(1, separator)).toString("utf8"))
+          : { compute: 0, currentHeapCount: 0, allocate: 0 }
+      ) as Meter;
       pending?.resolve({ reply: message.subarray(separator < 0 ? 1 : separator + 1), meter });
     } else if (kind === ERROR) {
       pending?.reject(new Error(`XS: ${Buffer.from(message.subarray(1)).toString("utf8")}`));

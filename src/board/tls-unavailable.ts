@@ -5,6 +5,8 @@ import type { SocketFactory } from "../platform.js";
 
 export default function tlsSocket(_host: string, _ca: string): SocketFactory {
   return () => {
-    throw new Error("mqtt_tls=1 is not available on this board (ESP8266: not enough memory for TLS); use mqtt_tls=0 or an ESP32");
+    throw new Error(
+      "mqtt_tls=1 is not available on this board (ESP8266: not enough memory for TLS); use mqtt_tls=0 or an ESP32",
+    );
   };
 }

@@ -24,13 +24,19 @@ const missing = mosquittoPath() === undefined ? "mosquitto is not installed (apt
 const COLLECT = new URL("../../tools/collect.js", import.meta.url);
 
 function rows(path: string): string[][] {
-  const lines = readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
+  const lines = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
   assert.equal(lines[0], HEADER);
   return lines.slice(1).map((l) => splitCsv(l)!);
 }
 
 async function rowsUntil(path: string, seq: number, timeoutMs = 20_000): Promise<string[][]> {
-  await until(() => rows(path).some((f) => Number(f[5]) >= seq), `a row with seq >= ${seq}`, { timeoutMs, everyMs: 100, detail: () => `last: ${rows(path).at(-1)?.join(",")}` });
+  await until(() => rows(path).some((f) => Number(f[5]) >= seq), `a row with seq >= ${seq}`, {
+    timeoutMs,
+    everyMs: 100,
+    detail: () => `last: ${rows(path).at(-1)?.join(",")}`,
+  });
   return rows(path);
 }
 
@@ -50,13 +56,23 @@ describe("collector against mosquitto", { skip: missing }, () => {
     const out = join(dir, "readings.csv");
     const args = [`mqtt_port=${broker.port}`, "mqtt_topic=sensor-data", "mqtt_client_id=e2e-collector", `out=${out}`];
     const children: Child[] = [];
-    t.after(async () => { for (const c of children) await c.stop(); });
+    t.after(async () => {
+      for (const c of children) await c.stop();
+    });
     let collector = runNode(COLLECT, args);
     children.push(collector);
     await collector.waitFor(/collector: connected to 127\.0\.0\.1:\d+ as e2e-collector; writing/);
 
-    const board = ["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sensor_id=lux-7", "sample_interval=0.1",
-      "mqtt_reconnect_min=0.1", "mqtt_reconnect_max=0.3", "sim_lux=500"];
+    const board = [
+      "mqtt_host=127.0.0.1",
+      `mqtt_port=${broker.port}`,
+      "payload_format=json",
+      "sensor_id=lux-7",
+      "sample_interval=0.1",
+      "mqtt_reconnect_min=0.1",
+      "mqtt_reconnect_max=0.3",
+      "sim_lux=500",
+    ];
     const sim = runSim(board);
     t.after(() => sim.stop());
     await rowsUntil(out, 8);
@@ -65,14 +81,20 @@ describe("collector against mosquitto", { skip: missing }, () => {
     const before = retries();
     await broker.kill();
     // The board queues, the collector waits for the broker: restart once the board has retried.
-    await until(() => retries() >= before + 2, "the board retrying against the stopped broker", { timeoutMs: 10_000, detail: () => sim.stderr.join("\n") });
+    await until(() => retries() >= before + 2, "the board retrying against the stopped broker", {
+      timeoutMs: 10_000,
+      detail: () => sim.stderr.join("\n"),
+    });
     await broker.restart();
     await collector.waitFor(/collector: connected .* \(session resumed\)/);
     await rowsUntil(out, 30);
 
     // The collector goes away and comes back: the broker keeps its session's readings.
     assert.equal(await collector.stop(), 0);
-    assert.ok(collector.lines.some((l) => /collector: summary: \d+ message\(s\), \d+ row\(s\) written/.test(l)), collector.lines.join("\n"));
+    assert.ok(
+      collector.lines.some((l) => /collector: summary: \d+ message\(s\), \d+ row\(s\) written/.test(l)),
+      collector.lines.join("\n"),
+    );
     // The simulator's own watcher prints each reading the broker passes on.
     const printed = sim.stdout.length;
     await until(() => sim.stdout.length >= printed + 5, "5 readings at the broker while the collector is away", 10_000);
@@ -86,7 +108,11 @@ describe("collector against mosquitto", { skip: missing }, () => {
     await sim.stop();
     const all = rows(out);
     const seqs = all.map((f) => Number(f[5]));
-    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), "every seq from 1, once, in order");
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i + 1),
+      "every seq from 1, once, in order",
+    );
     const now = Date.now() / 1000;
     for (const f of all) {
       assert.equal(f.length, 8);
@@ -103,16 +129,28 @@ describe("collector against mosquitto", { skip: missing }, () => {
     // Same device id, booted again: its count starts over at 1.
     const again = runSim(board);
     t.after(() => again.stop());
-    await collector.waitFor(new RegExp(`collector: lux-7: device restarted \\((boot \\d+, )?seq back to 1 after ${seqs.length}\\)$`));
+    await collector.waitFor(
+      new RegExp(`collector: lux-7: device restarted \\((boot \\d+, )?seq back to 1 after ${seqs.length}\\)$`),
+    );
     await again.stop();
     assert.equal(await collector.stop(), 0);
-    assert.ok(collector.lines.some((l) => /^collector:\s+lux-7: \d+ row\(s\), 0 gap\(s\) with 0 reading\(s\) still missing, 0 late, \d+ duplicate\(s\), 1 restart\(s\)$/.test(l)), collector.lines.join("\n"));
+    assert.ok(
+      collector.lines.some((l) =>
+        /^collector:\s+lux-7: \d+ row\(s\), 0 gap\(s\) with 0 reading\(s\) still missing, 0 late, \d+ duplicate\(s\), 1 restart\(s\)$/.test(
+          l,
+        ),
+      ),
+      collector.lines.join("\n"),
+    );
   });
 });
 
 async function mqttClient(port: number): Promise<MqttClient> {
   const c = mqttConnect({ host: "127.0.0.1", port, protocolVersion: 4, clean: true });
-  await new Promise<void>((resolve, reject) => { c.once("connect", () => resolve()); c.once("error", reject); });
+  await new Promise<void>((resolve, reject) => {
+    c.once("connect", () => resolve());
+    c.once("error", reject);
+  });
   return c;
 }
 
@@ -120,7 +158,10 @@ describe("collector: a reading that cannot be written", { skip: missing }, () =>
   test("is logged, skipped and acknowledged: later rows flow, and a restart does not see it again", async (t) => {
     const broker = await startMosquitto();
     const dir = mkdtempSync(join(tmpdir(), "luxflow-collect-evil-"));
-    t.after(async () => { await broker.close(); rmSync(dir, { recursive: true, force: true }); });
+    t.after(async () => {
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
     const out = join(dir, "readings.csv");
     const args = [`mqtt_port=${broker.port}`, "mqtt_client_id=skip-test", `out=${out}`, "timestamps=device"];
     let collector = runNode(COLLECT, args);
@@ -131,28 +172,47 @@ describe("collector: a reading that cannot be written", { skip: missing }, () =>
     await pub.publishAsync("sensor-data", '["evil",1e300,1]', { qos: 1 });
     await pub.publishAsync("sensor-data", '["lux-1",1795355431,5]', { qos: 1 });
     await collector.waitFor(/^collector: evil: reading skipped \(cannot be written: timestamp 1e\+300 is not a date\)/);
-    await until(() => rows(out).length >= 1, "the good reading's row", { timeoutMs: 10_000, everyMs: 50 }).catch(() => undefined);
-    assert.deepEqual(rows(out).map((r) => r[2]), ["lux-1"]);
+    await until(() => rows(out).length >= 1, "the good reading's row", { timeoutMs: 10_000, everyMs: 50 }).catch(
+      () => undefined,
+    );
+    assert.deepEqual(
+      rows(out).map((r) => r[2]),
+      ["lux-1"],
+    );
     assert.equal(await collector.stop(), 0);
     collector = runNode(COLLECT, args);
     await collector.waitFor(/collector: connected .* \(session resumed\)/);
     await pub.publishAsync("sensor-data", '["lux-1",1795355432,6]', { qos: 1 });
-    await until(() => rows(out).length >= 2, "the next reading's row", { timeoutMs: 10_000, everyMs: 50 }).catch(() => undefined);
+    await until(() => rows(out).length >= 2, "the next reading's row", { timeoutMs: 10_000, everyMs: 50 }).catch(
+      () => undefined,
+    );
     await sleep(300); // a window in which a redelivered message would be written
-    assert.deepEqual(rows(out).map((r) => r[3]), ["5", "6"]);
-    assert.ok(!collector.lines.some((l) => /reading skipped|cannot write/.test(l)), `not redelivered:\n${collector.lines.join("\n")}`);
+    assert.deepEqual(
+      rows(out).map((r) => r[3]),
+      ["5", "6"],
+    );
+    assert.ok(
+      !collector.lines.some((l) => /reading skipped|cannot write/.test(l)),
+      `not redelivered:\n${collector.lines.join("\n")}`,
+    );
   });
 });
 
 const pgMissing = postgresMissing();
 
 async function seqsIn(db: pg.Client): Promise<Map<string, number[]>> {
-  const r = await db.query<{ device: string; seqs: string[] }>("SELECT device, array_agg(seq ORDER BY seq) AS seqs FROM luxflow_readings GROUP BY device");
+  const r = await db.query<{ device: string; seqs: string[] }>(
+    "SELECT device, array_agg(seq ORDER BY seq) AS seqs FROM luxflow_readings GROUP BY device",
+  );
   return new Map(r.rows.map((row) => [row.device, row.seqs.map(Number)]));
 }
 
 /** Waits until the table holds, per device, every seq up to the highest one published. */
-async function converged(db: pg.Client, published: Map<string, number>, timeoutMs = 30_000): Promise<Map<string, number[]>> {
+async function converged(
+  db: pg.Client,
+  published: Map<string, number>,
+  timeoutMs = 30_000,
+): Promise<Map<string, number[]>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const got = await seqsIn(db);
@@ -166,7 +226,11 @@ function assertExactlyOnce(got: Map<string, number[]>, published: Map<string, nu
   assert.deepEqual([...got.keys()].sort(), [...published.keys()].sort());
   for (const [id, top] of published) {
     const seqs = got.get(id)!;
-    assert.deepEqual(seqs, Array.from({ length: top }, (_, i) => i + 1), `${id}: every seq 1..${top} exactly once`);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: top }, (_, i) => i + 1),
+      `${id}: every seq 1..${top} exactly once`,
+    );
   }
 }
 
@@ -201,14 +265,28 @@ describe("collector into PostgreSQL", { skip: missing || pgMissing }, () => {
     t.after(() => watch.client.end(true));
     const collector = runNode(COLLECT, [`mqtt_port=${broker.port}`, "mqtt_client_id=pg-collector", `db=${db.url}`]);
     t.after(() => collector.stop());
-    await collector.waitFor(/collector: connected .*; writing postgresql:\/\/127\.0\.0\.1:\d+\/postgres table luxflow_readings/);
-    const sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sensor_id=lux-9", "sample_interval=0.1", "mqtt_reconnect_min=0.1", "mqtt_reconnect_max=0.3", "sim_lux=800"]);
+    await collector.waitFor(
+      /collector: connected .*; writing postgresql:\/\/127\.0\.0\.1:\d+\/postgres table luxflow_readings/,
+    );
+    const sim = runSim([
+      "mqtt_host=127.0.0.1",
+      `mqtt_port=${broker.port}`,
+      "payload_format=json",
+      "sensor_id=lux-9",
+      "sample_interval=0.1",
+      "mqtt_reconnect_min=0.1",
+      "mqtt_reconnect_max=0.3",
+      "sim_lux=800",
+    ]);
     t.after(() => sim.stop());
     sql = new pg.Client(db.url);
     await sql.connect();
     const end = Date.now() + 20_000;
     while (((await seqsIn(sql)).get("lux-9")?.length ?? 0) < 20) {
-      if (Date.now() > end) throw new Error(`no rows: ${collector.lines.join("\n")}\n${sim.stderr.join("\n")}\n${JSON.stringify([...watch.top])}`);
+      if (Date.now() > end)
+        throw new Error(
+          `no rows: ${collector.lines.join("\n")}\n${sim.stderr.join("\n")}\n${JSON.stringify([...watch.top])}`,
+        );
       await sleep(100);
     }
     await sql.end();
@@ -228,7 +306,8 @@ describe("collector into PostgreSQL", { skip: missing || pgMissing }, () => {
     const got = await converged(sql, watch.top);
     assertExactlyOnce(got, watch.top);
     assert.ok(watch.top.get("lux-9")! > 35, `readings flowed through the restart (${watch.top.get("lux-9")})`);
-    const row = (await sql.query("SELECT * FROM luxflow_readings WHERE device = 'lux-9' AND seq = 5")).rows[0] as Record<string, unknown>;
+    const row = (await sql.query("SELECT * FROM luxflow_readings WHERE device = 'lux-9' AND seq = 5"))
+      .rows[0] as Record<string, unknown>;
     assert.equal(row.sensor_id, "lux-9");
     assert.ok(Math.abs(Number(row.lux) - 800) < 20, `lux ${row.lux}`);
     assert.ok(Number(row.full_count) > 0 && Number(row.ir_count) >= 0, "raw counts");
@@ -236,29 +315,60 @@ describe("collector into PostgreSQL", { skip: missing || pgMissing }, () => {
     assert.ok(Number(row.integration_ms) >= 100);
     assert.equal(row.saturated, false);
     assert.ok(Number(row.boot) >= 1);
-    assert.ok(row.host_time instanceof Date && Math.abs(row.host_time.getTime() - Date.now()) < 120_000, "arrival time");
+    assert.ok(
+      row.host_time instanceof Date && Math.abs(row.host_time.getTime() - Date.now()) < 120_000,
+      "arrival time",
+    );
     assert.equal(typeof row.device_ts, "number");
     assert.equal(await collector.stop(), 0);
-    assert.ok(collector.lines.some((l) => /summary: \d+ message\(s\), \d+ row\(s\) written to postgresql/.test(l)), collector.lines.join("\n"));
+    assert.ok(
+      collector.lines.some((l) => /summary: \d+ message\(s\), \d+ row\(s\) written to postgresql/.test(l)),
+      collector.lines.join("\n"),
+    );
   });
 
   test("three collectors in one shared subscription, one killed mid-run: every seq exactly once", async (t) => {
     await sql.query("TRUNCATE luxflow_readings");
     const watch = await watchSeqs(broker.port);
     t.after(() => watch.client.end(true));
-    const start = (i: number) => runNode(COLLECT, [`mqtt_port=${broker.port}`, "mqtt_topic=$share/luxflow/sensor-data", `mqtt_client_id=shared-${i}`, `db=${db.url}`]);
+    const start = (i: number) =>
+      runNode(COLLECT, [
+        `mqtt_port=${broker.port}`,
+        "mqtt_topic=$share/luxflow/sensor-data",
+        `mqtt_client_id=shared-${i}`,
+        `db=${db.url}`,
+      ]);
     const collectors = [start(1), start(2), start(3)];
-    t.after(async () => { for (const c of collectors) await c.stop(); });
+    t.after(async () => {
+      for (const c of collectors) await c.stop();
+    });
     for (const c of collectors) await c.waitFor(/collector: connected/);
     const fleet = new Fleet({
-      devices: 12, idPrefix: "share-", spreadMs: 100, sim: {}, trace: () => {},
-      config: { ...manifestConfig(new URL("../../../manifest.json", import.meta.url)), mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), payload_format: "json", sample_interval: "0.1", mqtt_reconnect_min: "0.1", mqtt_reconnect_max: "0.5", ssid: "luxflow-sim", password: "" },
+      devices: 12,
+      idPrefix: "share-",
+      spreadMs: 100,
+      sim: {},
+      trace: () => {},
+      config: {
+        ...manifestConfig(new URL("../../../manifest.json", import.meta.url)),
+        mqtt_host: "127.0.0.1",
+        mqtt_port: String(broker.port),
+        payload_format: "json",
+        sample_interval: "0.1",
+        mqtt_reconnect_min: "0.1",
+        mqtt_reconnect_max: "0.5",
+        ssid: "luxflow-sim",
+        password: "",
+      },
     });
     t.after(() => fleet.stop());
     await fleet.start();
     // Paced by readings at the watcher (12 boards at 10 readings/s each), not by time.
     const total = () => [...watch.top.values()].reduce((a, b) => a + b, 0);
-    const more = async (n: number, what: string) => { const at = total(); await until(() => total() >= at + n, what, 20_000); };
+    const more = async (n: number, what: string) => {
+      const at = total();
+      await until(() => total() >= at + n, what, 20_000);
+    };
     await more(150, "150 readings before the kill");
     // Killed without a goodbye: its unacknowledged readings stay in its session at the broker.
     collectors[1]!.process.kill("SIGKILL");

@@ -42,14 +42,35 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     const line = await dashboard.waitFor(/^dashboard: open (http:\/\/127\.0\.0\.1:\d+\/) /);
     const url = /open (\S+)/.exec(line)![1]!;
     await dashboard.waitFor(/^dashboard: connected to mqtt:\/\/127\.0\.0\.1:\d+, subscribed to sensor-data /);
-    sim = runSim(["mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "payload_format=json", "sensor_id=lux-1", "sample_interval=0.2", "sim_lux=300"]);
+    sim = runSim([
+      "mqtt_host=127.0.0.1",
+      `mqtt_port=${broker.port}`,
+      "payload_format=json",
+      "sensor_id=lux-1",
+      "sample_interval=0.2",
+      "sim_lux=300",
+    ]);
     client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
-    client.on("message", (topic, payload) => messages.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }));
-    await new Promise<void>((resolve) => client.on("connect", () => client.subscribe(["lux-1/command", "lux-1/result"], { qos: 1 }, () => resolve())));
+    client.on("message", (topic, payload) =>
+      messages.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }),
+    );
+    await new Promise<void>((resolve) =>
+      client.on("connect", () => client.subscribe(["lux-1/command", "lux-1/result"], { qos: 1 }, () => resolve())),
+    );
     profile = mkdtempSync(join(tmpdir(), "luxflow-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 760 },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 760 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
@@ -106,7 +127,9 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     await card.locator('button[data-command="set_gain"]').click();
     await card.locator('button[data-command="identify"]').click();
     const sent = () => messages.filter((m) => m.topic === "lux-1/command");
-    await until(() => sent().length >= 3, "the three commands at the broker", { timeoutMs: 5000, everyMs: 50 }).catch(() => undefined);
+    await until(() => sent().length >= 3, "the three commands at the broker", { timeoutMs: 5000, everyMs: 50 }).catch(
+      () => undefined,
+    );
     assert.equal(sent().length, 3, JSON.stringify(messages));
     const [interval, gain, identify] = sent().map((c) => c.body);
     assert.deepEqual(Object.keys(interval!).sort(), ["name", "payload", "time"]);
@@ -114,7 +137,8 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     assert.deepEqual({ ...gain, time: 0 }, { name: "set_gain", payload: { gain: "high" }, time: 0 });
     assert.deepEqual({ ...identify, time: 0 }, { name: "identify", payload: {}, time: 0 });
     const times = sent().map((c) => c.body.time as number);
-    for (const t of times) assert.ok(Number.isSafeInteger(t) && t >= t0 - 1000 && t <= Date.now(), `time ${t} is the send time in ms`);
+    for (const t of times)
+      assert.ok(Number.isSafeInteger(t) && t >= t0 - 1000 && t <= Date.now(), `time ${t} is the send time in ms`);
     assert.equal(new Set(times).size, 3, "each command has its own time");
 
     // The simulated board (the firmware's command handler) answers each on lux-1/result;
@@ -125,14 +149,23 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
       const result = messages.find((m) => m.topic === "lux-1/result" && m.body.time === time)?.body;
       assert.ok(result, `the board acknowledged ${time}`);
       assert.equal(await li.getAttribute("class"), result.ok === true ? "ok" : "fail");
-      assert.equal(await li.locator(".verdict").textContent(), `${result.ok === true ? "✓ acknowledged" : "✗ refused"}${result.message ? `: ${String(result.message)}` : ""}`);
+      assert.equal(
+        await li.locator(".verdict").textContent(),
+        `${result.ok === true ? "✓ acknowledged" : "✗ refused"}${result.message ? `: ${String(result.message)}` : ""}`,
+      );
     }
-    assert.equal(messages.find((m) => m.body.time === times[0] && m.topic === "lux-1/result")?.body.ok, true, "set_interval 2 s is accepted");
+    assert.equal(
+      messages.find((m) => m.body.time === times[0] && m.topic === "lux-1/result")?.body.ok,
+      true,
+      "set_interval 2 s is accepted",
+    );
     await card.locator('.state dt:text-is("sample_interval") + dd:text-is("2")').waitFor({ timeout: 5000 });
 
     // A bad value, sent as another client would: the board refuses it, the page shows why.
     const bad = 1795355432000;
-    client.publish("lux-1/command", JSON.stringify({ name: "set_gain", payload: { gain: "huge" }, time: bad }), { qos: 1 });
+    client.publish("lux-1/command", JSON.stringify({ name: "set_gain", payload: { gain: "huge" }, time: bad }), {
+      qos: 1,
+    });
     const refused = card.locator(`.acks li.fail[data-time="${bad}"]`);
     await refused.waitFor({ timeout: 10_000 });
     assert.match((await refused.locator(".verdict").textContent())!, /^✗ refused: .*gain.*huge/);
@@ -147,7 +180,9 @@ describe("dashboard in headless chromium", { skip: missing }, () => {
     })()`);
     assert.deepEqual(res, { status: 400, body: { error: "id must be a device id (no /, + or #)" } });
     // The same request without the token, as a page of another origin would have to send it.
-    const forged = await page.evaluate<number>(`fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1", name: "identify", time: 2 }) }).then((r) => r.status)`);
+    const forged = await page.evaluate<number>(
+      `fetch("command", { method: "POST", body: JSON.stringify({ id: "lux-1", name: "identify", time: 2 }) }).then((r) => r.status)`,
+    );
     assert.equal(forged, 403);
     await sleep(300); // a window in which a published command would arrive
     assert.ok(!messages.some((m) => m.body.time === 1 || m.body.time === 2), "nothing was published for them");
@@ -167,7 +202,10 @@ describe("dashboard with history from PostgreSQL", { skip: missing || pgMissing 
     const db = await startPostgres();
     const sql = new pg.Client(db.url);
     await sql.connect();
-    t.after(async () => { await sql.end(); await db.close(); });
+    t.after(async () => {
+      await sql.end();
+      await db.close();
+    });
     await sql.query(schema("luxflow_readings"));
     // 90 minutes of readings, one per 20 s per sensor, as the collector writes them: only the last hour is shown.
     const now = Date.now();
@@ -175,12 +213,23 @@ describe("dashboard with history from PostgreSQL", { skip: missing || pgMissing 
     const at: number[] = [];
     for (const id of ["hist-1", "hist-2"]) {
       for (let k = 0; k < 270; k++) {
-        rows.push({ sensorId: id, deviceId: id, deviceTs: (now - k * 20_000) / 1000, value: id === "hist-1" ? 100 + k : 900 - k, seq: 270 - k, boot: 1, timeSource: "sntp" });
+        rows.push({
+          sensorId: id,
+          deviceId: id,
+          deviceTs: (now - k * 20_000) / 1000,
+          value: id === "hist-1" ? 100 + k : 900 - k,
+          seq: 270 - k,
+          boot: 1,
+          timeSource: "sntp",
+        });
         at.push(now - k * 20_000 - 500);
       }
     }
     const values = rows.map((r, i) => rowValues(r, at[i]!));
-    await sql.query(insertSql("luxflow_readings"), values[0]!.map((_, c) => values.map((v) => v[c])));
+    await sql.query(
+      insertSql("luxflow_readings"),
+      values[0]!.map((_, c) => values.map((v) => v[c])),
+    );
     const b = await startEmbeddedBroker(0);
     t.after(() => b.close());
     const dash = runNode(DASHBOARD, [`mqtt_port=${b.port}`, "http_port=0", `db=${db.url}`]);
@@ -188,10 +237,23 @@ describe("dashboard with history from PostgreSQL", { skip: missing || pgMissing 
     const line = await dash.waitFor(/^dashboard: open (http:\/\/127\.0\.0\.1:\d+\/) .*the last hour from the database/);
     const dir = mkdtempSync(join(tmpdir(), "luxflow-chromium-"));
     const browser = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1100, height: 760 },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 760 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
-    t.after(async () => { await browser.close(); rmSync(dir, { recursive: true, force: true }); });
+    t.after(async () => {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
     const p = browser.pages()[0] ?? (await browser.newPage());
     await p.goto(/open (\S+)/.exec(line)![1]!);
     const card = p.locator('[data-device="hist-1"]');

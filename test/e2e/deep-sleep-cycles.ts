@@ -35,7 +35,14 @@ export interface CycleOptions {
 }
 
 function subscriber(port: number, received: Map<number, string[]>): Promise<MqttClient> {
-  const client = connect({ host: "127.0.0.1", port, clientId: `deep-sleep-${process.pid}`, clean: false, reconnectPeriod: 100, protocolVersion: 4 });
+  const client = connect({
+    host: "127.0.0.1",
+    port,
+    clientId: `deep-sleep-${process.pid}`,
+    clean: false,
+    reconnectPeriod: 100,
+    protocolVersion: 4,
+  });
   client.on("error", () => undefined);
   client.on("message", (_topic, payload) => {
     const text = payload.toString();
@@ -43,7 +50,9 @@ function subscriber(port: number, received: Map<number, string[]>): Promise<Mqtt
     received.set(seq, [...(received.get(seq) ?? []), text]);
   });
   return new Promise((resolve, reject) => {
-    client.once("connect", () => client.subscribe("sensor-data", { qos: 1 }, (error) => (error ? reject(error) : resolve(client))));
+    client.once("connect", () =>
+      client.subscribe("sensor-data", { qos: 1 }, (error) => (error ? reject(error) : resolve(client))),
+    );
   });
 }
 
@@ -51,9 +60,18 @@ export async function runSleepCycles(options: CycleOptions): Promise<CycleRun> {
   const broker: TestBroker = await startAedes();
   const received = new Map<number, string[]>();
   const client = await subscriber(broker.port, received);
-  const invocation = parseArgs([
-    "sleep_mode=deep", "sample_interval=300", "awake_max=1", "payload_format=json", "qos=1", "mqtt_clean=0", "sim_lux=400",
-  ], manifestConfig(manifestUrl));
+  const invocation = parseArgs(
+    [
+      "sleep_mode=deep",
+      "sample_interval=300",
+      "awake_max=1",
+      "payload_format=json",
+      "qos=1",
+      "mqtt_clean=0",
+      "sim_lux=400",
+    ],
+    manifestConfig(manifestUrl),
+  );
   invocation.config.mqtt_host = "127.0.0.1";
   invocation.config.mqtt_port = String(broker.port);
   const lines: string[] = [];
@@ -65,17 +83,31 @@ export async function runSleepCycles(options: CycleOptions): Promise<CycleRun> {
   let wifiDown = false;
   let changes: Promise<void> = Promise.resolve();
   let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   // Between two wakes (the board is off): kill or bring back the broker, or end the run once
   // the cycles are done and a wake left nothing queued.
   board.onSleep = (sleeps) => {
     for (const [from, to] of options.outages) {
-      if (sleeps === from) { down = true; changes = changes.then(() => broker.kill()); }
-      if (sleeps === to) { down = false; changes = changes.then(() => broker.restart()); }
+      if (sleeps === from) {
+        down = true;
+        changes = changes.then(() => broker.kill());
+      }
+      if (sleeps === to) {
+        down = false;
+        changes = changes.then(() => broker.restart());
+      }
     }
     for (const [from, to] of options.wifiOutages ?? []) {
-      if (sleeps === from) { wifiDown = true; board.wifi.drop(); }
-      if (sleeps === to) { wifiDown = false; board.wifi.restore(); }
+      if (sleeps === from) {
+        wifiDown = true;
+        board.wifi.drop();
+      }
+      if (sleeps === to) {
+        wifiDown = false;
+        board.wifi.restore();
+      }
     }
     if (down || wifiDown) downWakes.add(sleeps + 1);
     const last = lines.filter((l) => l.includes("luxflow info: sleep: ")).at(-1) ?? "";
@@ -91,7 +123,8 @@ export async function runSleepCycles(options: CycleOptions): Promise<CycleRun> {
     clearTimeout(timeout);
     await changes;
     if (firmware.failure !== undefined) throw firmware.failure;
-    if (board.sleeps < options.cycles) throw new Error(`only ${board.sleeps} sleeps in 240 s:\n${lines.join("").slice(-4000)}`);
+    if (board.sleeps < options.cycles)
+      throw new Error(`only ${board.sleeps} sleeps in 240 s:\n${lines.join("").slice(-4000)}`);
     await firmware.stop();
     const produced = board.sleeps;
     // On time-out the caller's checks name the readings that are missing.

@@ -10,7 +10,6 @@ import mqttPacket from "mqtt-packet";
 import { enginesUnderTest, startFirmware, type Engine } from "../../host-sim/xs/engines.js";
 import { sleepingBoard } from "../../host-sim/sleeping-board.js";
 
-
 /** Answers CONNECT, SUBSCRIBE and PINGREQ; acknowledges QoS 1 PUBLISH only when `ack` is set. */
 class WithholdingBroker {
   ack = false;
@@ -41,7 +40,8 @@ class WithholdingBroker {
     const send = (packet: object) => socket.write(mqttPacket.generate(packet as mqttPacket.Packet));
     parser.on("packet", (p: mqttPacket.Packet) => {
       if (p.cmd === "connect") send({ cmd: "connack", returnCode: 0, sessionPresent: false });
-      else if (p.cmd === "subscribe") send({ cmd: "suback", messageId: p.messageId, granted: p.subscriptions.map((s) => s.qos) });
+      else if (p.cmd === "subscribe")
+        send({ cmd: "suback", messageId: p.messageId, granted: p.subscriptions.map((s) => s.qos) });
       else if (p.cmd === "pingreq") send({ cmd: "pingresp" });
       else if (p.cmd === "publish") {
         if (p.topic === "sensor-data") this.readings.push({ payload: p.payload.toString(), acked: this.ack });
@@ -60,10 +60,20 @@ class WithholdingBroker {
 async function scenario(engine: Engine): Promise<void> {
   const broker = await WithholdingBroker.start();
   const afterFirst: { journal: string[]; flashWrites: number }[] = [];
-  const { board, lines, finished, stop: done } = sleepingBoard(["sample_interval=60", "awake_max=1", "payload_format=json", "qos=1", "mqtt_clean=0"], broker.port, 2, () => {
-    afterFirst.push({ journal: board.flash.keys("luxq"), flashWrites: board.flash.writes });
-    broker.ack = true; // the broker behaves from the second wake on
-  });
+  const {
+    board,
+    lines,
+    finished,
+    stop: done,
+  } = sleepingBoard(
+    ["sample_interval=60", "awake_max=1", "payload_format=json", "qos=1", "mqtt_clean=0"],
+    broker.port,
+    2,
+    () => {
+      afterFirst.push({ journal: board.flash.keys("luxq"), flashWrites: board.flash.writes });
+      broker.ack = true; // the broker behaves from the second wake on
+    },
+  );
   const firmware = await startFirmware(engine, board);
   const timeout = setTimeout(done, 30_000);
   try {
@@ -73,13 +83,24 @@ async function scenario(engine: Engine): Promise<void> {
     const first = broker.readings.filter((r) => !r.acked);
     const second = broker.readings.filter((r) => r.acked);
     assert.equal(first.length, 1, `the first wake's reading reached the broker, unacknowledged\n${log}`);
-    assert.match(log, /sleep: awake_max reached; awake 10\d\d ms, 1 readings queued for the next wake/, "it stayed awake for the PUBACK, then kept the reading");
-    assert.ok(afterFirst[0]!.journal.length >= 2, `the reading is in flash over the sleep (luxq keys: ${afterFirst[0]!.journal.join(",")})`);
+    assert.match(
+      log,
+      /sleep: awake_max reached; awake 10\d\d ms, 1 readings queued for the next wake/,
+      "it stayed awake for the PUBACK, then kept the reading",
+    );
+    assert.ok(
+      afterFirst[0]!.journal.length >= 2,
+      `the reading is in flash over the sleep (luxq keys: ${afterFirst[0]!.journal.join(",")})`,
+    );
     const seqs = second.map((r) => (JSON.parse(r.payload) as { seq: number }).seq);
     assert.deepEqual(seqs, [1, 2], "the next wake sends the kept reading first, then its own");
     assert.equal(second[0]!.payload, first[0]!.payload, "with the same seq, boot and timestamp");
     assert.match(log, /sleep: delivered; awake \d+ ms, nothing queued/);
-    assert.deepEqual(board.flash.keys("luxq").filter((k) => /^\d+$/.test(k)), [], "the journal is emptied once delivered");
+    assert.deepEqual(
+      board.flash.keys("luxq").filter((k) => /^\d+$/.test(k)),
+      [],
+      "the journal is emptied once delivered",
+    );
   } finally {
     clearTimeout(timeout);
     await firmware.stop();
@@ -90,5 +111,7 @@ async function scenario(engine: Engine): Promise<void> {
 
 // The Node engine runs one board per process (the module shims read the installed board): XS first.
 for (const engine of enginesUnderTest().sort((a) => (a === "xs" ? -1 : 1))) {
-  test(`${engine}: a reading whose PUBACK never came is kept over the sleep and sent again`, { timeout: 60_000 }, () => scenario(engine));
+  test(`${engine}: a reading whose PUBACK never came is kept over the sleep and sent again`, { timeout: 60_000 }, () =>
+    scenario(engine),
+  );
 }

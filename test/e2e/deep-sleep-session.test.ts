@@ -9,16 +9,28 @@ import { enginesUnderTest, startFirmware, type Engine } from "../../host-sim/xs/
 import { sleepingBoard } from "../../host-sim/sleeping-board.js";
 import { until } from "../helpers/wait.js";
 
-
 async function scenario(engine: Engine): Promise<void> {
   const broker = await startAedes();
-  const sender = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4, clientId: `sender-${engine}-${process.pid}` });
+  const sender = connect({
+    host: "127.0.0.1",
+    port: broker.port,
+    protocolVersion: 4,
+    clientId: `sender-${engine}-${process.pid}`,
+  });
   const results: string[] = [];
   sender.on("message", (_t, p) => results.push(p.toString()));
   await new Promise<void>((resolve) => sender.once("connect", () => resolve()));
   await sender.subscribeAsync("lux-1/result", { qos: 1 });
-  const { board, lines, finished, stop: done } = sleepingBoard(["sample_interval=300", "awake_max=2", "mqtt_clean=0"], broker.port, 3, (sleeps) => {
-    if (sleeps === 1) void sender.publishAsync("lux-1/command", '{"name":"set_interval","payload":{"seconds":120},"time":7}', { qos: 1 });
+  const {
+    board,
+    lines,
+    finished,
+    stop: done,
+  } = sleepingBoard(["sample_interval=300", "awake_max=2", "mqtt_clean=0"], broker.port, 3, (sleeps) => {
+    if (sleeps === 1)
+      void sender.publishAsync("lux-1/command", '{"name":"set_interval","payload":{"seconds":120},"time":7}', {
+        qos: 1,
+      });
   });
   const firmware = await startFirmware(engine, board);
   const timeout = setTimeout(done, 30_000);
@@ -27,7 +39,10 @@ async function scenario(engine: Engine): Promise<void> {
     const log = lines.join("");
     assert.equal(board.sleeps, 3, log);
     assert.match(log, /mqtt: connected to 127\.0\.0\.1:\d+ as lux-1 \(session resumed\)/);
-    await until(() => results.length > 0, "the result of the command sent while asleep", { timeoutMs: 5000, detail: () => log });
+    await until(() => results.length > 0, "the result of the command sent while asleep", {
+      timeoutMs: 5000,
+      detail: () => log,
+    });
     assert.equal(results.length, 1, `one result for the command sent while asleep\n${log}`);
     assert.match(results[0]!, /"name":"set_interval","time":7,"ok":true/);
     const [first, second, third] = board.sleepLog;
@@ -45,5 +60,7 @@ async function scenario(engine: Engine): Promise<void> {
 
 // The Node engine runs one board per process (the module shims read the installed board): XS first.
 for (const engine of enginesUnderTest().sort((a) => (a === "xs" ? -1 : 1))) {
-  test(`${engine}: a command sent while the board sleeps is handled on the next wake`, { timeout: 60_000 }, () => scenario(engine));
+  test(`${engine}: a command sent while the board sleeps is handled on the next wake`, { timeout: 60_000 }, () =>
+    scenario(engine),
+  );
 }

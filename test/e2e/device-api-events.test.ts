@@ -8,12 +8,18 @@ import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 import { until } from "../helpers/wait.js";
 
-
 test("device events: connect, command, close, reconnect, as the Losant client has them", async () => {
   const broker = await startAedes();
   const lines: string[] = [];
   const board = new Board({
-    config: { mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", mqtt_reconnect_min: "0.1", mqtt_reconnect_max: "0.3" },
+    config: {
+      mqtt_host: "127.0.0.1",
+      mqtt_port: String(broker.port),
+      ssid: "luxflow-sim",
+      sample_interval: "0.5",
+      mqtt_reconnect_min: "0.1",
+      mqtt_reconnect_max: "0.3",
+    },
     trace: (t) => lines.push(t),
   });
   const app = await board.boot();
@@ -25,17 +31,31 @@ test("device events: connect, command, close, reconnect, as the Losant client ha
   app.device.events.on("command", (c) => events.push(`command ${(c as { name: string }).name}`));
   try {
     await until(() => events.includes("connect"), "connect", { timeoutMs: 10_000, detail: () => lines.join("") });
-    await until(() => app.connection.connected && app.connection.outbox.length === 0, "the command subscription", { timeoutMs: 10_000, detail: () => lines.join("") });
+    await until(() => app.connection.connected && app.connection.outbox.length === 0, "the command subscription", {
+      timeoutMs: 10_000,
+      detail: () => lines.join(""),
+    });
     const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
     await new Promise<void>((resolve) => client.once("connect", () => resolve()));
-    await new Promise<void>((resolve) => client.publish("lux-1/command", '{"name":"report_state"}', { qos: 1 }, () => resolve()));
+    await new Promise<void>((resolve) =>
+      client.publish("lux-1/command", '{"name":"report_state"}', { qos: 1 }, () => resolve()),
+    );
     client.end(true);
-    await until(() => events.includes("command report_state"), "the command event", { timeoutMs: 10_000, detail: () => lines.join("") });
+    await until(() => events.includes("command report_state"), "the command event", {
+      timeoutMs: 10_000,
+      detail: () => lines.join(""),
+    });
     await broker.kill();
-    await until(() => events.some((e) => e.startsWith("close: ")), "close", { timeoutMs: 10_000, detail: () => lines.join("") });
+    await until(() => events.some((e) => e.startsWith("close: ")), "close", {
+      timeoutMs: 10_000,
+      detail: () => lines.join(""),
+    });
     await broker.restart();
     await until(() => events.includes("reconnect"), "reconnect", { timeoutMs: 10_000, detail: () => lines.join("") });
-    assert.deepEqual(events.filter((e) => !e.startsWith("close")), ["connect", "command report_state", "reconnect"]);
+    assert.deepEqual(
+      events.filter((e) => !e.startsWith("close")),
+      ["connect", "command report_state", "reconnect"],
+    );
   } finally {
     board.run(() => app.stop());
     board.shutdown();
@@ -47,13 +67,21 @@ test("main.ts's wiring on the board: the health report has the heap, the restart
   const broker = await startAedes();
   const lines: string[] = [];
   const board = new Board({
-    config: { mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", health_interval: "1" },
+    config: {
+      mqtt_host: "127.0.0.1",
+      mqtt_port: String(broker.port),
+      ssid: "luxflow-sim",
+      sample_interval: "0.5",
+      health_interval: "1",
+    },
     trace: (t) => lines.push(t),
   });
   const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
   const health: { heap: number | null }[] = [];
   client.on("message", (_topic, payload) => health.push(JSON.parse(payload.toString()) as { heap: number | null }));
-  await new Promise<void>((resolve) => client.once("connect", () => client.subscribe("lux-1/health", { qos: 1 }, () => resolve())));
+  await new Promise<void>((resolve) =>
+    client.once("connect", () => client.subscribe("lux-1/health", { qos: 1 }, () => resolve())),
+  );
   const first = await board.boot();
   try {
     assert.ok(first !== undefined, lines.join(""));
@@ -61,12 +89,20 @@ test("main.ts's wiring on the board: the health report has the heap, the restart
     const heap = health[0]!.heap;
     assert.ok(typeof heap === "number" && heap > 0, `heap in use from main.ts's Instrumentation wiring, got ${heap}`);
     await until(() => first.connection.connected && first.connection.outbox.length === 0, "the command subscription");
-    await new Promise<void>((resolve) => client.publish("lux-1/command", '{"name":"restart"}', { qos: 1 }, () => resolve()));
-    await until(() => board.boots === 2 && board.app?.connection.connected === true, "the reboot and the new app's connection");
+    await new Promise<void>((resolve) =>
+      client.publish("lux-1/command", '{"name":"restart"}', { qos: 1 }, () => resolve()),
+    );
+    await until(
+      () => board.boots === 2 && board.app?.connection.connected === true,
+      "the reboot and the new app's connection",
+    );
     assert.equal(board.restarts, 1, lines.join(""));
     assert.notEqual(board.app, first, "a new app from main after the restart");
     assert.equal(first.connection.connected, false, "the old app was stopped before the restart");
-    assert.ok(lines.some((l) => /^sim: restart 1$/m.test(l)), lines.join(""));
+    assert.ok(
+      lines.some((l) => /^sim: restart 1$/m.test(l)),
+      lines.join(""),
+    );
   } finally {
     const app = board.app;
     board.run(() => app?.stop());

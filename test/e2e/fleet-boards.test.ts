@@ -21,9 +21,16 @@ test("a fleet of 3 boots main.ts on each board; a restart command reboots only i
   t.after(() => broker.close());
   const lines: string[] = [];
   const fleet = new Fleet({
-    devices: 3, idPrefix: "lux-", spreadMs: 0, sim: {},
+    devices: 3,
+    idPrefix: "lux-",
+    spreadMs: 0,
+    sim: {},
     config: {
-      mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), ssid: "luxflow-sim", sample_interval: "0.5", health_interval: "1",
+      mqtt_host: "127.0.0.1",
+      mqtt_port: String(broker.port),
+      ssid: "luxflow-sim",
+      sample_interval: "0.5",
+      health_interval: "1",
     },
     trace: (id, text) => lines.push(`[${id}] ${text}`),
   });
@@ -39,13 +46,19 @@ test("a fleet of 3 boots main.ts on each board; a restart command reboots only i
   });
 
   await fleet.start();
-  assert.deepEqual(fleet.members.map((m) => m.board.boots), [1, 1, 1]);
+  assert.deepEqual(
+    fleet.members.map((m) => m.board.boots),
+    [1, 1, 1],
+  );
   assert.equal(new Set(fleet.members.map((m) => m.app)).size, 3, "an app per board");
   const ids = fleet.members.map((m) => m.board.run(() => m.app?.device.state().sensor_id));
   assert.deepEqual(ids, ["lux-1", "lux-2", "lux-3"], "each firmware read its own board's mc/config");
   await until(() => fleet.connected === 3 && health.size === 3, "3 connected boards reporting health");
   for (const [id, report] of health) {
-    assert.ok(typeof report.heap === "number" && report.heap > 0, `${id}: heap from main.ts's instrumentation wiring, got ${report.heap}`);
+    assert.ok(
+      typeof report.heap === "number" && report.heap > 0,
+      `${id}: heap from main.ts's instrumentation wiring, got ${report.heap}`,
+    );
   }
 
   const second = fleet.members[1]!;
@@ -56,7 +69,17 @@ test("a fleet of 3 boots main.ts on each board; a restart command reboots only i
   });
   await until(() => second.board.boots === 2 && second.app?.connection.connected === true, "lux-2 rebooted, connected");
   assert.notEqual(second.app, before);
-  assert.deepEqual(fleet.members.map((m) => m.board.restarts), [0, 1, 0], lines.join(""));
-  assert.deepEqual(fleet.members.map((m) => m.board.boots), [1, 2, 1]);
-  assert.ok(lines.some((l) => l === "[lux-2] sim: restart 1\n"), lines.join(""));
+  assert.deepEqual(
+    fleet.members.map((m) => m.board.restarts),
+    [0, 1, 0],
+    lines.join(""),
+  );
+  assert.deepEqual(
+    fleet.members.map((m) => m.board.boots),
+    [1, 2, 1],
+  );
+  assert.ok(
+    lines.some((l) => l === "[lux-2] sim: restart 1\n"),
+    lines.join(""),
+  );
 });

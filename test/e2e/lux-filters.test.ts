@@ -39,23 +39,55 @@ for (const engine of enginesUnderTest()) {
     test("lux_change: only readings that moved by more than the deadband are published, and seq has no gap for the others", async () => {
       // A sunrise from 250 to 1000 lux over 30 s: 2 to 10 lux per 0.2 s sample, so unfiltered
       // consecutive readings differ by far less than 20 lux.
-      const got = await readings([`engine=${engine}`, "lux_change=20", "sim_scene=ramp", "sim_lux=250", "sim_lux_to=1000", "sim_period=30", "sim_count=4"]);
+      const got = await readings([
+        `engine=${engine}`,
+        "lux_change=20",
+        "sim_scene=ramp",
+        "sim_lux=250",
+        "sim_lux_to=1000",
+        "sim_period=30",
+        "sim_count=4",
+      ]);
       assert.equal(got.length, 4, JSON.stringify(got));
-      for (let i = 1; i < got.length; i++) assert.ok(got[i]!.val! - got[i - 1]!.val! > 20, `each published reading moved by > 20 lux: ${got.map((r) => r.val).join(", ")}`);
-      assert.deepEqual(got.map((r) => r.seq), [1, 2, 3, 4]);
+      for (let i = 1; i < got.length; i++)
+        assert.ok(
+          got[i]!.val! - got[i - 1]!.val! > 20,
+          `each published reading moved by > 20 lux: ${got.map((r) => r.val).join(", ")}`,
+        );
+      assert.deepEqual(
+        got.map((r) => r.seq),
+        [1, 2, 3, 4],
+      );
     });
 
     test("lux_average: each value is the mean of the lux of the last 4 readings' counts", async () => {
-      const got = await readings([`engine=${engine}`, "lux_average=4", "sim_lux=250", "sim_noise=0.05", "sim_seed=7", "sim_count=8"]);
+      const got = await readings([
+        `engine=${engine}`,
+        "lux_average=4",
+        "sim_lux=250",
+        "sim_noise=0.05",
+        "sim_seed=7",
+        "sim_count=8",
+      ]);
       assert.equal(got.length, 8);
       const own = got.map(sampleLux);
       got.forEach((r, k) => {
         const window = own.slice(Math.max(0, k - 3), k + 1);
         const mean = window.reduce((a, b) => a + b, 0) / window.length;
-        assert.ok(Math.abs(r.val! - mean) < 0.01, `reading ${k + 1}: ${r.val} is the mean ${mean} of ${window.join(", ")}`);
+        assert.ok(
+          Math.abs(r.val! - mean) < 0.01,
+          `reading ${k + 1}: ${r.val} is the mean ${mean} of ${window.join(", ")}`,
+        );
       });
-      assert.ok(got.some((r, k) => Math.abs(r.val! - own[k]!) > 0.5), `the noise is averaged away: ${got.map((r) => r.val).join(", ")} against ${own.join(", ")}`);
-      assert.deepEqual(got.map((r) => r.seq), got.map((_, i) => i + 1), "every reading published, numbered as taken");
+      assert.ok(
+        got.some((r, k) => Math.abs(r.val! - own[k]!) > 0.5),
+        `the noise is averaged away: ${got.map((r) => r.val).join(", ")} against ${own.join(", ")}`,
+      );
+      assert.deepEqual(
+        got.map((r) => r.seq),
+        got.map((_, i) => i + 1),
+        "every reading published, numbered as taken",
+      );
     });
   });
 }

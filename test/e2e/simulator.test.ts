@@ -21,7 +21,10 @@ if (mosquittoMissing && process.env.CI === "true") throw new Error(`CI=true: ${m
 
 function assertNear(actual: number | null, expected: number, tolerance: number, what: string): void {
   assert.ok(actual !== null, `${what}: value is null`);
-  assert.ok(Math.abs(actual - expected) <= expected * tolerance, `${what}: ${actual} is not within ${tolerance * 100} % of ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= expected * tolerance,
+    `${what}: ${actual} is not within ${tolerance * 100} % of ${expected}`,
+  );
 }
 
 for (const engine of ENGINES) {
@@ -38,8 +41,14 @@ for (const engine of ENGINES) {
         assert.ok(Math.abs(reading.ts - now) < 30, `timestamp ${reading.ts} is the board's clock (now ${now})`);
         assertNear(reading.value, 250, 0.02, "default sim_lux=250");
       }
-      assert.ok(sim.stderr.some((l) => /luxflow info: mqtt: connected to 127\.0\.0\.1:\d+ as lux-1/.test(l)), sim.stderr.join("\n"));
-      assert.ok(sim.stderr.some((l) => l.includes('wifi: connected to "luxflow-sim"')), "the board joined the simulated Wi-Fi");
+      assert.ok(
+        sim.stderr.some((l) => /luxflow info: mqtt: connected to 127\.0\.0\.1:\d+ as lux-1/.test(l)),
+        sim.stderr.join("\n"),
+      );
+      assert.ok(
+        sim.stderr.some((l) => l.includes('wifi: connected to "luxflow-sim"')),
+        "the board joined the simulated Wi-Fi",
+      );
     });
 
     test("an unknown key or a bad value is a clear error that names it", async () => {
@@ -68,17 +77,32 @@ for (const engine of ENGINES) {
         const library = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
         const libraryLines: string[] = [];
         library.on("message", (topic, payload) => libraryLines.push(`${topic} ${payload.toString()}`));
-        await new Promise<void>((resolve) => library.on("connect", () => library.subscribe("sensor-data", () => resolve())));
+        await new Promise<void>((resolve) =>
+          library.on("connect", () => library.subscribe("sensor-data", () => resolve())),
+        );
         // The boards publish every 0.25 s until both subscribers have a reading from each: a
         // mosquitto_sub that subscribes late only misses the first few.
         const sims = levels.map((lux) =>
-          runSim([`engine=${engine}`, "mqtt_host=127.0.0.1", `mqtt_port=${broker.port}`, "mqtt_topic=sensor-data", `sensor_id=lux-${lux}`, "sample_interval=0.25", `sim_lux=${lux}`]),
+          runSim([
+            `engine=${engine}`,
+            "mqtt_host=127.0.0.1",
+            `mqtt_port=${broker.port}`,
+            "mqtt_topic=sensor-data",
+            `sensor_id=lux-${lux}`,
+            "sample_interval=0.25",
+            `sim_lux=${lux}`,
+          ]),
         );
         const subLines = () => subOut.split("\n").filter((line) => line !== "");
-        const everyBoardIn = (lines: string[]) => levels.every((lux) => lines.some((line) => parseReadingLine(line).id === `lux-${lux}`));
+        const everyBoardIn = (lines: string[]) =>
+          levels.every((lux) => lines.some((line) => parseReadingLine(line).id === `lux-${lux}`));
         try {
           // On time-out the checks below name the board that is missing.
-          await until(() => everyBoardIn(subLines()) && everyBoardIn(libraryLines), "a reading from every board at both subscribers", { timeoutMs: 20_000, everyMs: 50 }).catch(() => undefined);
+          await until(
+            () => everyBoardIn(subLines()) && everyBoardIn(libraryLines),
+            "a reading from every board at both subscribers",
+            { timeoutMs: 20_000, everyMs: 50 },
+          ).catch(() => undefined);
         } finally {
           for (const sim of sims) await sim.stop();
           sub.kill();
@@ -101,8 +125,12 @@ for (const engine of ENGINES) {
         const sim = runSim([`engine=${engine}`, "mqtt_host=127.0.0.1", `mqtt_port=${port}`, "sample_interval=0.2"]);
         try {
           await sim.waitFor("stderr", /luxflow warn: mqtt: .*(refused|ECONNREFUSED)/i);
-          const refusals = () => sim.stderr.filter((line) => /luxflow warn: mqtt: .*(refused|ECONNREFUSED).*retrying in/i.test(line)).length;
-          await until(() => refusals() >= 3, "the board to keep retrying (3 refused attempts)", { timeoutMs: 10_000, detail: () => sim.stderr.join("\n") });
+          const refusals = () =>
+            sim.stderr.filter((line) => /luxflow warn: mqtt: .*(refused|ECONNREFUSED).*retrying in/i.test(line)).length;
+          await until(() => refusals() >= 3, "the board to keep retrying (3 refused attempts)", {
+            timeoutMs: 10_000,
+            detail: () => sim.stderr.join("\n"),
+          });
           assert.equal(sim.child.exitCode, null, "the board is still running");
           const late = await startMosquitto(port);
           try {

@@ -12,12 +12,17 @@ import type { SocketFactory } from "../../src/platform.js";
 import { device, textBytes } from "../helpers/mqtt-device.js";
 import { until } from "../helpers/wait.js";
 
-
 /** A TCP factory that records when (on `clock`) each connection attempt starts. */
 function countingFactory(clock: VirtualClock): { factory: SocketFactory; starts: number[] } {
   const inner = tcpSocketFactory();
   const starts: number[] = [];
-  return { starts, factory: (o) => { starts.push(clock.now()); return inner(o); } };
+  return {
+    starts,
+    factory: (o) => {
+      starts.push(clock.now());
+      return inner(o);
+    },
+  };
 }
 
 describe("backoff against a dead broker", () => {
@@ -40,7 +45,10 @@ describe("backoff against a dead broker", () => {
     gaps.forEach((g, i) => ok(g >= Math.max(100, caps[i]! / 2) - 5, `gap ${i} was ${g} ms (cap ${caps[i]})`));
     ok(c.starts.length <= 12, `${c.starts.length} attempts in 3 s`);
     ok(c.starts.length >= 4, `${c.starts.length} attempts in 3 s`);
-    ok(dev.reasons.every((r) => /^cannot connect: connect ECONNREFUSED 127\.0\.0\.1:\d+$/.test(r)), String(dev.reasons[0]));
+    ok(
+      dev.reasons.every((r) => /^cannot connect: connect ECONNREFUSED 127\.0\.0\.1:\d+$/.test(r)),
+      String(dev.reasons[0]),
+    );
   });
 
   it("gives up on a blackholed broker after the connect timeout and retries", async () => {
@@ -77,8 +85,16 @@ describe("backoff against a dead broker", () => {
 describe("misbehaving broker", () => {
   const cases: [string, Scenario, string][] = [
     ["a malformed packet", "malformed", "protocol error from the broker: PUBACK remaining length 3 must be 2 (§3.4.1)"],
-    ["an unexpected packet type", "unexpected-type", "protocol error: unexpected SUBSCRIBE from the broker (a client never receives it)"],
-    ["an absurd remaining length", "absurd-length", "protocol error from the broker: SUBACK of 268435460 bytes exceeds the maximum packet size 4096"],
+    [
+      "an unexpected packet type",
+      "unexpected-type",
+      "protocol error: unexpected SUBSCRIBE from the broker (a client never receives it)",
+    ],
+    [
+      "an absurd remaining length",
+      "absurd-length",
+      "protocol error from the broker: SUBACK of 268435460 bytes exceeds the maximum packet size 4096",
+    ],
     ["closing right after CONNACK", "close-after-connack", "connection lost: closed by the peer"],
     ["garbage instead of CONNACK", "garbage", "protocol error from the broker: reserved packet type 0 [MQTT-2.2.1]"],
     ["silence after CONNECT", "silent", "no CONNACK within 400 ms"],
@@ -95,13 +111,25 @@ describe("misbehaving broker", () => {
       const before = dev.reasons.length;
       dev.conn.publish("seq", textBytes(JSON.stringify({ seq: seq++ })), { qos: 1 });
       if (seq === 1) dev.conn.start();
-      await until(() => dev.reasons.slice(before).includes(reason), `"${reason}" for ${name}`, { timeoutMs: 3000, detail: () => `got ${JSON.stringify(dev.reasons.slice(before))}` });
+      await until(() => dev.reasons.slice(before).includes(reason), `"${reason}" for ${name}`, {
+        timeoutMs: 3000,
+        detail: () => `got ${JSON.stringify(dev.reasons.slice(before))}`,
+      });
       ok(dev.reasons.every((r) => !r.includes("\n")));
     }
     broker.scenario = "good";
-    await until(() => dev.conn.connected && dev.conn.stats.queued === 0, "the queue delivered to the sane broker", 3000);
-    const seqs = broker.received.flatMap((p) => (p.type === 3 ? [JSON.parse(Buffer.from(p.payload).toString()).seq as number] : []));
-    deepStrictEqual([...new Set(seqs)].sort((a, b) => a - b), cases.map((_, i) => i));
+    await until(
+      () => dev.conn.connected && dev.conn.stats.queued === 0,
+      "the queue delivered to the sane broker",
+      3000,
+    );
+    const seqs = broker.received.flatMap((p) =>
+      p.type === 3 ? [JSON.parse(Buffer.from(p.payload).toString()).seq as number] : [],
+    );
+    deepStrictEqual(
+      [...new Set(seqs)].sort((a, b) => a - b),
+      cases.map((_, i) => i),
+    );
     dev.close();
     await broker.stop();
   });

@@ -20,14 +20,32 @@ describe("an inbound PUBLISH above mqtt_max_packet, streamed in 1 KB pieces", ()
       try {
         dev.conn.start();
         await until(() => dev.conn.connected, "connected");
-        broker.sendPacket({ cmd: "publish", topic: "lux-1/command", payload: Buffer.alloc(5000, 0x7b), qos, messageId: 9, retain: true, dup: false }, 1024);
+        broker.sendPacket(
+          {
+            cmd: "publish",
+            topic: "lux-1/command",
+            payload: Buffer.alloc(5000, 0x7b),
+            qos,
+            messageId: 9,
+            retain: true,
+            dup: false,
+          },
+          1024,
+        );
         const ack = qos === 1 ? "puback" : "pubrec";
         await until(() => broker.received.some((p) => p.cmd === ack && p.id === 9), `the ${ack}`);
         if (qos === 2) {
           broker.sendPacket({ cmd: "pubrel", messageId: 9 });
           await until(() => broker.received.some((p) => p.cmd === "pubcomp" && p.id === 9), "the PUBCOMP");
         }
-        broker.sendPacket({ cmd: "publish", topic: "lux-1/command", payload: Buffer.from("after"), qos: 0, retain: false, dup: false });
+        broker.sendPacket({
+          cmd: "publish",
+          topic: "lux-1/command",
+          payload: Buffer.from("after"),
+          qos: 0,
+          retain: false,
+          dup: false,
+        });
         await until(() => dev.messages.length === 1, "the next message delivered");
         strictEqual(dev.messages[0]!.payload, "after");
         deepStrictEqual(skipped, [`lux-1/command 5020 ${qos}`]);
@@ -57,7 +75,11 @@ describe("QoS 2 with mqtt_clean=0 across a reboot", () => {
       boot2.conn.start();
       for (let seq = 1; seq <= 5; seq++) boot2.conn.publish("sensor-data", textBytes(`boot2 ${seq}`), { qos: 2 });
       await until(() => boot2.conn.connected && boot2.conn.stats.queued === 0, "boot 2's readings completed");
-      deepStrictEqual(broker.delivered.map((p) => Buffer.from(p.payload).toString()).filter((s) => s.startsWith("boot2")), [1, 2, 3, 4, 5].map((n) => `boot2 ${n}`), broker.log.join("\n"));
+      deepStrictEqual(
+        broker.delivered.map((p) => Buffer.from(p.payload).toString()).filter((s) => s.startsWith("boot2")),
+        [1, 2, 3, 4, 5].map((n) => `boot2 ${n}`),
+        broker.log.join("\n"),
+      );
       deepStrictEqual(broker.log, []);
       ok(boot2.log.lines.some((l) => l.startsWith("mqtt: started a new persistent session as lux-q2")));
     } finally {
@@ -76,7 +98,10 @@ async function pubackForQoS2(port: number, delivered: () => number): Promise<voi
     await until(() => dev.conn.connected && dev.conn.stats.queued === 0, "every QoS 2 publish completed", 10_000);
     await until(() => delivered() >= 30, "all 30 delivered", 10_000);
     strictEqual(dev.conn.stats.dropped, 0);
-    deepStrictEqual(dev.log.lines.filter((l) => l.includes("PUBACK")), [PUBACK_LINE]);
+    deepStrictEqual(
+      dev.log.lines.filter((l) => l.includes("PUBACK")),
+      [PUBACK_LINE],
+    );
     deepStrictEqual(dev.reasons, []);
   } finally {
     dev.close();
@@ -89,51 +114,83 @@ describe("a broker that answers QoS 2 with PUBACK", () => {
     broker.qos2 = "puback";
     try {
       await pubackForQoS2(broker.port, () => broker.delivered.length);
-      ok(broker.received.filter((p) => p.type === 3).slice(8).every((p) => p.qos === 1), "after the first window, QoS 1");
+      ok(
+        broker.received
+          .filter((p) => p.type === 3)
+          .slice(8)
+          .every((p) => p.qos === 1),
+        "after the first window, QoS 1",
+      );
     } finally {
       await broker.stop();
     }
   });
 
-  it("RabbitMQ 3.10's MQTT plugin: the same", { skip: rabbitMqPath() === undefined ? "rabbitmq-server is not installed" : false, timeout: 120_000 }, async () => {
-    const broker = await startRabbitMq();
-    const seen: string[] = [];
-    const sub = mqttConnect(`mqtt://127.0.0.1:${broker.port}`, { clientId: `sub-${process.pid}`, protocolVersion: 4 });
-    try {
-      sub.on("message", (_t, payload) => seen.push(payload.toString()));
-      await sub.subscribeAsync("lux/q2", { qos: 1 });
-      await pubackForQoS2(broker.port, () => new Set(seen).size);
-    } finally {
-      await sub.endAsync();
-      await broker.close();
-    }
-  });
-});
-
-describe("mosquitto with max_packet_size 300: a 389-byte retained state", { skip: mosquittoPath() === undefined ? "mosquitto is not installed" : false }, () => {
-  it("is set aside after the connection dies right after it three times; readings keep flowing", async () => {
-    const broker = await startMosquitto(0, ["max_packet_size 300"]);
-    const seen: number[] = [];
-    const sub = mqttConnect(`mqtt://127.0.0.1:${broker.port}`, { clientId: `sub-${process.pid}`, protocolVersion: 4 });
-    const dev = device(broker.port, { reconnectMin: 100, reconnectMax: 2000 });
-    try {
-      sub.on("message", (_t, payload) => seen.push(Number(payload.toString())));
-      await sub.subscribeAsync("sensor-data", { qos: 1 });
-      dev.conn.start();
-      await until(() => dev.conn.connected, "connected");
-      dev.conn.publish("lux-1/state", textBytes(JSON.stringify({ state: "x".repeat(370) })), { qos: 1, retain: true });
-      for (let seq = 1; seq <= 40; seq++) {
-        dev.conn.publish("sensor-data", textBytes(String(seq)), { qos: 1 });
-        await sleep(50); // readings keep coming while the connection dies and is set aside
+  it(
+    "RabbitMQ 3.10's MQTT plugin: the same",
+    { skip: rabbitMqPath() === undefined ? "rabbitmq-server is not installed" : false, timeout: 120_000 },
+    async () => {
+      const broker = await startRabbitMq();
+      const seen: string[] = [];
+      const sub = mqttConnect(`mqtt://127.0.0.1:${broker.port}`, {
+        clientId: `sub-${process.pid}`,
+        protocolVersion: 4,
+      });
+      try {
+        sub.on("message", (_t, payload) => seen.push(payload.toString()));
+        await sub.subscribeAsync("lux/q2", { qos: 1 });
+        await pubackForQoS2(broker.port, () => new Set(seen).size);
+      } finally {
+        await sub.endAsync();
+        await broker.close();
       }
-      await until(() => new Set(seen).size === 40, "all 40 readings", { timeoutMs: 10_000, detail: () => `saw ${new Set(seen).size}: ${dev.reasons.join(" | ")}` });
-      ok(dev.reasons.length <= 3, dev.reasons.join(" | "));
-      ok(dev.log.lines.some((l) => /^mqtt: the connection died 3 times in a row right after the \d+-byte message to lux-1\/state: set aside/.test(l)), dev.log.lines.join("\n"));
-    } finally {
-      dev.close();
-      await sub.endAsync();
-      await broker.close();
-    }
-  });
+    },
+  );
 });
 
+describe(
+  "mosquitto with max_packet_size 300: a 389-byte retained state",
+  { skip: mosquittoPath() === undefined ? "mosquitto is not installed" : false },
+  () => {
+    it("is set aside after the connection dies right after it three times; readings keep flowing", async () => {
+      const broker = await startMosquitto(0, ["max_packet_size 300"]);
+      const seen: number[] = [];
+      const sub = mqttConnect(`mqtt://127.0.0.1:${broker.port}`, {
+        clientId: `sub-${process.pid}`,
+        protocolVersion: 4,
+      });
+      const dev = device(broker.port, { reconnectMin: 100, reconnectMax: 2000 });
+      try {
+        sub.on("message", (_t, payload) => seen.push(Number(payload.toString())));
+        await sub.subscribeAsync("sensor-data", { qos: 1 });
+        dev.conn.start();
+        await until(() => dev.conn.connected, "connected");
+        dev.conn.publish("lux-1/state", textBytes(JSON.stringify({ state: "x".repeat(370) })), {
+          qos: 1,
+          retain: true,
+        });
+        for (let seq = 1; seq <= 40; seq++) {
+          dev.conn.publish("sensor-data", textBytes(String(seq)), { qos: 1 });
+          await sleep(50); // readings keep coming while the connection dies and is set aside
+        }
+        await until(() => new Set(seen).size === 40, "all 40 readings", {
+          timeoutMs: 10_000,
+          detail: () => `saw ${new Set(seen).size}: ${dev.reasons.join(" | ")}`,
+        });
+        ok(dev.reasons.length <= 3, dev.reasons.join(" | "));
+        ok(
+          dev.log.lines.some((l) =>
+            /^mqtt: the connection died 3 times in a row right after the \d+-byte message to lux-1\/state: set aside/.test(
+              l,
+            ),
+          ),
+          dev.log.lines.join("\n"),
+        );
+      } finally {
+        dev.close();
+        await sub.endAsync();
+        await broker.close();
+      }
+    });
+  },
+);

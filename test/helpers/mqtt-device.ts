@@ -52,13 +52,31 @@ export function device(port: number, extra: Partial<ConnectionOptions> = {}): De
   const inbound: string[] = [];
   const messages: Device["messages"] = [];
   const conn = new MqttConnection({
-    resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
-    host: "127.0.0.1", port, clientId: `dev-${Math.random().toString(36).slice(2, 8)}`, keepalive: 10,
-    reconnectMin: 50, reconnectMax: 400,
+    resolve: (_h, cb) => cb("127.0.0.1"),
+    timers: clock,
+    clock,
+    log,
+    host: "127.0.0.1",
+    port,
+    clientId: `dev-${Math.random().toString(36).slice(2, 8)}`,
+    keepalive: 10,
+    reconnectMin: 50,
+    reconnectMax: 400,
     onDisconnect: (r) => reasons.push(r),
     onMessage: (topic, payload, info) => messages.push({ topic, payload: Buffer.from(payload).toString(), ...info }),
     ...extra,
     socket: tapInbound(extra.socket ?? tcpSocketFactory(), inbound),
   });
-  return { conn, clock, log, reasons, inbound, messages, close: () => { conn.stop(); clock.clearAll(); } };
+  return {
+    conn,
+    clock,
+    log,
+    reasons,
+    inbound,
+    messages,
+    close: () => {
+      conn.stop();
+      clock.clearAll();
+    },
+  };
 }

@@ -87,7 +87,6 @@ export function fakeNetwork(): { factory: SocketFactory; sockets: FakeSocket[]; 
   };
 }
 
-
 export function memoryLog(): { lines: string[]; info(m: string): void; warn(m: string): void; error(m: string): void } {
   const lines: string[] = [];
   return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };

@@ -44,12 +44,28 @@ export function randomPacket(r: () => number): Packet {
     }
     case 3: {
       const q = qos();
-      return { type: 3, topic: topic(), payload: bytes(300), qos: q, retain: r() < 0.5, dup: q > 0 && r() < 0.5, id: q > 0 ? id() : 0 };
+      return {
+        type: 3,
+        topic: topic(),
+        payload: bytes(300),
+        qos: q,
+        retain: r() < 0.5,
+        dup: q > 0 && r() < 0.5,
+        id: q > 0 ? id() : 0,
+      };
     }
-    case 4: case 5: case 6: case 7: case 11:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 11:
       return { type: ([4, 5, 6, 7, 11] as const)[int(5)]!, id: id() };
     case 8:
-      return { type: 8, id: id(), subscriptions: Array.from({ length: 1 + int(4) }, () => ({ topic: topic(), qos: qos() })) };
+      return {
+        type: 8,
+        id: id(),
+        subscriptions: Array.from({ length: 1 + int(4) }, () => ({ topic: topic(), qos: qos() })),
+      };
     case 9:
       return { type: 9, id: id(), granted: Array.from({ length: 1 + int(4) }, () => [0, 1, 2, 0x80][int(4)]!) };
     case 10:
@@ -60,30 +76,62 @@ export function randomPacket(r: () => number): Packet {
 }
 
 type Obj = Record<string, unknown>;
-const CMDS = ["", "connect", "connack", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp", "disconnect"];
+const CMDS = [
+  "",
+  "connect",
+  "connack",
+  "publish",
+  "puback",
+  "pubrec",
+  "pubrel",
+  "pubcomp",
+  "subscribe",
+  "suback",
+  "unsubscribe",
+  "unsuback",
+  "pingreq",
+  "pingresp",
+  "disconnect",
+];
 
 /** Our packet as an mqtt-packet object (Buffers for bytes). */
 export function toMqttPacket(p: Packet): Obj {
   const cmd = CMDS[p.type]!;
   switch (p.type) {
     case 1: {
-      const o: Obj = { cmd, protocolId: "MQTT", protocolVersion: 4, clientId: p.clientId, clean: p.clean, keepalive: p.keepalive };
-      if (p.will) o.will = { topic: p.will.topic, payload: Buffer.from(p.will.payload), qos: p.will.qos, retain: p.will.retain };
+      const o: Obj = {
+        cmd,
+        protocolId: "MQTT",
+        protocolVersion: 4,
+        clientId: p.clientId,
+        clean: p.clean,
+        keepalive: p.keepalive,
+      };
+      if (p.will)
+        o.will = { topic: p.will.topic, payload: Buffer.from(p.will.payload), qos: p.will.qos, retain: p.will.retain };
       if (p.username !== undefined) o.username = p.username;
       if (p.password !== undefined) o.password = Buffer.from(p.password);
       return o;
     }
-    case 2: return { cmd, sessionPresent: p.sessionPresent, returnCode: p.returnCode };
+    case 2:
+      return { cmd, sessionPresent: p.sessionPresent, returnCode: p.returnCode };
     case 3: {
       const o: Obj = { cmd, topic: p.topic, payload: Buffer.from(p.payload), qos: p.qos, retain: p.retain, dup: p.dup };
       if (p.qos > 0) o.messageId = p.id;
       return o;
     }
-    case 8: return { cmd, messageId: p.id, subscriptions: p.subscriptions.map((s) => ({ topic: s.topic, qos: s.qos })) };
-    case 9: return { cmd, messageId: p.id, granted: p.granted };
-    case 10: return { cmd, messageId: p.id, unsubscriptions: p.topics };
-    case 12: case 13: case 14: return { cmd };
-    default: return { cmd, messageId: p.id };
+    case 8:
+      return { cmd, messageId: p.id, subscriptions: p.subscriptions.map((s) => ({ topic: s.topic, qos: s.qos })) };
+    case 9:
+      return { cmd, messageId: p.id, granted: p.granted };
+    case 10:
+      return { cmd, messageId: p.id, unsubscriptions: p.topics };
+    case 12:
+    case 13:
+    case 14:
+      return { cmd };
+    default:
+      return { cmd, messageId: p.id };
   }
 }
 
@@ -93,19 +141,46 @@ export function fromMqttPacket(o: Obj): Packet {
   const u8 = (b: unknown) => new Uint8Array(b as Buffer);
   switch (type) {
     case 1: {
-      const p: Packet = { type, clientId: o.clientId as string, clean: o.clean as boolean, keepalive: o.keepalive as number };
+      const p: Packet = {
+        type,
+        clientId: o.clientId as string,
+        clean: o.clean as boolean,
+        keepalive: o.keepalive as number,
+      };
       const w = o.will as Obj | undefined;
-      if (w) p.will = { topic: w.topic as string, payload: u8(w.payload), qos: w.qos as QoS, retain: w.retain as boolean };
+      if (w)
+        p.will = { topic: w.topic as string, payload: u8(w.payload), qos: w.qos as QoS, retain: w.retain as boolean };
       if (o.username !== undefined) p.username = o.username as string;
       if (o.password !== undefined) p.password = u8(o.password);
       return p;
     }
-    case 2: return { type, sessionPresent: o.sessionPresent as boolean, returnCode: o.returnCode as number };
-    case 3: return { type, topic: o.topic as string, payload: u8(o.payload), qos: o.qos as QoS, retain: o.retain as boolean, dup: o.dup as boolean, id: (o.messageId as number | undefined) ?? 0 };
-    case 8: return { type, id: o.messageId as number, subscriptions: (o.subscriptions as Obj[]).map((s) => ({ topic: s.topic as string, qos: s.qos as QoS })) };
-    case 9: return { type, id: o.messageId as number, granted: o.granted as number[] };
-    case 10: return { type, id: o.messageId as number, topics: o.unsubscriptions as string[] };
-    case 12: case 13: case 14: return { type };
-    default: return { type: type as 4, id: o.messageId as number };
+    case 2:
+      return { type, sessionPresent: o.sessionPresent as boolean, returnCode: o.returnCode as number };
+    case 3:
+      return {
+        type,
+        topic: o.topic as string,
+        payload: u8(o.payload),
+        qos: o.qos as QoS,
+        retain: o.retain as boolean,
+        dup: o.dup as boolean,
+        id: (o.messageId as number | undefined) ?? 0,
+      };
+    case 8:
+      return {
+        type,
+        id: o.messageId as number,
+        subscriptions: (o.subscriptions as Obj[]).map((s) => ({ topic: s.topic as string, qos: s.qos as QoS })),
+      };
+    case 9:
+      return { type, id: o.messageId as number, granted: o.granted as number[] };
+    case 10:
+      return { type, id: o.messageId as number, topics: o.unsubscriptions as string[] };
+    case 12:
+    case 13:
+    case 14:
+      return { type };
+    default:
+      return { type: type as 4, id: o.messageId as number };
   }
 }

@@ -15,7 +15,9 @@ import { until } from "./wait.js";
 export function postgresBin(): string | undefined {
   const root = "/usr/lib/postgresql";
   if (existsSync(root)) {
-    const versions = readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, "bin", "postgres"))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(root)
+      .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, "bin", "postgres")))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions.length > 0) return join(root, versions[0]!, "bin");
   }
   const pgConfig = spawnSync("pg_config", ["--bindir"], { encoding: "utf8" });
@@ -27,7 +29,8 @@ export function postgresBin(): string | undefined {
 export function postgresMissing(): string | false {
   if (postgresBin() !== undefined) return false;
   const why = "PostgreSQL is not installed (apt-get install postgresql); skipping the tests that need it";
-  if (process.env.CI === "true") throw new Error(`CI=true: ${why.replace("; skipping the tests that need it", "")}, and CI must not skip them`);
+  if (process.env.CI === "true")
+    throw new Error(`CI=true: ${why.replace("; skipping the tests that need it", "")}, and CI must not skip them`);
   return why;
 }
 
@@ -59,17 +62,40 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
   const dir = mkdtempSync(join(tmpdir(), "luxflow-pg-"));
   const data = join(dir, "data");
   const asUser = (cmd: string, args: string[]) =>
-    root ? ["setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", cmd, ...args]] as const : [cmd, args] as const;
+    root
+      ? (["setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--", cmd, ...args]] as const)
+      : ([cmd, args] as const);
   if (root) {
     chownSync(dir, NOBODY, NOBODY);
     chmodSync(dir, 0o700);
   }
-  const [initCmd, initArgs] = asUser(join(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--locale=C"]);
+  const [initCmd, initArgs] = asUser(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-A",
+    "trust",
+    "-U",
+    "postgres",
+    "-E",
+    "UTF8",
+    "--no-sync",
+    "--locale=C",
+  ]);
   const init = spawnSync(initCmd, initArgs, { encoding: "utf8", cwd: dir });
   if (init.status !== 0) throw new Error(`initdb failed: ${(init.stderr || init.stdout || String(init.error)).trim()}`);
   const port = await freePort();
-  const settings = ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${dir}`, "-c", "max_connections=50", "-c", "shared_buffers=64MB"];
-  if (options.durable !== true) settings.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+  const settings = [
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    `unix_socket_directories=${dir}`,
+    "-c",
+    "max_connections=50",
+    "-c",
+    "shared_buffers=64MB",
+  ];
+  if (options.durable !== true)
+    settings.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   for (const s of options.settings ?? []) settings.push("-c", s);
   let child: ChildProcess | undefined;
   const up = async () => {
@@ -77,11 +103,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     const c = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], cwd: dir });
     child = c;
     let stderr = "";
-    c.stderr?.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    c.stderr?.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
     try {
       await waitForPort(port, 20_000);
       // Accepting TCP is not yet accepting queries: wait for "ready to accept connections".
-      await until(() => /ready to accept connections/.test(stderr) || c.exitCode !== null, "postgres to accept connections", { timeoutMs: 20_000, everyMs: 25 });
+      await until(
+        () => /ready to accept connections/.test(stderr) || c.exitCode !== null,
+        "postgres to accept connections",
+        { timeoutMs: 20_000, everyMs: 25 },
+      );
       if (c.exitCode !== null) throw new Error(`exited with ${c.exitCode}`);
     } catch (e) {
       c.kill("SIGKILL");
@@ -93,7 +125,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
     child = undefined;
     if (c === undefined || c.exitCode !== null) return;
     // SIGINT: PostgreSQL's "fast" shutdown (cuts the connections, checkpoints, exits).
-    await new Promise<void>((resolve) => { c.once("exit", () => resolve()); c.kill("SIGINT"); });
+    await new Promise<void>((resolve) => {
+      c.once("exit", () => resolve());
+      c.kill("SIGINT");
+    });
   };
   await up();
   return {

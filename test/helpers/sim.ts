@@ -17,7 +17,9 @@ export interface SimProcess {
 }
 
 export function runSim(args: string[]): SimProcess {
-  const child = spawn(process.execPath, ["--enable-source-maps", "--import", register, cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--enable-source-maps", "--import", register, cli, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines = { stdout: [] as string[], stderr: [] as string[] };
   const waiters: { stream: "stdout" | "stderr"; pattern: RegExp; resolve(line: string): void }[] = [];
   for (const stream of ["stdout", "stderr"] as const) {
@@ -47,8 +49,23 @@ export function runSim(args: string[]): SimProcess {
       const already = lines[stream].find((line) => pattern.test(line));
       if (already !== undefined) return Promise.resolve(already);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${stream} line matching ${pattern} within ${timeoutMs} ms; stderr:\n${lines.stderr.join("\n")}`)), timeoutMs);
-        waiters.push({ stream, pattern, resolve: (line) => { clearTimeout(timer); resolve(line); } });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no ${stream} line matching ${pattern} within ${timeoutMs} ms; stderr:\n${lines.stderr.join("\n")}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          stream,
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
       });
     },
     async stop() {

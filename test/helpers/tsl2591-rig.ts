@@ -18,7 +18,12 @@ export interface Rig {
 }
 
 /** `timers`: hand the driver the virtual clock as its timers (re-measures after a range change, power-save wake-ups). */
-export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, light: Light = { lux: 250, source: "led" }, scene?: Scene, timers = false): Rig {
+export function makeRig(
+  options: Partial<Omit<TSL2591Options, "sensor">> = {},
+  light: Light = { lux: 250, source: "led" },
+  scene?: Scene,
+  timers = false,
+): Rig {
   const clock = new VirtualClock(1_000);
   const bus = new I2CBus();
   const state = { ...light };
@@ -32,7 +37,12 @@ export function makeRig(options: Partial<Omit<TSL2591Options, "sensor">> = {}, l
     ...options,
   });
   return {
-    clock, bus, model, light: state, errors, driver,
+    clock,
+    bus,
+    model,
+    light: state,
+    errors,
+    driver,
     next(maxMs = 5_000, stepMs = 10) {
       for (let elapsed = 0; elapsed <= maxMs; elapsed += stepMs) {
         const sample = driver.sample();

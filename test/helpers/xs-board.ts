@@ -14,5 +14,13 @@ export async function xsBoardOn(bundle: XsBundle, port: number, args: readonly s
   const lines: string[] = [];
   const board = new Board({ config: invocation.config, sim: invocation.sim, trace: (text) => lines.push(text) });
   const run = await runOnXs(board, { bundle });
-  return { board, run, lines, async stop() { await run.stop(); board.shutdown(); } };
+  return {
+    board,
+    run,
+    lines,
+    async stop() {
+      await run.stop();
+      board.shutdown();
+    },
+  };
 }

@@ -14,7 +14,9 @@ export interface Child {
 export function runNode(script: URL, args: string[], options: { loader?: boolean } = {}): Child {
   const register = new URL("../../host-sim/loader/register.js", import.meta.url).pathname;
   const pre = options.loader ? ["--import", register] : [];
-  const child = spawn(process.execPath, ["--enable-source-maps", ...pre, script.pathname, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--enable-source-maps", ...pre, script.pathname, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -24,7 +26,11 @@ export function runNode(script: URL, args: string[], options: { loader?: boolean
       partial = parts.pop() ?? "";
       for (const line of parts) {
         lines.push(line);
-        for (const w of [...waiters]) if (w.pattern.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
+        for (const w of [...waiters])
+          if (w.pattern.test(line)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(line);
+          }
       }
     });
   }
@@ -37,8 +43,20 @@ export function runNode(script: URL, args: string[], options: { loader?: boolean
       const already = lines.find((l) => pattern.test(l));
       if (already !== undefined) return Promise.resolve(already);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-30).join("\n")}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (l) => { clearTimeout(timer); resolve(l); } });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-30).join("\n")}`),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
       });
     },
     async stop() {
@@ -47,4 +65,3 @@ export function runNode(script: URL, args: string[], options: { loader?: boolean
     },
   };
 }
-

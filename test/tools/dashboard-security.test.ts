@@ -13,15 +13,36 @@ import { DashboardModel } from "../../tools/dashboard/model.js";
 import { startDashboard, type Dashboard } from "../../tools/dashboard/server.js";
 import { sleep, until } from "../helpers/wait.js";
 
-interface Reply { status: number; body: string; headers: Record<string, string | string[] | undefined> }
+interface Reply {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
 
-function http(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function http(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: o.method ?? "GET", headers: o.headers ?? {} }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (c: string) => { body += c; }).on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: o.method ?? "GET",
+        headers: o.headers ?? {},
+      },
+      (res) => {
+        let body = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => {
+            body += c;
+          })
+          .on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+      },
+    );
     req.on("error", reject);
     req.end(o.body);
   });
@@ -36,11 +57,21 @@ describe("dashboard against a hostile page", () => {
 
   before(async () => {
     broker = await startEmbeddedBroker(0);
-    dash = await startDashboard({ mqttHost: "127.0.0.1", mqttPort: broker.port, topic: "sensor-data", httpHost: "127.0.0.1", httpPort: 0, history: 100, log: () => {} });
+    dash = await startDashboard({
+      mqttHost: "127.0.0.1",
+      mqttPort: broker.port,
+      topic: "sensor-data",
+      httpHost: "127.0.0.1",
+      httpPort: 0,
+      history: 100,
+      log: () => {},
+    });
     origin = dash.url.replace(/\/$/, "");
     watcher = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
     watcher.on("message", (topic, payload) => published.push(`${topic} ${payload.toString()}`));
-    await new Promise<void>((resolve) => watcher.on("connect", () => watcher.subscribe("+/command", { qos: 1 }, () => resolve())));
+    await new Promise<void>((resolve) =>
+      watcher.on("connect", () => watcher.subscribe("+/command", { qos: 1 }, () => resolve())),
+    );
     await until(() => dash.mqtt.connected, "the dashboard connected to the broker");
   });
   after(async () => {
@@ -50,7 +81,8 @@ describe("dashboard against a hostile page", () => {
   });
 
   const good = (body: unknown, extra: Record<string, string> = {}) => ({
-    method: "POST", body: JSON.stringify(body),
+    method: "POST",
+    body: JSON.stringify(body),
     headers: { "content-type": "application/json", origin, "x-luxflow-token": dash.token, ...extra },
   });
 
@@ -79,13 +111,25 @@ describe("dashboard against a hostile page", () => {
 
   test("a text/plain form POST from another origin is refused and publishes nothing", async () => {
     const body = '{"id":"lux-1","name":"set_interval","payload":{"seconds":3600},"time":12}';
-    const forged = await http(`${origin}/command`, { method: "POST", body, headers: { "content-type": "text/plain", origin: "http://evil.example" } });
+    const forged = await http(`${origin}/command`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/plain", origin: "http://evil.example" },
+    });
     assert.equal(forged.status, 403, forged.body);
     assert.match(forged.body, /origin http:\/\/evil\.example is not this dashboard's/);
-    const noToken = await http(`${origin}/command`, { method: "POST", body, headers: { "content-type": "application/json", origin } });
+    const noToken = await http(`${origin}/command`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", origin },
+    });
     assert.equal(noToken.status, 403);
     assert.match(noToken.body, /token/);
-    const plain = await http(`${origin}/command`, { method: "POST", body, headers: { "content-type": "text/plain", origin, "x-luxflow-token": dash.token } });
+    const plain = await http(`${origin}/command`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "text/plain", origin, "x-luxflow-token": dash.token },
+    });
     assert.equal(plain.status, 415);
     await flushed();
     assert.ok(!published.some((p) => p.includes('"time":12')), published.join("\n"));
@@ -105,7 +149,10 @@ describe("dashboard against a hostile page", () => {
       assert.equal(r.status, 400, name);
       assert.match(r.body, /not one this dashboard sends \(set_interval, set_gain, identify\)/);
     }
-    const r = await http(`${origin}/command`, good({ id: "lux-1", name: "set_gain", payload: { gain: "huge", extra: 1 }, time: 14 }));
+    const r = await http(
+      `${origin}/command`,
+      good({ id: "lux-1", name: "set_gain", payload: { gain: "huge", extra: 1 }, time: 14 }),
+    );
     assert.equal(r.status, 400);
     await flushed();
     assert.ok(!published.some((p) => /"time":1[34]/.test(p)), published.join("\n"));
@@ -140,17 +187,43 @@ test("devices expire when silent, and the least recently heard go first when ful
 test("beyond loopback the dashboard asks for a password, and checks it", async (t) => {
   const broker = await startEmbeddedBroker(0);
   t.after(() => broker.close());
-  const base = { mqttHost: "127.0.0.1", mqttPort: broker.port, topic: "sensor-data", httpPort: 0, history: 10, log: () => {} };
-  await assert.rejects(startDashboard({ ...base, httpHost: "0.0.0.0" }), /http_host=0\.0\.0\.0 is beyond loopback: set http_password/);
-  await assert.rejects(startDashboard({ ...base, httpHost: "0.0.0.0", password: "s3cret" }), /without TLS .* http_tls_cert and http_tls_key, or http_insecure=1/);
-  const d = await startDashboard({ ...base, httpHost: "0.0.0.0", password: "s3cret", insecure: true, allowedHosts: ["127.0.0.1"] });
+  const base = {
+    mqttHost: "127.0.0.1",
+    mqttPort: broker.port,
+    topic: "sensor-data",
+    httpPort: 0,
+    history: 10,
+    log: () => {},
+  };
+  await assert.rejects(
+    startDashboard({ ...base, httpHost: "0.0.0.0" }),
+    /http_host=0\.0\.0\.0 is beyond loopback: set http_password/,
+  );
+  await assert.rejects(
+    startDashboard({ ...base, httpHost: "0.0.0.0", password: "s3cret" }),
+    /without TLS .* http_tls_cert and http_tls_key, or http_insecure=1/,
+  );
+  const d = await startDashboard({
+    ...base,
+    httpHost: "0.0.0.0",
+    password: "s3cret",
+    insecure: true,
+    allowedHosts: ["127.0.0.1"],
+  });
   t.after(() => d.close());
   const url = d.url.replace("0.0.0.0", "127.0.0.1");
   const anon = await http(url);
   assert.equal(anon.status, 401);
   assert.match(String(anon.headers["www-authenticate"]), /^Basic realm="luxflow dashboard"/);
-  assert.equal((await http(url, { headers: { authorization: `Basic ${Buffer.from("x:wrong").toString("base64")}` } })).status, 401);
-  assert.equal((await http(url, { headers: { authorization: `Basic ${Buffer.from("luxflow:s3cret").toString("base64")}` } })).status, 200);
+  assert.equal(
+    (await http(url, { headers: { authorization: `Basic ${Buffer.from("x:wrong").toString("base64")}` } })).status,
+    401,
+  );
+  assert.equal(
+    (await http(url, { headers: { authorization: `Basic ${Buffer.from("luxflow:s3cret").toString("base64")}` } }))
+      .status,
+    200,
+  );
 });
 
 test("with TLS the page is served over https, and the password is still asked", async (t) => {
@@ -159,17 +232,39 @@ test("with TLS the page is served over https, and the password is still asked", 
   // A throwaway self-signed certificate for 127.0.0.1, made for this test only.
   const fixture = (name: string) => new URL(`../../../test/tools/fixtures/${name}`, import.meta.url).pathname;
   const d = await startDashboard({
-    mqttHost: "127.0.0.1", mqttPort: broker.port, topic: "sensor-data", httpHost: "0.0.0.0", httpPort: 0, history: 10, log: () => {},
-    password: "s3cret", tlsCert: fixture("dashboard-test.crt"), tlsKey: fixture("dashboard-test.key"), allowedHosts: ["127.0.0.1"],
+    mqttHost: "127.0.0.1",
+    mqttPort: broker.port,
+    topic: "sensor-data",
+    httpHost: "0.0.0.0",
+    httpPort: 0,
+    history: 10,
+    log: () => {},
+    password: "s3cret",
+    tlsCert: fixture("dashboard-test.crt"),
+    tlsKey: fixture("dashboard-test.key"),
+    allowedHosts: ["127.0.0.1"],
   });
   t.after(() => d.close());
   assert.match(d.url, /^https:\/\/0\.0\.0\.0:\d+\/$/);
   const port = new URL(d.url).port;
-  const get = (auth?: string) => new Promise<number>((resolve, reject) => {
-    const req = httpsRequest({ host: "127.0.0.1", port, path: "/", ca: readFileSync(fixture("dashboard-test.crt")), headers: auth ? { authorization: auth } : {} }, (res) => { res.resume(); resolve(res.statusCode!); });
-    req.on("error", reject);
-    req.end();
-  });
+  const get = (auth?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/",
+          ca: readFileSync(fixture("dashboard-test.crt")),
+          headers: auth ? { authorization: auth } : {},
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
   assert.equal(await get(), 401);
   assert.equal(await get(`Basic ${Buffer.from("me:s3cret").toString("base64")}`), 200);
   // Plain HTTP on the TLS port gets no page.

@@ -8,10 +8,17 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { test } from "node:test";
 
 const root = new URL("../../../", import.meta.url);
-const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as {
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
 test("npm ci builds what package.json's bin points at", () => {
-  assert.match(pkg.scripts.prepare ?? "", /\bnpm run (--silent )?build\b/, "a prepare script that builds (npm ci runs it)");
+  assert.match(
+    pkg.scripts.prepare ?? "",
+    /\bnpm run (--silent )?build\b/,
+    "a prepare script that builds (npm ci runs it)",
+  );
   assert.deepEqual(Object.keys(pkg.bin), ["luxflow-collect"]);
   for (const target of Object.values(pkg.bin)) {
     const file = new URL(target, root);
@@ -22,7 +29,11 @@ test("npm ci builds what package.json's bin points at", () => {
 });
 
 test("npx luxflow-collect runs the collector", () => {
-  const r = spawnSync("npx", ["--no-install", "luxflow-collect", "--help"], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("npx", ["--no-install", "luxflow-collect", "--help"], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^usage: luxflow-collect /);
 });

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { CONFIG_KEYS, ConfigError, fieldName, parseConfig, PLATFORM_KEYS, readConfig, unknownKeys } from "../../src/config.js";
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  fieldName,
+  parseConfig,
+  PLATFORM_KEYS,
+  readConfig,
+  unknownKeys,
+} from "../../src/config.js";
 
 const manifest = JSON.parse(readFileSync(new URL("../../../manifest.json", import.meta.url), "utf8")) as {
   config: Record<string, unknown>;
@@ -19,7 +27,12 @@ test("defaults are the issue's: lux-1, 1883, sensor-data, 5 s", () => {
 });
 
 test("mcconfig values arrive as strings and parse like the manifest's numbers", () => {
-  const fromCli = parseConfig({ mqtt_host: "broker.local", mqtt_port: "8883", sample_interval: "0.5", sensor_id: "lux-2" });
+  const fromCli = parseConfig({
+    mqtt_host: "broker.local",
+    mqtt_port: "8883",
+    sample_interval: "0.5",
+    sensor_id: "lux-2",
+  });
   assert.equal(fromCli.mqttPort, 8883);
   assert.equal(fromCli.sampleInterval, 500);
   assert.equal(fromCli.sensorId, "lux-2");
@@ -28,19 +41,27 @@ test("mcconfig values arrive as strings and parse like the manifest's numbers", 
 });
 
 test("the lux filters need sleep_mode=none: with deep sleep each is an error naming it", () => {
-  assert.throws(() => parseConfig({ mqtt_host: "h", sleep_mode: "deep", lux_average: "4" }),
-    /^ConfigError: config: lux_average must be 1 with sleep_mode=deep \(a sleeping board keeps no readings to average\) \(got "4"\)$/);
-  assert.throws(() => parseConfig({ mqtt_host: "h", sleep_mode: "deep", lux_change: 10 }), /^ConfigError: config: lux_change must be 0 with sleep_mode=deep .*\(got 10\)$/);
+  assert.throws(
+    () => parseConfig({ mqtt_host: "h", sleep_mode: "deep", lux_average: "4" }),
+    /^ConfigError: config: lux_average must be 1 with sleep_mode=deep \(a sleeping board keeps no readings to average\) \(got "4"\)$/,
+  );
+  assert.throws(
+    () => parseConfig({ mqtt_host: "h", sleep_mode: "deep", lux_change: 10 }),
+    /^ConfigError: config: lux_change must be 0 with sleep_mode=deep .*\(got 10\)$/,
+  );
   const config = parseConfig({ mqtt_host: "h", lux_average: "4", lux_change: "2.5", lux_heartbeat: "300" });
   assert.deepEqual([config.luxAverage, config.luxChange, config.luxHeartbeat], [4, 2.5, 300_000]);
 });
 
 test("a missing mqtt_host names the key", () => {
-  assert.throws(() => parseConfig({ ...manifest.config }), (error: unknown) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, /^config: mqtt_host is required/);
-    return true;
-  });
+  assert.throws(
+    () => parseConfig({ ...manifest.config }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /^config: mqtt_host is required/);
+      return true;
+    },
+  );
 });
 
 const bad: [string, unknown, RegExp][] = [
@@ -61,11 +82,14 @@ const bad: [string, unknown, RegExp][] = [
 ];
 for (const [key, value, message] of bad) {
   test(`a bad ${key} (${String(value).slice(0, 12)}) is a ConfigError naming it`, () => {
-    assert.throws(() => parseConfig({ mqtt_host: "127.0.0.1", [key]: value }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseConfig({ mqtt_host: "127.0.0.1", [key]: value }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
   });
 }
 
@@ -84,22 +108,34 @@ for (const [build, added] of Object.entries(SDK_ADDED)) {
     const config = readConfig(raw);
     assert.equal(config.sensorId, "lux-1");
     assert.equal(config.mqttHost, "127.0.0.1");
-    assert.throws(() => readConfig({ ...raw, mqtt_hots: "x" }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.equal(error.message, "config: unknown key mqtt_hots (a typo? the keys are listed in the README)");
-      return true;
-    });
+    assert.throws(
+      () => readConfig({ ...raw, mqtt_hots: "x" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.message, "config: unknown key mqtt_hots (a typo? the keys are listed in the README)");
+        return true;
+      },
+    );
     for (const key of Object.keys(added)) {
       const { [key]: kept, ...others } = added;
-      assert.throws(() => readConfig({ ...manifest.config, mqtt_host: "127.0.0.1", ...others, [`${key}x`]: kept }), new RegExp(`unknown key ${key}x `));
+      assert.throws(
+        () => readConfig({ ...manifest.config, mqtt_host: "127.0.0.1", ...others, [`${key}x`]: kept }),
+        new RegExp(`unknown key ${key}x `),
+      );
     }
   });
 }
 
 test("Config has one field per key, the key in camelCase, and parses every default", () => {
   const config = parseConfig({ mqtt_host: "h" });
-  assert.deepEqual(Object.keys(config), CONFIG_KEYS.map((spec) => fieldName(spec.key)));
-  assert.deepEqual([fieldName("mqtt_reconnect_min"), fieldName("i2c_data"), fieldName("qos")], ["mqttReconnectMin", "i2cData", "qos"]);
+  assert.deepEqual(
+    Object.keys(config),
+    CONFIG_KEYS.map((spec) => fieldName(spec.key)),
+  );
+  assert.deepEqual(
+    [fieldName("mqtt_reconnect_min"), fieldName("i2c_data"), fieldName("qos")],
+    ["mqttReconnectMin", "i2cData", "qos"],
+  );
   assert.equal(config.i2cData, undefined, "no default and no otherwise: undefined");
   assert.equal(config.statusTopic, "lux-1/status");
   assert.equal(config.mqttUser, "");
@@ -122,7 +158,8 @@ test("the manifest's config uses the firmware's keys and defaults", () => {
     for (const [key, value] of Object.entries(config)) {
       assert.ok(known.has(key), `manifest config key ${key} is not a firmware key`);
       const spec = CONFIG_KEYS.find((s) => s.key === key);
-      if (spec?.default !== undefined && config === manifest.config) assert.equal(value, spec.default, `default of ${key}`);
+      if (spec?.default !== undefined && config === manifest.config)
+        assert.equal(value, spec.default, `default of ${key}`);
       if (value !== "") spec?.parse(value, key);
     }
   }

@@ -7,7 +7,13 @@ import { VirtualClock } from "../../host-sim/clock.js";
 function collect<T>() {
   const events: T[] = [];
   const ends: string[] = [];
-  return { events, ends, onNext: (e: T) => void events.push(e), onError: (e: unknown) => void ends.push(`error ${String(e)}`), onCompleted: () => void ends.push("completed") };
+  return {
+    events,
+    ends,
+    onNext: (e: T) => void events.push(e),
+    onError: (e: unknown) => void ends.push(`error ${String(e)}`),
+    onCompleted: () => void ends.push("completed"),
+  };
 }
 
 const same = <T>() => new Operator<T, T>((e, emit) => emit(e));
@@ -16,7 +22,9 @@ const mean = (_: number | null, m: number) => m;
 
 test("pipe connects operators in order; disconnect stops the events to one thing", () => {
   const source = same<number>();
-  const odd = new Operator<number, number>((n, emit) => { if (n % 2 === 1) emit(n); });
+  const odd = new Operator<number, number>((n, emit) => {
+    if (n % 2 === 1) emit(n);
+  });
   const label = new Operator<number, string>((n, emit) => emit(`#${n}`));
   const out = collect<string>();
   assert.equal(pipe(source, odd, label, out), out);
@@ -49,7 +57,11 @@ test("a throwing input thing does not starve its siblings; onFault reports it", 
   const faults: unknown[] = [];
   op.onFault = (e) => faults.push(e);
   const good = collect<number>();
-  op.connect({ onNext: () => { throw new Error("sink full"); } });
+  op.connect({
+    onNext: () => {
+      throw new Error("sink full");
+    },
+  });
   op.connect(good);
   op.onNext(1);
   assert.deepEqual(good.events, [1]);
@@ -59,7 +71,11 @@ test("a throwing input thing does not starve its siblings; onFault reports it", 
 test("without onFault, a throwing input thing's error is rethrown after its siblings got the event", () => {
   const op = same<number>();
   const after = collect<number>();
-  op.connect({ onNext: () => { throw new Error("sink full"); } });
+  op.connect({
+    onNext: () => {
+      throw new Error("sink full");
+    },
+  });
   op.connect(after);
   assert.equal(op.connections, 2);
   assert.throws(() => op.onNext(1), /^Error: sink full$/);
@@ -77,12 +93,19 @@ test("movingAverage over a window; a null passes as null and starts the mean aga
 });
 
 test("movingAverage makes the event it passes with withMean (the other fields stay the event's)", () => {
-  const op = movingAverage<{ value: number | null; seq: number }>(2, (e) => e.value, (e, m) => ({ ...e, value: m }));
+  const op = movingAverage<{ value: number | null; seq: number }>(
+    2,
+    (e) => e.value,
+    (e, m) => ({ ...e, value: m }),
+  );
   const out = collect<{ value: number | null; seq: number }>();
   op.connect(out);
   op.onNext({ value: 100, seq: 1 });
   op.onNext({ value: 200, seq: 2 });
-  assert.deepEqual(out.events, [{ value: 100, seq: 1 }, { value: 150, seq: 2 }]);
+  assert.deepEqual(out.events, [
+    { value: 100, seq: 1 },
+    { value: 150, seq: 2 },
+  ]);
 });
 
 test("onChange: deadband, null differs from a number, heartbeat after maxSilence", () => {
@@ -90,7 +113,10 @@ test("onChange: deadband, null differs from a number, heartbeat after maxSilence
   const op = onChange<number | null>(1, number, clock, 10_000);
   const out = collect<number | null>();
   op.connect(out);
-  for (const v of [100, 100.5, 101.2, 101.9, null, null, 50]) { op.onNext(v); clock.advance(1000); }
+  for (const v of [100, 100.5, 101.2, 101.9, null, null, 50]) {
+    op.onNext(v);
+    clock.advance(1000);
+  }
   assert.deepEqual(out.events, [100, 101.2, null, 50]);
   clock.advance(10_000);
   op.onNext(50.1);
@@ -98,7 +124,10 @@ test("onChange: deadband, null differs from a number, heartbeat after maxSilence
   const quiet = onChange<number | null>(1, number, clock);
   const none = collect<number | null>();
   quiet.connect(none);
-  for (let i = 0; i < 5; i++) { quiet.onNext(7); clock.advance(60_000); }
+  for (let i = 0; i < 5; i++) {
+    quiet.onNext(7);
+    clock.advance(60_000);
+  }
   assert.deepEqual(none.events, [7], "no heartbeat without maxSilenceMs");
   assert.throws(() => onChange(-1, number, clock), RangeError);
 });

@@ -14,22 +14,46 @@ import { VirtualClock } from "../../host-sim/clock.js";
 
 const quiet: Logger = { info() {}, warn() {}, error() {} };
 const reading: Reading = {
-  sensorId: "lux-1", timestamp: 1795355431, value: 284.13125, seq: 17, timeSource: "sntp", boot: 3,
+  sensorId: "lux-1",
+  timestamp: 1795355431,
+  value: 284.13125,
+  seq: 17,
+  timeSource: "sntp",
+  boot: 3,
   raw: { full: 2394, ir: 479, gain: "medium", integration: 100, saturated: false, calibration: 408.1 },
 };
 
 test("json and losant payloads describe the reading fully", () => {
-  assert.equal(jsonPayload(reading),
-    '{"sensor_id":"lux-1","ts":1795355431,"val":284.1313,"seq":17,"boot":3,"full":2394,"ir":479,"gain":"medium","integration_ms":100,"saturated":false,"calibration":408.1,"time_source":"sntp"}');
-  assert.equal(losantPayload(reading), '{"data":{"lux":284.1313,"seq":17,"full":2394,"ir":479,"gain":"medium","integration_ms":100,"saturated":false,"calibration":408.1},"time":1795355431000}');
-  assert.equal(losantPayload({ ...reading, timeSource: "uptime", value: null, raw: undefined }), '{"data":{"lux":null,"seq":17}}', "no time without network time: Losant stamps it");
+  assert.equal(
+    jsonPayload(reading),
+    '{"sensor_id":"lux-1","ts":1795355431,"val":284.1313,"seq":17,"boot":3,"full":2394,"ir":479,"gain":"medium","integration_ms":100,"saturated":false,"calibration":408.1,"time_source":"sntp"}',
+  );
+  assert.equal(
+    losantPayload(reading),
+    '{"data":{"lux":284.1313,"seq":17,"full":2394,"ir":479,"gain":"medium","integration_ms":100,"saturated":false,"calibration":408.1},"time":1795355431000}',
+  );
+  assert.equal(
+    losantPayload({ ...reading, timeSource: "uptime", value: null, raw: undefined }),
+    '{"data":{"lux":null,"seq":17}}',
+    "no time without network time: Losant stamps it",
+  );
 });
 
 test("commands: exactly one acknowledgement each, time echoed, errors say why", () => {
   const c = new Commands();
   c.register("echo", (p) => `got ${JSON.stringify(p)}`);
-  assert.deepEqual(c.handle('{"name":"echo","payload":{"a":1},"time":5}'), { name: "echo", time: 5, ok: true, message: 'got {"a":1}' });
-  assert.deepEqual(c.handle('{"name":"nope","time":"2026-01-01T00:00:00Z"}'), { name: "nope", time: "2026-01-01T00:00:00Z", ok: false, message: 'unknown command "nope" (known: echo)' });
+  assert.deepEqual(c.handle('{"name":"echo","payload":{"a":1},"time":5}'), {
+    name: "echo",
+    time: 5,
+    ok: true,
+    message: 'got {"a":1}',
+  });
+  assert.deepEqual(c.handle('{"name":"nope","time":"2026-01-01T00:00:00Z"}'), {
+    name: "nope",
+    time: "2026-01-01T00:00:00Z",
+    ok: false,
+    message: 'unknown command "nope" (known: echo)',
+  });
   assert.match(c.handle("{oops").message, /^command is not JSON/);
   assert.match(c.handle("[1]").message, /must be a JSON object/);
   assert.match(c.handle('{"name":"echo","payload":3}').message, /payload must be a JSON object/);
@@ -63,13 +87,24 @@ test("journal: a bounded ring in preference, records within 63 bytes, replayed i
   assert.equal(j.length, 3);
   assert.equal(j.dropped, 2);
   const again = new Journal(flash, 3);
-  assert.deepEqual(again.load("lux-1").map((r) => r.seq), [3, 4, 5]);
+  assert.deepEqual(
+    again.load("lux-1").map((r) => r.seq),
+    [3, 4, 5],
+  );
   assert.ok(encode(reading).length <= 63, encode(reading));
   assert.deepEqual(decode(encode(reading), "lux-1"), { ...reading, value: 284.13125 });
   const irRich = { ...reading, raw: { ...reading.raw!, irRich: true } };
   assert.ok(encode(irRich).length <= 63, encode(irRich));
-  assert.deepEqual(decode(encode(irRich), "lux-1"), { ...irRich, value: 284.13125 }, "the IR-rich flag survives a reboot");
-  assert.equal(decode("17,1795355431,284.13125,s,3,2394,479,1,100,1,408.1", "lux-1")?.raw?.saturated, true, "a record written before the flag reads as before");
+  assert.deepEqual(
+    decode(encode(irRich), "lux-1"),
+    { ...irRich, value: 284.13125 },
+    "the IR-rich flag survives a reboot",
+  );
+  assert.equal(
+    decode("17,1795355431,284.13125,s,3,2394,479,1,100,1,408.1", "lux-1")?.raw?.saturated,
+    true,
+    "a record written before the flag reads as before",
+  );
   again.clear();
   assert.equal(new Journal(flash, 3).length, 0);
   assert.deepEqual(flash.keys("luxq").sort(), ["h", "n"]);
@@ -79,7 +114,10 @@ test("time: uptime until SNTP answers, then network time; a failure is retried",
   const clock = new VirtualClock(0);
   let answer: number | undefined;
   const asked: string[] = [];
-  const time = new DeviceTime(clock, clock, quiet, "pool.ntp.org", (host, cb) => { asked.push(host); cb(answer); });
+  const time = new DeviceTime(clock, clock, quiet, "pool.ntp.org", (host, cb) => {
+    asked.push(host);
+    cb(answer);
+  });
   clock.advance(3000);
   assert.deepEqual(time.now(), { ms: 3000, source: "uptime" });
   time.networkUp();
@@ -96,14 +134,39 @@ test("time: uptime until SNTP answers, then network time; a failure is retried",
 
 test("health: measured values, null where the board cannot measure", () => {
   const h = new HealthSource({
-    uptime: () => 12_345, queued: () => 2, persisted: () => 1, dropped: () => 3, i2cErrors: () => 4, reconnects: () => 5, readings: () => 6, skipped: () => 0,
+    uptime: () => 12_345,
+    queued: () => 2,
+    persisted: () => 1,
+    dropped: () => 3,
+    i2cErrors: () => 4,
+    reconnects: () => 5,
+    readings: () => 6,
+    skipped: () => 0,
     rssi: () => -61,
   }).sample();
-  assert.deepEqual(h, { uptime: 12, heap: null, rssi: -61, queue: 2, persisted: 1, dropped: 3, i2c_errors: 4, reconnects: 5, readings: 6, skipped: 0 });
+  assert.deepEqual(h, {
+    uptime: 12,
+    heap: null,
+    rssi: -61,
+    queue: 2,
+    persisted: 1,
+    dropped: 3,
+    i2c_errors: 4,
+    reconnects: 5,
+    readings: 6,
+    skipped: 0,
+  });
 });
 
 test("Home Assistant discovery: retained configs for lux and health, template per payload format", () => {
-  const messages = discoveryMessages({ prefix: "homeassistant", sensorId: "lux 1", readings: "sensor-data", health: "lux 1/health", status: "lux 1/status", format: "thingflow" });
+  const messages = discoveryMessages({
+    prefix: "homeassistant",
+    sensorId: "lux 1",
+    readings: "sensor-data",
+    health: "lux 1/health",
+    status: "lux 1/status",
+    format: "thingflow",
+  });
   const lux = JSON.parse(messages[0]!.payload) as Record<string, unknown>;
   assert.equal(messages[0]!.topic, "homeassistant/sensor/lux_1/lux/config");
   assert.equal(lux.value_template, "{{ value_json[2] }}");
@@ -118,8 +181,17 @@ test("profiles: defaults and required keys; explicit keys win", () => {
   assert.equal(losant.mqttPort, 8883);
   assert.equal(losant.mqttTls, true);
   assert.equal(losant.payloadFormat, "losant");
-  assert.equal(parseConfig({ profile: "tls", mqtt_host: "h", mqtt_user: "u", mqtt_password: "p", mqtt_port: "9883" }).mqttPort, 9883);
-  assert.throws(() => parseConfig({ profile: "tls", mqtt_host: "h", mqtt_user: "u" }), /mqtt_password is required by profile=tls/);
-  assert.throws(() => parseConfig({ profile: "cloud", mqtt_host: "h" }), /profile must be one of local, tls, losant \(got "cloud"\)/);
+  assert.equal(
+    parseConfig({ profile: "tls", mqtt_host: "h", mqtt_user: "u", mqtt_password: "p", mqtt_port: "9883" }).mqttPort,
+    9883,
+  );
+  assert.throws(
+    () => parseConfig({ profile: "tls", mqtt_host: "h", mqtt_user: "u" }),
+    /mqtt_password is required by profile=tls/,
+  );
+  assert.throws(
+    () => parseConfig({ profile: "cloud", mqtt_host: "h" }),
+    /profile must be one of local, tls, losant \(got "cloud"\)/,
+  );
   assert.throws(() => parseConfig({ mqtt_host: "h", integration: "250" }), /integration must be 100, 200/);
 });

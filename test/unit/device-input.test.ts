@@ -17,8 +17,11 @@ import { DeviceTime } from "../../src/timesync.js";
 import { VirtualClock } from "../../host-sim/clock.js";
 
 test("printable: ESC, CR, LF, other C0 and C1 controls, DEL and line separators are escaped; text is kept", () => {
-  assert.equal(printable("plain text, ünïcödé, \\ and \"quotes\""), "plain text, ünïcödé, \\ and \"quotes\"");
-  assert.equal(printable("a\nluxflow info: forged\r\x1b[31mred\x00\x7f\x85\u2028\u202e!"), "a\\nluxflow info: forged\\r\\x1b[31mred\\x00\\x7f\\x85\\u2028\\u202e!");
+  assert.equal(printable('plain text, ünïcödé, \\ and "quotes"'), 'plain text, ünïcödé, \\ and "quotes"');
+  assert.equal(
+    printable("a\nluxflow info: forged\r\x1b[31mred\x00\x7f\x85\u2028\u202e!"),
+    "a\\nluxflow info: forged\\r\\x1b[31mred\\x00\\x7f\\x85\\u2028\\u202e!",
+  );
   assert.equal(printable("tab\there"), "tab\\there");
 });
 
@@ -29,19 +32,32 @@ test("a command cannot forge a log line: every line of the device's logger is on
   const config = parseConfig({ mqtt_host: "127.0.0.1" });
   const settings = new Settings(undefined, { interval: 5000, gain: "medium", integration: 100, autoRange: true }, log);
   const device = new Device({
-    deviceConfig: config, topics: deviceTopics(config), settings, light: {} as LightSource,
-    time: new DeviceTime(clock, clock, log, "", undefined), timers: clock, log, readings: () => undefined, publish: () => "sent",
+    deviceConfig: config,
+    topics: deviceTopics(config),
+    settings,
+    light: {} as LightSource,
+    time: new DeviceTime(clock, clock, log, "", undefined),
+    timers: clock,
+    log,
+    readings: () => undefined,
+    publish: () => "sent",
   });
-  device.command('x\nluxflow info: mqtt: connected to evil\r\n\x1b]0;pwned\x07');
+  device.command("x\nluxflow info: mqtt: connected to evil\r\n\x1b]0;pwned\x07");
   device.commands.register("say", (p) => String(p.text));
   device.command(JSON.stringify({ name: "say", payload: { text: "hi\nluxflow error: fake\u0085" } }));
   device.command(JSON.stringify({ name: "set_gain", payload: { gain: "\u001b[2Jhuge" } }));
   assert.equal(out.length, 3);
   for (const line of out) {
     assert.ok(line.endsWith("\n") && line.indexOf("\n") === line.length - 1, `one line: ${JSON.stringify(line)}`);
-    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(line), `no control characters: ${JSON.stringify(line)}`);
+    assert.ok(
+      !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(line),
+      `no control characters: ${JSON.stringify(line)}`,
+    );
   }
-  assert.match(out[0]!, /^luxflow warn: command \?: refused: command is not JSON: x\\nluxflow info: mqtt: connected to evil\\r…\n$/);
+  assert.match(
+    out[0]!,
+    /^luxflow warn: command \?: refused: command is not JSON: x\\nluxflow info: mqtt: connected to evil\\r…\n$/,
+  );
   assert.equal(out[1], "luxflow info: command say: ok: hi\\nluxflow error: fake\\x85\n");
 });
 
@@ -62,11 +78,21 @@ test("a command nested 10,000 levels deep is refused with a clear answer, before
   const deep = `{"name":"echo","payload":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`;
   const original = JSON.parse;
   let parsed = 0;
-  JSON.parse = ((text: string, reviver?: never) => { parsed++; return original(text, reviver); }) as typeof JSON.parse;
+  JSON.parse = ((text: string, reviver?: never) => {
+    parsed++;
+    return original(text, reviver);
+  }) as typeof JSON.parse;
   try {
-    assert.deepEqual(c.handle(deep), { ok: false, message: "command nests JSON deeper than 16 levels: refused unparsed" });
+    assert.deepEqual(c.handle(deep), {
+      ok: false,
+      message: "command nests JSON deeper than 16 levels: refused unparsed",
+    });
     assert.equal(parsed, 0);
-    assert.equal(c.handle(`{"name":"echo","payload":${'{"a":'.repeat(14)}1${"}".repeat(14)}}`).ok, true, "15 levels are fine");
+    assert.equal(
+      c.handle(`{"name":"echo","payload":${'{"a":'.repeat(14)}1${"}".repeat(14)}}`).ok,
+      true,
+      "15 levels are fine",
+    );
   } finally {
     JSON.parse = original;
   }
@@ -76,8 +102,12 @@ test("a command nested 10,000 levels deep is refused with a clear answer, before
 const readingRecords: Records<number> = {
   size: 4,
   topic: "sensor-data",
-  write(out, at, seq) { new DataView(out.buffer, out.byteOffset).setUint32(at, seq); },
-  render() { return Uint8Array.of(0x32, 0); },
+  write(out, at, seq) {
+    new DataView(out.buffer, out.byteOffset).setUint32(at, seq);
+  },
+  render() {
+    return Uint8Array.of(0x32, 0);
+  },
 };
 
 test("health's dropped: readings dropped unsent count; entries evicted after they were sent (awaiting PUBACK) do not", () => {

@@ -16,15 +16,32 @@ import { VirtualClock } from "../../host-sim/clock.js";
 function boot(flash: SimFlash, config: Record<string, string> = {}) {
   const clock = new VirtualClock(0);
   const lines: string[] = [];
-  const log: Logger = { info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) };
+  const log: Logger = {
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
   const c = parseConfig({ mqtt_host: "127.0.0.1", ...config });
   const settings = new Settings(flash, { interval: 5000, gain: "medium", integration: 100, autoRange: true }, log);
   let sensor: SensorSettings = { gain: "medium", integration: 100, autoRange: true };
-  const light = { get settings() { return sensor; }, configure(s: Partial<SensorSettings>) { sensor = { ...sensor, ...s }; } } as unknown as LightSource;
+  const light = {
+    get settings() {
+      return sensor;
+    },
+    configure(s: Partial<SensorSettings>) {
+      sensor = { ...sensor, ...s };
+    },
+  } as unknown as LightSource;
   const sent: { topic: string; text: string }[] = [];
   let restarts = 0;
   const device = new Device({
-    deviceConfig: c, topics: deviceTopics(c), settings, light, time: new DeviceTime(clock, clock, log, "", undefined), timers: clock, log,
+    deviceConfig: c,
+    topics: deviceTopics(c),
+    settings,
+    light,
+    time: new DeviceTime(clock, clock, log, "", undefined),
+    timers: clock,
+    log,
     restart: () => restarts++,
     readings: () => undefined,
     publish: (topic, text) => {
@@ -32,7 +49,8 @@ function boot(flash: SimFlash, config: Record<string, string> = {}) {
       return "sent";
     },
   });
-  const acks = () => sent.filter((m) => m.topic === `${c.sensorId}/result`).map((m) => JSON.parse(m.text) as Record<string, unknown>);
+  const acks = () =>
+    sent.filter((m) => m.topic === `${c.sensorId}/result`).map((m) => JSON.parse(m.text) as Record<string, unknown>);
   return { clock, device, lines, acks, restarts: () => restarts, flash };
 }
 
@@ -42,8 +60,18 @@ test("a retained command is never run: answered as ignored, with how to clear it
   b.device.command('{"name":"restart"}', true);
   b.clock.advance(2000);
   assert.equal(b.restarts(), 0, "a retained restart restarts nothing");
-  assert.deepEqual(b.acks(), [{ name: "restart", ok: false, ignored: true, message: "ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t lux-1/command" }]);
-  assert.deepEqual(b.lines, ["warn: command restart: ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t lux-1/command"]);
+  assert.deepEqual(b.acks(), [
+    {
+      name: "restart",
+      ok: false,
+      ignored: true,
+      message:
+        "ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t lux-1/command",
+    },
+  ]);
+  assert.deepEqual(b.lines, [
+    "warn: command restart: ignored: a retained command is never run (the broker would send it again on every connect); clear it: mosquitto_pub -r -n -t lux-1/command",
+  ]);
   assert.equal(b.flash.writes, writes, "ignoring writes nothing to flash");
   b.device.command("{not json", true);
   assert.equal(b.acks()[1]!.ignored, true, "a retained message that is not a command is ignored too");
@@ -56,7 +84,9 @@ test("the empty message that clears a retained command is not a command: no answ
   const b = boot(new SimFlash());
   b.device.command("", false);
   assert.deepEqual(b.acks(), []);
-  assert.deepEqual(b.lines, ["info: command: an empty message on lux-1/command (a retained command cleared): nothing to run"]);
+  assert.deepEqual(b.lines, [
+    "info: command: an empty message on lux-1/command (a retained command cleared): nothing to run",
+  ]);
 });
 
 test("a redelivered command (same name and time) runs once; a new time runs again; no time, no identity", () => {
@@ -69,8 +99,14 @@ test("a redelivered command (same name and time) runs once; a new time runs agai
   b.device.command('{"name":"report_state"}');
   b.device.command('{"name":"report_state"}');
   const acks = b.acks();
-  assert.deepEqual(acks.map((a) => a.ignored === true), [false, true, false, false, false, false]);
-  assert.match(String(acks[1]!.message), /^ignored: a command with this name and time has already run \(a redelivery\); send it with a new "time"/);
+  assert.deepEqual(
+    acks.map((a) => a.ignored === true),
+    [false, true, false, false, false, false],
+  );
+  assert.match(
+    String(acks[1]!.message),
+    /^ignored: a command with this name and time has already run \(a redelivery\); send it with a new "time"/,
+  );
   assert.equal(acks[1]!.time, 7);
   assert.equal(b.flash.writes, writes, "mqtt_clean=1 and no restart: nothing written to flash");
 });

@@ -20,7 +20,9 @@ interface Section {
   modules?: Record<string, string | string[]>;
   preload?: string | string[];
 }
-interface Manifest extends Section { platforms?: Record<string, Section> }
+interface Manifest extends Section {
+  platforms?: Record<string, Section>;
+}
 
 function list<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -37,7 +39,8 @@ function projectManifests(path: string, platform: string): { dir: string; sectio
   const sections: Section[] = [manifest, ...(manifest.platforms?.[platform] ? [manifest.platforms[platform]] : [])];
   const out = [{ dir, sections }];
   for (const section of sections) {
-    for (const include of list(section.include)) if (include.startsWith("./")) out.push(...projectManifests(join(dir, include), platform));
+    for (const include of list(section.include))
+      if (include.startsWith("./")) out.push(...projectManifests(join(dir, include), platform));
   }
   return out;
 }
@@ -52,7 +55,8 @@ function modulesOn(platform: string): Map<string, string> {
         if (name.endsWith("*")) {
           const folder = join(dir, path.slice(0, -1));
           for (const file of readdirSync(folder)) {
-            if (file.endsWith(".ts") && !file.endsWith(".d.ts")) modules.set(name.slice(0, -1) + file.slice(0, -3), join(folder, file));
+            if (file.endsWith(".ts") && !file.endsWith(".d.ts"))
+              modules.set(name.slice(0, -1) + file.slice(0, -3), join(folder, file));
           }
         } else {
           modules.set(name, join(dir, `${path}.ts`));
@@ -64,7 +68,9 @@ function modulesOn(platform: string): Map<string, string> {
 }
 
 function preloadsOn(platform: string): string[] {
-  return projectManifests(join(root, "manifest.json"), platform).flatMap(({ sections }) => sections.flatMap((s) => list(s.preload)));
+  return projectManifests(join(root, "manifest.json"), platform).flatMap(({ sections }) =>
+    sections.flatMap((s) => list(s.preload)),
+  );
 }
 
 const manifest = read(join(root, "manifest.json"));
@@ -79,7 +85,8 @@ test("$(MODULES) and $(BUILD) are used only after manifest_base.json, which defi
   const base = top.indexOf("$(MODDABLE)/examples/manifest_base.json");
   assert.ok(base >= 0, "manifest_base.json is not included: $(MODULES) and $(BUILD) are undefined on lin and esp");
   top.forEach((include, index) => {
-    if (/\$\((MODULES|BUILD)\)/.test(include)) assert.ok(index > base, `${include} comes before manifest_base.json defines its variable`);
+    if (/\$\((MODULES|BUILD)\)/.test(include))
+      assert.ok(index > base, `${include} comes before manifest_base.json defines its variable`);
   });
 });
 
@@ -97,7 +104,11 @@ for (const platform of platforms) {
     const modules = modulesOn(platform);
     const preloads = preloadsOn(platform);
     assert.ok(modules.size > 20, `only ${modules.size} modules found`);
-    assert.deepEqual(preloads.filter((name) => name.includes("*")), [], "wildcard preloads match .js files only");
+    assert.deepEqual(
+      preloads.filter((name) => name.includes("*")),
+      [],
+      "wildcard preloads match .js files only",
+    );
     const missing = [...modules.keys()].filter((name) => !preloads.includes(name));
     assert.deepEqual(missing, [], `not preloaded on ${platform}`);
     const unknown = preloads.filter((name) => !modules.has(name));
@@ -109,7 +120,10 @@ for (const platform of platforms) {
 test("the check sees a TypeScript module missing from the preload list", () => {
   const modules = modulesOn("esp32");
   const preloads = preloadsOn("esp32").filter((name) => name !== "mqtt/decode");
-  assert.deepEqual([...modules.keys()].filter((name) => !preloads.includes(name)), ["mqtt/decode"]);
+  assert.deepEqual(
+    [...modules.keys()].filter((name) => !preloads.includes(name)),
+    ["mqtt/decode"],
+  );
 });
 
 // On -p lin the simulated board's provider and the chip model are compiled by mcconfig: every
@@ -125,7 +139,10 @@ test("lin: every file the device provider imports is a module named by its path"
     if (seen.has(file)) continue;
     seen.add(file);
     const name = byFile.get(file);
-    assert.ok(name !== undefined, `${file.slice(root.length + 1)} is imported on lin but is no module of the lin build`);
+    assert.ok(
+      name !== undefined,
+      `${file.slice(root.length + 1)} is imported on lin but is no module of the lin build`,
+    );
     assert.equal(name, file.slice(root.length + 1, -3), "a module's name is its path, so relative imports resolve");
     const source = readFileSync(file, "utf8");
     for (const match of source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"(\.{1,2}\/[^"]+)"/gm)) {

@@ -7,7 +7,10 @@ import type { ByteSocket, ByteSocketOptions, TimerHandle } from "../../src/platf
 
 declare function trace(text: string): void;
 
-interface Timer { at: number; callback: () => void }
+interface Timer {
+  at: number;
+  callback: () => void;
+}
 
 let now = 0;
 const timers: Timer[] = [];
@@ -40,17 +43,36 @@ const fake: ByteSocket = {
 
 const payload = Uint8Array.from([...'["lux-1",1795355431,284.1312]'].map((c) => c.charCodeAt(0)));
 const connection = new MqttConnection({
-  socket: (o) => { socket = o; inbound.length = 0; return fake; },
+  socket: (o) => {
+    socket = o;
+    inbound.length = 0;
+    return fake;
+  },
   resolve: (_host, callback) => callback("127.0.0.1"),
   timers: {
-    set: (callback, ms): TimerHandle => { const t = { at: now + ms, callback }; timers.push(t); return t; },
-    repeat: (): TimerHandle => { throw new Error("the client sets one-shot timers only"); },
-    clear: (t) => { const i = timers.indexOf(t as Timer); if (i >= 0) timers.splice(i, 1); },
+    set: (callback, ms): TimerHandle => {
+      const t = { at: now + ms, callback };
+      timers.push(t);
+      return t;
+    },
+    repeat: (): TimerHandle => {
+      throw new Error("the client sets one-shot timers only");
+    },
+    clear: (t) => {
+      const i = timers.indexOf(t as Timer);
+      if (i >= 0) timers.splice(i, 1);
+    },
   },
   clock: { now: () => now },
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  random: () => 0, host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 30, clean: false,
-  reconnectMin: 10, reconnectMax: 10,
+  random: () => 0,
+  host: "127.0.0.1",
+  port: 1883,
+  clientId: "lux-1",
+  keepalive: 30,
+  clean: false,
+  reconnectMin: 10,
+  reconnectMax: 10,
 });
 let id = 0;
 
@@ -79,7 +101,9 @@ const memory = {
     }
   },
   report(): void {
-    trace(`reconnects ${connection.stats.reconnects} queued ${connection.stats.queued} state ${connection.state} timers ${timers.length} inbound ${inbound.length}\n`);
+    trace(
+      `reconnects ${connection.stats.reconnects} queued ${connection.stats.queued} state ${connection.state} timers ${timers.length} inbound ${inbound.length}\n`,
+    );
   },
 };
 

@@ -14,6 +14,8 @@ test("README documents every firmware configuration key", () => {
 });
 
 test("README documents every simulator key", () => {
-  const missing = allSimKeys().map((spec) => spec.name).filter((key) => !readme.includes(`\`${key}\``));
+  const missing = allSimKeys()
+    .map((spec) => spec.name)
+    .filter((key) => !readme.includes(`\`${key}\``));
   assert.deepEqual(missing, []);
 });

@@ -6,7 +6,12 @@ import { VirtualClock } from "../../host-sim/clock.js";
 
 function recordingLog(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+  return {
+    lines,
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+  };
 }
 
 function counter(clock: VirtualClock): Source<number> & { calls: number[] } {
@@ -47,11 +52,24 @@ test("a stall longer than an interval skips and counts the missed ticks, then st
   const clock = { now: () => timers.now() + lag };
   const scheduler = new Scheduler(timers, clock, recordingLog());
   const seen: number[] = [];
-  const task = scheduler.schedulePeriodic({ sample: () => { seen.push(clock.now()); if (seen.length === 2) lag = 2500; return 1; } }, 1000, { onNext: () => {} });
+  const task = scheduler.schedulePeriodic(
+    {
+      sample: () => {
+        seen.push(clock.now());
+        if (seen.length === 2) lag = 2500;
+        return 1;
+      },
+    },
+    1000,
+    { onNext: () => {} },
+  );
   timers.advance(5000);
   assert.equal(task.skipped, 2);
   assert.deepEqual(seen.slice(0, 3), [0, 1000, 4000]);
-  assert.ok(seen.every((t) => t % 1000 === 0), `ticks stay on the 1 s grid: ${seen.join(",")}`);
+  assert.ok(
+    seen.every((t) => t % 1000 === 0),
+    `ticks stay on the 1 s grid: ${seen.join(",")}`,
+  );
   task.cancel();
   const count = seen.length;
   timers.advance(5000);
@@ -64,7 +82,17 @@ test("a source that throws is reported and the schedule goes on", () => {
   const scheduler = new Scheduler(clock, clock, log);
   let n = 0;
   const got: number[] = [];
-  scheduler.schedulePeriodic({ sample: () => { n++; if (n === 2) throw new Error("i2c read failed"); return n; } }, 100, { onNext: (v) => got.push(v) });
+  scheduler.schedulePeriodic(
+    {
+      sample: () => {
+        n++;
+        if (n === 2) throw new Error("i2c read failed");
+        return n;
+      },
+    },
+    100,
+    { onNext: (v) => got.push(v) },
+  );
   clock.advance(300);
   assert.deepEqual(got, [1, 3, 4]);
   assert.deepEqual(log.lines, ["error scheduler: sensor failed: i2c read failed"]);
@@ -76,8 +104,14 @@ test("undefined from a source means no event; a throwing sink does not starve th
   const scheduler = new Scheduler(clock, clock, log);
   let n = 0;
   const good: number[] = [];
-  const throwing: Sink<number> = { onNext: () => { throw new Error("full"); } };
-  scheduler.schedulePeriodic({ sample: () => (++n % 2 === 0 ? undefined : n) }, 10, throwing, { onNext: (v) => good.push(v) });
+  const throwing: Sink<number> = {
+    onNext: () => {
+      throw new Error("full");
+    },
+  };
+  scheduler.schedulePeriodic({ sample: () => (++n % 2 === 0 ? undefined : n) }, 10, throwing, {
+    onNext: (v) => good.push(v),
+  });
   clock.advance(40);
   assert.deepEqual(good, [1, 3, 5]);
   assert.equal(log.lines.filter((l) => l === "error scheduler: sink failed: full").length, 3);
@@ -115,7 +149,17 @@ test("setPeriod changes the cadence from now on; failures are counted", () => {
   const scheduler = new Scheduler(clock, clock, recordingLog());
   let n = 0;
   const calls: number[] = [];
-  const task = scheduler.schedulePeriodic({ sample: () => { calls.push(clock.now()); if (++n === 2) throw new Error("x"); return n; } }, 1000, { onNext: () => {} });
+  const task = scheduler.schedulePeriodic(
+    {
+      sample: () => {
+        calls.push(clock.now());
+        if (++n === 2) throw new Error("x");
+        return n;
+      },
+    },
+    1000,
+    { onNext: () => {} },
+  );
   clock.advance(1500);
   task.setPeriod(200);
   clock.advance(700);

@@ -8,7 +8,14 @@ import { decodeRecord, encodeRecord, RECORD_BYTES } from "../../src/sleep-record
 import { resumeRecord } from "../../src/sleep.js";
 import type { DeepSleep, Logger } from "../../src/platform.js";
 
-const record = { boot: 7, seq: 4_000_000_000, wakes: 123_456, awakeMs: 98_765, uptimeMs: 9_000_000_000_123, settled: true };
+const record = {
+  boot: 7,
+  seq: 4_000_000_000,
+  wakes: 123_456,
+  awakeMs: 98_765,
+  uptimeMs: 9_000_000_000_123,
+  settled: true,
+};
 
 test("a record round-trips through RTC memory, settled or not", () => {
   const rtc = new SimRtc();
@@ -35,7 +42,13 @@ test("only a wake reads the record; a reset with a valid record in RTC memory is
   const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
   const rtc = new SimRtc();
   rtc.write(encodeRecord(record));
-  const sleep = (woke: boolean): DeepSleep => ({ woke, rtcBytes: 64, read: () => rtc.read(), write: (d) => rtc.write(d), sleep: () => undefined });
+  const sleep = (woke: boolean): DeepSleep => ({
+    woke,
+    rtcBytes: 64,
+    read: () => rtc.read(),
+    write: (d) => rtc.write(d),
+    sleep: () => undefined,
+  });
   assert.deepEqual(resumeRecord(sleep(true), log), record);
   assert.equal(resumeRecord(sleep(false), log), undefined);
   assert.equal(resumeRecord({ ...sleep(true), read: () => new SimRtc().read() }, log), undefined);

@@ -16,18 +16,71 @@ test("address, ID, register map, command byte and bit fields agree", () => {
   assert.equal(driver.ADDRESS, chip.I2C_ADDRESS);
   assert.equal(driver.CHIP_ID, chip.ID_VALUE);
   assert.deepEqual(
-    [driver.Register.ENABLE, driver.Register.CONTROL, driver.Register.AILTL, driver.Register.AIHTL, driver.Register.NPAILTL, driver.Register.NPAIHTL, driver.Register.PERSIST, driver.Register.PID, driver.Register.ID, driver.Register.STATUS, driver.Register.C0DATAL, driver.Register.C1DATAL],
-    [chip.REG.ENABLE, chip.REG.CONFIG, chip.REG.AILTL, chip.REG.AIHTL, chip.REG.NPAILTL, chip.REG.NPAIHTL, chip.REG.PERSIST, chip.REG.PID, chip.REG.ID, chip.REG.STATUS, chip.REG.C0DATAL, chip.REG.C1DATAL]);
+    [
+      driver.Register.ENABLE,
+      driver.Register.CONTROL,
+      driver.Register.AILTL,
+      driver.Register.AIHTL,
+      driver.Register.NPAILTL,
+      driver.Register.NPAIHTL,
+      driver.Register.PERSIST,
+      driver.Register.PID,
+      driver.Register.ID,
+      driver.Register.STATUS,
+      driver.Register.C0DATAL,
+      driver.Register.C1DATAL,
+    ],
+    [
+      chip.REG.ENABLE,
+      chip.REG.CONFIG,
+      chip.REG.AILTL,
+      chip.REG.AIHTL,
+      chip.REG.NPAILTL,
+      chip.REG.NPAIHTL,
+      chip.REG.PERSIST,
+      chip.REG.PID,
+      chip.REG.ID,
+      chip.REG.STATUS,
+      chip.REG.C0DATAL,
+      chip.REG.C1DATAL,
+    ],
+  );
   assert.equal(driver.Command.NORMAL, chip.CMD_BIT | (chip.TRANSACTION_NORMAL << chip.TRANSACTION_SHIFT));
   assert.equal(driver.Command.SPECIAL, chip.CMD_BIT | (chip.TRANSACTION_SPECIAL << chip.TRANSACTION_SHIFT));
   assert.deepEqual(
-    [driver.Command.FORCE_INTERRUPT, driver.Command.CLEAR_ALS_INTERRUPT, driver.Command.CLEAR_ALL_INTERRUPTS, driver.Command.CLEAR_NP_INTERRUPT].map((c) => c & chip.ADDR_SF_MASK),
-    [chip.SF.FORCE_INTERRUPT, chip.SF.CLEAR_ALS, chip.SF.CLEAR_ALS_AND_NP, chip.SF.CLEAR_NP]);
-  assert.deepEqual([driver.Enable.NPIEN, driver.Enable.SAI, driver.Enable.AIEN, driver.Enable.AEN, driver.Enable.PON, driver.Enable.WRITABLE],
-    [chip.EN.NPIEN, chip.EN.SAI, chip.EN.AIEN, chip.EN.AEN, chip.EN.PON, chip.EN_DEFINED]);
-  assert.deepEqual([driver.Control.SRESET, driver.Control.AGAIN_SHIFT, driver.Control.AGAIN_MASK, driver.Control.ATIME_MASK, driver.Control.ATIME_MAX],
-    [chip.CONFIG_SRESET, chip.AGAIN_SHIFT, chip.AGAIN_BITS, chip.ATIME_BITS, chip.ATIME_LAST_VALID]);
-  assert.deepEqual([driver.Status.NPINTR, driver.Status.AINT, driver.Status.AVALID], [chip.ST.NPINTR, chip.ST.AINT, chip.ST.AVALID]);
+    [
+      driver.Command.FORCE_INTERRUPT,
+      driver.Command.CLEAR_ALS_INTERRUPT,
+      driver.Command.CLEAR_ALL_INTERRUPTS,
+      driver.Command.CLEAR_NP_INTERRUPT,
+    ].map((c) => c & chip.ADDR_SF_MASK),
+    [chip.SF.FORCE_INTERRUPT, chip.SF.CLEAR_ALS, chip.SF.CLEAR_ALS_AND_NP, chip.SF.CLEAR_NP],
+  );
+  assert.deepEqual(
+    [
+      driver.Enable.NPIEN,
+      driver.Enable.SAI,
+      driver.Enable.AIEN,
+      driver.Enable.AEN,
+      driver.Enable.PON,
+      driver.Enable.WRITABLE,
+    ],
+    [chip.EN.NPIEN, chip.EN.SAI, chip.EN.AIEN, chip.EN.AEN, chip.EN.PON, chip.EN_DEFINED],
+  );
+  assert.deepEqual(
+    [
+      driver.Control.SRESET,
+      driver.Control.AGAIN_SHIFT,
+      driver.Control.AGAIN_MASK,
+      driver.Control.ATIME_MASK,
+      driver.Control.ATIME_MAX,
+    ],
+    [chip.CONFIG_SRESET, chip.AGAIN_SHIFT, chip.AGAIN_BITS, chip.ATIME_BITS, chip.ATIME_LAST_VALID],
+  );
+  assert.deepEqual(
+    [driver.Status.NPINTR, driver.Status.AINT, driver.Status.AVALID],
+    [chip.ST.NPINTR, chip.ST.AINT, chip.ST.AVALID],
+  );
   assert.deepEqual([...driver.PERSIST_CYCLES], [...chip.APERS_CYCLES]);
 });
 
@@ -40,7 +93,13 @@ test("gains, integration times and full-scale counts agree", () => {
   }
 });
 
-const RANGES = [[0, 0], [1, 0], [2, 0], [3, 0], [3, 5]] as const;
+const RANGES = [
+  [0, 0],
+  [1, 0],
+  [2, 0],
+  [3, 0],
+  [3, 5],
+] as const;
 
 /**
  * Reads one light at every range with a gain table (the formula's other constants fixed) and
@@ -58,13 +117,15 @@ function inconsistentRanges(g0: readonly number[], g1: readonly number[], source
     assert.ok(sample);
     const value = luxFromCounts(sample.full, sample.ir, ms, g0[again]!, g1[again]!, 608) / lux;
     reference ??= value;
-    if (Math.abs(value / reference - 1) > 0.005) bad.push(`${driver.GAIN_NAMES[again]} ${ms} ms: ${((value / reference - 1) * 100).toFixed(1)} %`);
+    if (Math.abs(value / reference - 1) > 0.005)
+      bad.push(`${driver.GAIN_NAMES[again]} ${ms} ms: ${((value / reference - 1) * 100).toFixed(1)} %`);
   }
   return bad;
 }
 
 test("the driver's gain tables make every range agree on the model (daylight and LED)", () => {
-  for (const source of ["d65", "led"] as const) assert.deepEqual(inconsistentRanges(driver.GAIN_FACTORS, driver.GAIN_FACTORS_CH1, source), []);
+  for (const source of ["d65", "led"] as const)
+    assert.deepEqual(inconsistentRanges(driver.GAIN_FACTORS, driver.GAIN_FACTORS_CH1, source), []);
 });
 
 test("the same check catches a wrong gain constant: Adafruit's 1/25/428/9876 on both channels fails it", () => {
@@ -83,7 +144,9 @@ test("the chip model and the spectra are pure TypeScript: relative imports of ea
   assert.ok(files.includes("tsl2591-datasheet.ts") && files.includes("light-spectra.ts"));
   const problems: string[] = [];
   for (const file of files) {
-    const code = readFileSync(new URL(file, dir), "utf8").replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+    const code = readFileSync(new URL(file, dir), "utf8")
+      .replace(/\/\/.*$/gm, "")
+      .replace(/\/\*[\s\S]*?\*\//g, "");
     for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gm)) {
       const [, , type, from] = m;
       const local = /^\.\/[\w-]+\.js$/.test(from!);

@@ -16,7 +16,10 @@ test("sample() never waits: undefined until one integration has completed, then 
   assert.equal(sample.irGainFactor, 24.5);
   assert.equal(sample.integration, 100);
   assert.equal(sample.saturated, false);
-  assert.ok(Math.abs(sample.illuminance! - 250) / 250 < 0.01, `${sample.illuminance} (white LED: the datasheet's reference source)`);
+  assert.ok(
+    Math.abs(sample.illuminance! - 250) / 250 < 0.01,
+    `${sample.illuminance} (white LED: the datasheet's reference source)`,
+  );
   assert.equal(sample.visible, sample.full - sample.ir);
   assert.equal(rig.driver.sample(), undefined, "the same integration is not reported twice");
   rig.clock.advance(100);
@@ -28,7 +31,9 @@ test("fixed gain: a reading recomputes from its own fields", () => {
   const rig = makeRig({ autoRange: false, gain: "max", integration: 300 }, { lux: 0.5, source: "d65" });
   const { sample } = rig.next();
   assert.ok(sample && sample.illuminance !== null);
-  const recomputed = sample.calibration * (sample.full / sample.gainFactor - 1.67099 * sample.ir / sample.irGainFactor) / sample.integration;
+  const recomputed =
+    (sample.calibration * (sample.full / sample.gainFactor - (1.67099 * sample.ir) / sample.irGainFactor)) /
+    sample.integration;
   assert.ok(Math.abs(recomputed / sample.illuminance - 1) < 1e-5, `${recomputed} vs ${sample.illuminance}`);
 });
 
@@ -51,7 +56,14 @@ test("an IR-rich reading is flagged through to the payload (one field, only when
     rig.driver.close();
     const log = { info() {}, warn() {}, error() {} };
     const time = { now: () => ({ ms: rig.clock.now(), source: "uptime" as const }) };
-    const light = new LightSource({ io: smbusClass(rig.bus), data: 21, clock: 22 }, "lux-1", time, rig.clock, log as never, { gain: "medium", integration: 100, autoRange: true });
+    const light = new LightSource(
+      { io: smbusClass(rig.bus), data: 21, clock: 22 },
+      "lux-1",
+      time,
+      rig.clock,
+      log as never,
+      { gain: "medium", integration: 100, autoRange: true },
+    );
     light.sample();
     rig.clock.advance(1_000);
     const reading = light.sample();

@@ -22,7 +22,9 @@ function sensorOn(bus: I2CBus, closed: { count: number }) {
 
 test("nothing at 0x29: the constructor throws one clear line and closes the IO", () => {
   const closed = { count: 0 };
-  assert.throws(() => new TSL2591({ sensor: sensorOn(new I2CBus(), closed) }), { message: "tsl2591: no answer at 0x29 (check wiring)" });
+  assert.throws(() => new TSL2591({ sensor: sensorOn(new I2CBus(), closed) }), {
+    message: "tsl2591: no answer at 0x29 (check wiring)",
+  });
   assert.equal(closed.count, 1);
 });
 
@@ -33,7 +35,9 @@ test("wrong chip ID: the constructor throws naming the ID, and closes the IO", (
   model.chipId = 0x12;
   bus.attach(0x29, model);
   const closed = { count: 0 };
-  assert.throws(() => new TSL2591({ sensor: sensorOn(bus, closed) }), { message: "tsl2591: unexpected chip ID 0x12 at 0x29 (want 0x50)" });
+  assert.throws(() => new TSL2591({ sensor: sensorOn(bus, closed) }), {
+    message: "tsl2591: unexpected chip ID 0x12 at 0x29 (want 0x50)",
+  });
   assert.equal(closed.count, 1);
 });
 
@@ -88,7 +92,10 @@ test("replugged with a different part: the wrong ID is reported once, readings r
   rig.model.chipId = 0x12;
   rig.model.replug();
   for (let i = 0; i < 5; i++) assert.equal(rig.driver.sample(), undefined);
-  assert.deepEqual(rig.errors, ["tsl2591: no answer at 0x29 (write failed)", "tsl2591: unexpected chip ID 0x12 at 0x29 (want 0x50)"]);
+  assert.deepEqual(rig.errors, [
+    "tsl2591: no answer at 0x29 (write failed)",
+    "tsl2591: unexpected chip ID 0x12 at 0x29 (want 0x50)",
+  ]);
   rig.model.chipId = 0x50;
   assert.ok(rig.next().sample);
   assert.equal(rig.errors.length, 2);

@@ -29,55 +29,67 @@ function chip(c0: number) {
 
 test("persist filter: AINT after APERS-many consecutive out-of-range cycles; an in-range cycle resets the count", () => {
   const { clock, io, light } = chip(100);
-  io.writeBuffer(0xA4, Uint8Array.of(50, 0, 200, 0)); // AILT = 50, AIHT = 200
-  io.writeUint8(0xAC, 3);                             // APERS 3: three consecutive cycles
-  io.writeUint8(0xA0, 0x03);
-  light.lux = luxFor(1000);                           // C0 = 1000 > AIHT
+  io.writeBuffer(0xa4, Uint8Array.of(50, 0, 200, 0)); // AILT = 50, AIHT = 200
+  io.writeUint8(0xac, 3); // APERS 3: three consecutive cycles
+  io.writeUint8(0xa0, 0x03);
+  light.lux = luxFor(1000); // C0 = 1000 > AIHT
   clock.advance(200);
-  assert.equal(io.readUint8(0xB3) & 0x10, 0, "two cycles out of range");
+  assert.equal(io.readUint8(0xb3) & 0x10, 0, "two cycles out of range");
   light.lux = luxFor(100);
-  clock.advance(100);                                 // back in range: counter resets
+  clock.advance(100); // back in range: counter resets
   light.lux = luxFor(1000);
   clock.advance(200);
-  assert.equal(io.readUint8(0xB3) & 0x10, 0);
+  assert.equal(io.readUint8(0xb3) & 0x10, 0);
   clock.advance(100);
-  assert.equal(io.readUint8(0xB3) & 0x10, 0x10, "third consecutive cycle");
-  assert.equal(io.readUint16(0xB4), 1000);
+  assert.equal(io.readUint8(0xb3) & 0x10, 0x10, "third consecutive cycle");
+  assert.equal(io.readUint16(0xb4), 1000);
 });
 
 test("APERS 0 sets AINT every cycle; the no-persist interrupt fires on one cycle; status bits ignore the enables", () => {
   const { clock, io, model } = chip(100);
-  io.writeBuffer(0xA4, Uint8Array.of(0, 0, 0xFF, 0xFF, 0, 0, 50, 0)); // wide persist window; NPAIHT = 50
-  io.writeUint8(0xA0, 0x03);
+  io.writeBuffer(0xa4, Uint8Array.of(0, 0, 0xff, 0xff, 0, 0, 50, 0)); // wide persist window; NPAIHT = 50
+  io.writeUint8(0xa0, 0x03);
   clock.advance(100);
-  assert.equal(io.readUint8(0xB3), 0x31, "AINT (APERS 0), NPINTR (100 > 50), AVALID");
+  assert.equal(io.readUint8(0xb3), 0x31, "AINT (APERS 0), NPINTR (100 > 50), AVALID");
   assert.equal(model.interruptAsserted, false, "INT stays high without AIEN/NPIEN");
-  io.writeUint8(0xA0, 0x13);
+  io.writeUint8(0xa0, 0x13);
   assert.equal(model.interruptAsserted, true);
-  io.sendByte(0xE6);
-  assert.equal(io.readUint8(0xB3), 0x21);
-  io.sendByte(0xEA);
-  assert.equal(io.readUint8(0xB3), 0x01);
-  io.sendByte(0xE4);
-  assert.equal(io.readUint8(0xB3), 0x31, "forced interrupt");
-  io.sendByte(0xE7);
-  assert.equal(io.readUint8(0xB3), 0x01);
+  io.sendByte(0xe6);
+  assert.equal(io.readUint8(0xb3), 0x21);
+  io.sendByte(0xea);
+  assert.equal(io.readUint8(0xb3), 0x01);
+  io.sendByte(0xe4);
+  assert.equal(io.readUint8(0xb3), 0x31, "forced interrupt");
+  io.sendByte(0xe7);
+  assert.equal(io.readUint8(0xb3), 0x01);
 });
 
 test("sleep after interrupt: the ADC stops after the cycle that asserted INT and resumes when cleared", () => {
   const { clock, io, model } = chip(100);
-  io.writeUint8(0xA0, 0x53); // SAI | AIEN | AEN | PON, APERS 0: interrupt every cycle
+  io.writeUint8(0xa0, 0x53); // SAI | AIEN | AEN | PON, APERS 0: interrupt every cycle
   clock.advance(1_000);
   assert.equal(model.cycles, 1);
-  io.sendByte(0xE6);
+  io.sendByte(0xe6);
   clock.advance(1_000);
   assert.equal(model.cycles, 2);
 });
 
 test("driver thresholds and persistence: registers written, onAlert by polling sample() once the filter passes", () => {
   const alerts: number[] = [];
-  const rig = makeRig({ autoRange: false, gain: "low", thresholds: { low: 50, high: 200 }, persistence: 2, onAlert: () => alerts.push(rig.clock.now()) }, { lux: luxFor(100) } /* C0 = 100 */);
-  assert.deepEqual([0x04, 0x05, 0x06, 0x07, 0x0C, 0x00].map((r) => rig.model.peek(r)), [50, 0, 200, 0, 2, 0x13]);
+  const rig = makeRig(
+    {
+      autoRange: false,
+      gain: "low",
+      thresholds: { low: 50, high: 200 },
+      persistence: 2,
+      onAlert: () => alerts.push(rig.clock.now()),
+    },
+    { lux: luxFor(100) } /* C0 = 100 */,
+  );
+  assert.deepEqual(
+    [0x04, 0x05, 0x06, 0x07, 0x0c, 0x00].map((r) => rig.model.peek(r)),
+    [50, 0, 200, 0, 2, 0x13],
+  );
   for (let i = 0; i < 5; i++) rig.next();
   assert.deepEqual(alerts, [], "in range");
   rig.light.lux *= 10;
@@ -103,7 +115,10 @@ test("driver alert pin: the INT line falls, onAlert runs without any sample() ca
     sensor: { io: smbusClass(bus), data: 21, clock: 22 },
     alert: { io: intPinDigital(model, clock), pin: 4 },
     onAlert: () => alerts.push(clock.now()),
-    autoRange: false, gain: "medium", thresholds: { low: 0, high: 20_000 }, persistence: 1,
+    autoRange: false,
+    gain: "medium",
+    thresholds: { low: 0, high: 20_000 },
+    persistence: 1,
   });
   clock.advance(1_000);
   assert.deepEqual(alerts, []);

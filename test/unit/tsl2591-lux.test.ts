@@ -47,14 +47,17 @@ test("IR-rich: CH1 at 0.4 of CH0 or more (gain-normalised) is flagged; ordinary 
   assert.equal(computeLux(20000, 5000, 100, 1, 1, 608).irRich, false);
   assert.equal(isIrRich(10000, 3999, 1, 1), false);
   assert.equal(isIrRich(10000, 4000, 1, 1), true);
-  assert.equal(isIrRich(30000, 12000 * 9900 / 9200, 9200, 9900), true, "CH1's max gain is normalised out");
+  assert.equal(isIrRich(30000, (12000 * 9900) / 9200, 9200, 9900), true, "CH1's max gain is normalised out");
   assert.equal(isIrRich(0, 0, 1, 1), false, "darkness is not IR-rich");
 });
 
 test("S1: LOW 200 ms, ch0 = 65535 is saturated: no number, and an honest lower bound", () => {
   const result = computeLux(65535, 1000, 200, 1, 1, 608);
-  assert.deepEqual({ illuminance: result.illuminance, saturated: result.saturated }, { illuminance: null, saturated: true });
-  close(result.lowerBound!, 194146.581700); // 608 × (65535 − 1670.993) / 200
+  assert.deepEqual(
+    { illuminance: result.illuminance, saturated: result.saturated },
+    { illuminance: null, saturated: true },
+  );
+  close(result.lowerBound!, 194146.5817); // 608 × (65535 − 1670.993) / 200
 });
 
 test("S2: MED 100 ms, ch0 = 36863 is the 100 ms full scale, so saturated (Adafruit misses it)", () => {
@@ -83,9 +86,15 @@ test("zero edges: ch0 = 0 gives 0 lux (not NaN / Infinity), with or without IR c
 // The other formulas on hand-computed reference vectors (Adafruit_TSL2591 v1.4.5: DF 408,
 // gains 1/25/428/9876; ESPHome tsl2591.cpp: DF 408.1 with gains 400/9500).
 const ADAFRUIT: readonly [number, number, number, number, number][] = [
-  [1, 100, 20000, 5000, 45900], [25, 100, 1000, 200, 104.448], [25, 300, 5000, 1000, 174.08],
-  [428, 200, 10000, 2500, 11475 / 428], [9876, 600, 30000, 6000, 1088 / 823], [1, 600, 60000, 30000, 10200],
-  [428, 500, 400, 100, 459 / 1070], [25, 200, 36000, 9000, 1652.4], [1, 100, 1234, 1234, 0],
+  [1, 100, 20000, 5000, 45900],
+  [25, 100, 1000, 200, 104.448],
+  [25, 300, 5000, 1000, 174.08],
+  [428, 200, 10000, 2500, 11475 / 428],
+  [9876, 600, 30000, 6000, 1088 / 823],
+  [1, 600, 60000, 30000, 10200],
+  [428, 500, 400, 100, 459 / 1070],
+  [25, 200, 36000, 9000, 1652.4],
+  [1, 100, 1234, 1234, 0],
 ];
 
 test("bench formulas: Adafruit reproduces the reference vectors #1–#9; ESPHome and DN40-style their columns", () => {

@@ -15,7 +15,11 @@ function luxFor(c0: number, g: number, ms: number, source: SourceName = "led"): 
   return c0 / (sourceResponse(source).ch0 * g * ms);
 }
 
-function chip(lux = 250, source: SourceName = "led", options: { noise?: number; shotNoise?: boolean; spread?: number; seed?: number } = {}) {
+function chip(
+  lux = 250,
+  source: SourceName = "led",
+  options: { noise?: number; shotNoise?: boolean; spread?: number; seed?: number } = {},
+) {
   const clock = new VirtualClock(0);
   const bus = new I2CBus();
   const light: Light = { lux, source };
@@ -28,114 +32,123 @@ function chip(lux = 250, source: SourceName = "led", options: { noise?: number; 
 
 test("power-on state: ID 0x50, PID 0, asleep, 1x gain 100 ms, undefined registers read 0", () => {
   const { io } = chip();
-  assert.equal(io.readUint8(0xA0 | 0x12), 0x50);
-  assert.equal(io.readUint8(0xA0 | 0x11), 0x00);
-  assert.equal(io.readUint8(0xA0 | 0x00), 0x00);
-  assert.equal(io.readUint8(0xA0 | 0x01), 0x00);
-  assert.equal(io.readUint8(0xA0 | 0x13), 0x00);
-  for (const reg of [0x02, 0x03, 0x0D, 0x0E, 0x0F, 0x10]) assert.equal(io.readUint8(0xA0 | reg), 0);
+  assert.equal(io.readUint8(0xa0 | 0x12), 0x50);
+  assert.equal(io.readUint8(0xa0 | 0x11), 0x00);
+  assert.equal(io.readUint8(0xa0 | 0x00), 0x00);
+  assert.equal(io.readUint8(0xa0 | 0x01), 0x00);
+  assert.equal(io.readUint8(0xa0 | 0x13), 0x00);
+  for (const reg of [0x02, 0x03, 0x0d, 0x0e, 0x0f, 0x10]) assert.equal(io.readUint8(0xa0 | reg), 0);
 });
 
 test("command byte: CMD bit required, reserved transaction types and special functions NACKed", () => {
   const { io } = chip();
-  assert.throws(() => io.readUint8(0x12), { message: "write failed" });       // CMD = 0
+  assert.throws(() => io.readUint8(0x12), { message: "write failed" }); // CMD = 0
   assert.throws(() => io.readUint8(0x80 | 0x12), { message: "write failed" }); // TRANSACTION 00
-  assert.throws(() => io.readUint8(0xC0 | 0x12), { message: "write failed" }); // TRANSACTION 10
-  assert.throws(() => io.sendByte(0xE5), { message: "write failed" });        // reserved SF
-  assert.throws(() => io.writeUint8(0xE7, 1), { message: "write failed" });   // data after SF
-  io.sendByte(0xE7);
+  assert.throws(() => io.readUint8(0xc0 | 0x12), { message: "write failed" }); // TRANSACTION 10
+  assert.throws(() => io.sendByte(0xe5), { message: "write failed" }); // reserved SF
+  assert.throws(() => io.writeUint8(0xe7, 1), { message: "write failed" }); // data after SF
+  io.sendByte(0xe7);
 });
 
 test("ENABLE keeps only its defined bits; reserved ATIME 110/111 is refused and CONTROL unchanged", () => {
   const { io } = chip();
-  io.writeUint8(0xA0, 0xFF);
-  assert.equal(io.readUint8(0xA0), 0xD3);
-  io.writeUint8(0xA1, 0x25);
-  assert.throws(() => io.writeUint8(0xA1, 0x06), { message: "write failed" });
-  assert.throws(() => io.writeUint8(0xA1, 0x17), { message: "write failed" });
-  assert.equal(io.readUint8(0xA1), 0x25);
+  io.writeUint8(0xa0, 0xff);
+  assert.equal(io.readUint8(0xa0), 0xd3);
+  io.writeUint8(0xa1, 0x25);
+  assert.throws(() => io.writeUint8(0xa1, 0x06), { message: "write failed" });
+  assert.throws(() => io.writeUint8(0xa1, 0x17), { message: "write failed" });
+  assert.equal(io.readUint8(0xa1), 0x25);
 });
 
 test("auto-increment writes thresholds LSB first; PERSIST keeps bits 3:0", () => {
   const { io, model } = chip();
-  io.writeBuffer(0xA4, Uint8Array.of(0x34, 0x12, 0x78, 0x56, 0xFF, 0xFF, 0x00, 0x00, 0xFE));
-  assert.deepEqual([0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C].map((r) => model.peek(r)), [0x34, 0x12, 0x78, 0x56, 0xFF, 0xFF, 0, 0, 0x0E]);
-  assert.equal(io.readUint16(0xA4), 0x1234);
+  io.writeBuffer(0xa4, Uint8Array.of(0x34, 0x12, 0x78, 0x56, 0xff, 0xff, 0x00, 0x00, 0xfe));
+  assert.deepEqual(
+    [0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c].map((r) => model.peek(r)),
+    [0x34, 0x12, 0x78, 0x56, 0xff, 0xff, 0, 0, 0x0e],
+  );
+  assert.equal(io.readUint16(0xa4), 0x1234);
 });
 
 test("ADC timing: AVALID only after a full cycle since AEN, data per cycle, AVALID cleared by AEN=0", () => {
   const { io, clock, model, light } = chip(luxFor(10_000, 24.5, 200));
-  io.writeUint8(0xA1, 0x11); // medium gain, 200 ms
-  io.writeUint8(0xA0, 0x03);
+  io.writeUint8(0xa1, 0x11); // medium gain, 200 ms
+  io.writeUint8(0xa0, 0x03);
   clock.advance(199);
-  assert.equal(io.readUint8(0xB3) & 1, 0);
+  assert.equal(io.readUint8(0xb3) & 1, 0);
   clock.advance(1);
-  assert.equal(io.readUint8(0xB3) & 1, 1);
-  assert.equal(io.readUint16(0xB4), 10_000);
+  assert.equal(io.readUint8(0xb3) & 1, 1);
+  assert.equal(io.readUint16(0xb4), 10_000);
   light.lux *= 2;
   clock.advance(200);
-  assert.equal(io.readUint16(0xB4), 20_000);
+  assert.equal(io.readUint16(0xb4), 20_000);
   assert.equal(model.cycles, 2);
-  io.writeUint8(0xA0, 0x01);
-  assert.equal(io.readUint8(0xB3) & 1, 0);
+  io.writeUint8(0xa0, 0x01);
+  assert.equal(io.readUint8(0xb3) & 1, 0);
 });
 
 test("saturation at the per-time maximum: 36863 at 100 ms, 65535 at 200 ms; CH1 saturates on its own", () => {
   const { io, clock, light } = chip(luxFor(80_000, 1, 200));
-  io.writeUint8(0xA0, 0x03);
+  io.writeUint8(0xa0, 0x03);
   clock.advance(100);
-  assert.equal(io.readUint16(0xB4), 36863);
-  io.writeUint8(0xA1, 0x01);
+  assert.equal(io.readUint16(0xb4), 36863);
+  io.writeUint8(0xa1, 0x01);
   clock.advance(200);
   const r = sourceResponse("led");
-  assert.deepEqual([io.readUint16(0xB4), io.readUint16(0xB6)], [65535, Math.round(light.lux * r.ch1 * 200)]);
+  assert.deepEqual([io.readUint16(0xb4), io.readUint16(0xb6)], [65535, Math.round(light.lux * r.ch1 * 200)]);
   light.lux *= 5;
   light.irFraction = 0.9;
   clock.advance(200);
-  assert.deepEqual([io.readUint16(0xB4), io.readUint16(0xB6)], [65535, 65535]);
+  assert.deepEqual([io.readUint16(0xb4), io.readUint16(0xb6)], [65535, 65535]);
 });
 
 test("reading C0DATAL snapshots both channels: CH1 read alone stays stale (CH0-first latching)", () => {
   const { io, clock, light } = chip(100, "a");
-  io.writeUint8(0xA1, 0x10);
-  io.writeUint8(0xA0, 0x03);
+  io.writeUint8(0xa1, 0x10);
+  io.writeUint8(0xa0, 0x03);
   clock.advance(100);
-  const before = io.readUint16(0xB4);
-  const ir = io.readUint16(0xB6);
+  const before = io.readUint16(0xb4);
+  const ir = io.readUint16(0xb6);
   light.lux = 300;
   clock.advance(100);
-  assert.equal(io.readUint16(0xB6), ir, "CH1 without a CH0 read returns the latched value");
-  assert.ok(io.readUint16(0xB4) > before);
-  assert.ok(io.readUint16(0xB6) > ir);
+  assert.equal(io.readUint16(0xb6), ir, "CH1 without a CH0 read returns the latched value");
+  assert.ok(io.readUint16(0xb4) > before);
+  assert.ok(io.readUint16(0xb6) > ir);
 });
 
 test("SRESET returns every register to power-on values (and the write is not acknowledged)", () => {
   const { io, model } = chip();
-  io.writeUint8(0xA0, 0x93);
-  io.writeUint8(0xA1, 0x35);
-  io.writeUint8(0xAC, 0x05);
-  assert.throws(() => io.writeUint8(0xA1, 0x80), { message: "write failed" });
-  assert.deepEqual([0x00, 0x01, 0x0C].map((r) => model.peek(r)), [0, 0, 0]);
+  io.writeUint8(0xa0, 0x93);
+  io.writeUint8(0xa1, 0x35);
+  io.writeUint8(0xac, 0x05);
+  assert.throws(() => io.writeUint8(0xa1, 0x80), { message: "write failed" });
+  assert.deepEqual(
+    [0x00, 0x01, 0x0c].map((r) => model.peek(r)),
+    [0, 0, 0],
+  );
 });
 
 /** Counts on both channels after one integration at (again, atime). */
 function read(lux: number, source: SourceName, again: number, atime: number, options = {}): { c0: number; c1: number } {
   const { io, clock } = chip(lux, source, options);
-  io.writeUint8(0xA1, (again << 4) | atime);
-  io.writeUint8(0xA0, 0x03);
+  io.writeUint8(0xa1, (again << 4) | atime);
+  io.writeUint8(0xa0, 0x03);
   clock.advance((atime + 1) * 100);
-  return { c0: io.readUint16(0xB4), c1: io.readUint16(0xB6) };
+  return { c0: io.readUint16(0xb4), c1: io.readUint16(0xb6) };
 }
 
 test("light: the datasheet's Re table — white LED 264.1/34.9 counts per µW/cm² at high gain, 100 ms; 850 nm 257.5/154.1 within 5 %", () => {
   const led = spectrum("led");
-  const luxPerMicrowatt = luxOf(led) / irradiance(led) * 0.01; // 1 µW/cm² = 0.01 W/m²
+  const luxPerMicrowatt = (luxOf(led) / irradiance(led)) * 0.01; // 1 µW/cm² = 0.01 W/m²
   const { c0, c1 } = read(100 * luxPerMicrowatt, "led", 2, 0);
   assert.ok(Math.abs(c0 - 26410) <= 1 && Math.abs(c1 - 3490) <= 1, `${c0}/${c1}`);
   const ir = irLedCountsPerMicrowatt();
   const ch0 = ir.ch0 * 400 * 100;
   const ch1 = ir.ch1 * 400 * 100;
-  assert.ok(Math.abs(ch0 / 257.5 - 1) < 0.05 && Math.abs(ch1 / 154.1 - 1) < 0.05, `850 nm: ${ch0.toFixed(1)}/${ch1.toFixed(1)}`);
+  assert.ok(
+    Math.abs(ch0 / 257.5 - 1) < 0.05 && Math.abs(ch1 / 154.1 - 1) < 0.05,
+    `850 nm: ${ch0.toFixed(1)}/${ch1.toFixed(1)}`,
+  );
 });
 
 test("light: CH1/CH0 follows the spectrum — LED and fluorescent low, daylight higher, incandescent and IR-lit highest", () => {
@@ -167,10 +180,13 @@ test("dark counts: no light reads a few counts at max gain, at most the datashee
 test("shot noise: seeded, and its spread is √(counts × gain / 9200) counts", () => {
   const samples = (seed: number) => {
     const { io, clock } = chip(luxFor(10_000, 9200, 100), "led", { shotNoise: true, seed });
-    io.writeUint8(0xA1, 0x30);
-    io.writeUint8(0xA0, 0x03);
+    io.writeUint8(0xa1, 0x30);
+    io.writeUint8(0xa0, 0x03);
     const out: number[] = [];
-    for (let i = 0; i < 400; i++) { clock.advance(100); out.push(io.readUint16(0xB4)); }
+    for (let i = 0; i < 400; i++) {
+      clock.advance(100);
+      out.push(io.readUint16(0xb4));
+    }
     return out;
   };
   const a = samples(3);

@@ -18,7 +18,8 @@ test("every sim key starts with sim_ and has a description; defaults build a 250
 });
 
 test("sim_source picks the spectrum; the driver reads each as the accuracy table says, and flags the IR-rich ones", () => {
-  for (const source of ["a", "d65", "led", "fluorescent", "ir"]) assert.equal(sceneFromKeys({ sim_source: source })(0).source, source);
+  for (const source of ["a", "d65", "led", "fluorescent", "ir"])
+    assert.equal(sceneFromKeys({ sim_source: source })(0).source, source);
   const read = (keys: Record<string, string>) => {
     const { clock, sensor } = boot({ sim_lux: "300", ...keys });
     const driver = new TSL2591({ sensor });
@@ -45,8 +46,16 @@ test("scenes: dark, step, sunrise ramp (geometric) and flicker (mean preserved)"
   const step = sceneFromKeys({ sim_scene: "step", sim_lux: "10", sim_lux_to: "5000", sim_period: "2" });
   assert.deepEqual([step(1_999).lux, step(2_000).lux], [10, 5000]);
   const ramp = sceneFromKeys({ sim_scene: "ramp", sim_lux: "1", sim_lux_to: "10000", sim_period: "4" });
-  assert.deepEqual([ramp(0).lux, ramp(2_000).lux, ramp(4_000).lux, ramp(9_000).lux].map((x) => Math.round(x)), [1, 100, 10000, 10000]);
-  const flicker = sceneFromKeys({ sim_scene: "flicker", sim_lux: "100", sim_flicker_hz: "100", sim_flicker_depth: "0.5" });
+  assert.deepEqual(
+    [ramp(0).lux, ramp(2_000).lux, ramp(4_000).lux, ramp(9_000).lux].map((x) => Math.round(x)),
+    [1, 100, 10000, 10000],
+  );
+  const flicker = sceneFromKeys({
+    sim_scene: "flicker",
+    sim_lux: "100",
+    sim_flicker_hz: "100",
+    sim_flicker_depth: "0.5",
+  });
   let sum = 0;
   for (let t = 0; t < 100; t++) sum += flicker(t + 0.5).lux;
   assert.ok(Math.abs(sum / 100 - 100) < 1e-6);
@@ -120,14 +129,26 @@ test("sim_noise adds reproducible count noise (same seed, same readings)", () =>
 test("SMBus: hz is required, NACKs throw, Moddable byte order", () => {
   const bus = new I2CBus();
   const SMBus = smbusClass(bus);
-  assert.throws(() => new SMBus({ data: 1, clock: 2, address: 0x29 } as never), { name: "RangeError", message: "invalid hz" });
+  assert.throws(() => new SMBus({ data: 1, clock: 2, address: 0x29 } as never), {
+    name: "RangeError",
+    message: "invalid hz",
+  });
   const io = new SMBus({ data: 1, clock: 2, hz: 100_000, address: 0x29 });
-  assert.throws(() => io.writeUint8(0xA0, 1), { message: "write failed" });
+  assert.throws(() => io.writeUint8(0xa0, 1), { message: "write failed" });
   const seen: Uint8Array[] = [];
-  bus.attach(0x29, { write: (b) => (seen.push(b), true), read: (n) => Uint8Array.from({ length: n }, (_, i) => i + 1) });
+  bus.attach(0x29, {
+    write: (b) => (seen.push(b), true),
+    read: (n) => Uint8Array.from({ length: n }, (_, i) => i + 1),
+  });
   io.writeUint16(0x10, 0x1234);
   io.writeUint16(0x10, 0x1234, true);
-  assert.deepEqual(seen.map((b) => [...b]), [[0x10, 0x34, 0x12], [0x10, 0x12, 0x34]]);
+  assert.deepEqual(
+    seen.map((b) => [...b]),
+    [
+      [0x10, 0x34, 0x12],
+      [0x10, 0x12, 0x34],
+    ],
+  );
   assert.equal(io.readUint16(0x10), 0x0201);
   assert.equal(io.readUint16(0x10, true), 0x0102);
   assert.deepEqual([...new Uint8Array(io.readBuffer(0x10, 3))], [1, 2, 3]);
@@ -150,7 +171,8 @@ test("configure(): a RangeError naming the option, and nothing changes", () => {
     [{ autoRange: "yes" }, /^tsl2591: autoRange must be true or false/],
     [{ gain: "low", colour: "blue" }, /^tsl2591: unknown option "colour"/],
   ];
-  for (const [partial, message] of bad) assert.throws(() => rig.driver.configure(partial as never), { name: "RangeError", message });
+  for (const [partial, message] of bad)
+    assert.throws(() => rig.driver.configure(partial as never), { name: "RangeError", message });
   assert.deepEqual(rig.driver.configuration, before);
   rig.driver.configure({ glassAttenuation: 2 });
   const { sample } = rig.next();

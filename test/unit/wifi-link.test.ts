@@ -8,15 +8,23 @@ import { SimAccessPoint } from "../../host-sim/parts/access-point.js";
 function setup(ssid: string, password = "") {
   const clock = new VirtualClock(0);
   const lines: string[] = [];
-  const log: Logger = { info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+  const log: Logger = {
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+  };
   const ap = new SimAccessPoint({ ssid: "lab", password: "pw", clock, joinMs: 50, failMs: 2000 });
   class WiFi {
     readonly #station;
     constructor(options: { ssid: string; password?: string }, callback: (message: string) => void) {
       this.#station = ap.station(options, callback);
     }
-    close() { this.#station.close(); }
-    static connect(options?: { ssid: string; password?: string }) { ap.connect(options); }
+    close() {
+      this.#station.close();
+    }
+    static connect(options?: { ssid: string; password?: string }) {
+      ap.connect(options);
+    }
   }
   const changes: boolean[] = [];
   const link = wifiLink(WiFi, { ssid, password, timers: clock, log, address: () => "10.0.0.7", joinTimeoutMs: 10_000 });
@@ -49,7 +57,10 @@ test("a wrong password never brings the link up and says what to check", () => {
   const { clock, changes, lines } = setup("lab", "wrong");
   clock.advance(25_000);
   assert.deepEqual(changes, []);
-  assert.ok(lines.some((l) => l.startsWith('warn wifi: no address from "lab" after 10 s; check ssid and password')), lines.join("\n"));
+  assert.ok(
+    lines.some((l) => l.startsWith('warn wifi: no address from "lab" after 10 s; check ssid and password')),
+    lines.join("\n"),
+  );
 });
 
 test("no ssid: the board's existing network is used at once", () => {

@@ -57,12 +57,17 @@ function standInBoard(config: Record<string, unknown>) {
   const i2c = new I2CBus();
   let register = 0;
   i2c.attach(0x29, {
-    write: (bytes) => { register = bytes[0] ?? 0; return true; },
+    write: (bytes) => {
+      register = bytes[0] ?? 0;
+      return true;
+    },
     read: (count) => new Uint8Array(count).fill(register === 0x12 ? 0x50 : 0),
   });
   class SMBus {
     readonly #address: number;
-    constructor(options: { address: number }) { this.#address = options.address; }
+    constructor(options: { address: number }) {
+      this.#address = options.address;
+    }
     readUint8(reg: number): number {
       if (!i2c.write(this.#address, Uint8Array.of(reg))) throw new Error("write failed");
       const bytes = i2c.read(this.#address, 1);
@@ -83,9 +88,20 @@ function standInBoard(config: Record<string, unknown>) {
     },
     io: { SMBus },
     device: { I2C: { default: { data: 21, clock: 22 } }, pin: { led: 2 } },
-    wifi: { joined: false, ssid: "none", station: () => { throw new Error("no wifi on this board"); }, connect: () => undefined },
-    openTcp: () => { throw new Error("no sockets on this board"); },
-    tlsSocket: () => () => { throw new Error("no TLS on this board"); },
+    wifi: {
+      joined: false,
+      ssid: "none",
+      station: () => {
+        throw new Error("no wifi on this board");
+      },
+      connect: () => undefined,
+    },
+    openTcp: () => {
+      throw new Error("no sockets on this board");
+    },
+    tlsSocket: () => () => {
+      throw new Error("no TLS on this board");
+    },
     flash: { get: () => undefined, set: () => undefined, delete: () => undefined, keys: () => [] },
     led: { write: () => undefined },
     sntp: (_host, callback) => callback(undefined),
@@ -113,9 +129,16 @@ test("xsnap-worker: a turn's reply and meter, a synchronous query to Node, an ex
     assert.ok(turn.meter.compute > 0, "the turn is metered");
     const loop = await worker.evaluate("for (let i = 0; i < 1000; i++) {}");
     const empty = await worker.evaluate("0");
-    assert.ok(loop.meter.compute > empty.meter.compute + 1000, `a 1000-step loop costs more bytecodes (${loop.meter.compute} vs ${empty.meter.compute})`);
+    assert.ok(
+      loop.meter.compute > empty.meter.compute + 1000,
+      `a 1000-step loop costs more bytecodes (${loop.meter.compute} vs ${empty.meter.compute})`,
+    );
     await assert.rejects(worker.evaluate("throw new Error('bad')"), /XS: Error: bad/);
-    assert.equal(Buffer.from((await worker.command(Buffer.from("after"))).reply).toString(), "pong:after", "the worker survives");
+    assert.equal(
+      Buffer.from((await worker.command(Buffer.from("after"))).reply).toString(),
+      "pong:after",
+      "the worker survives",
+    );
   } finally {
     await worker.close();
   }
@@ -181,7 +204,11 @@ test("an exception escaping a firmware callback stops the run and is reported", 
     await run.advance(5000);
     assert.equal(fatal.length, 1);
     assert.match(fatal[0]?.message ?? "", /boom in a timer callback/);
-    assert.deepEqual(lines.filter((line) => line.startsWith("tick")), ["tick 1", "tick 2"], "no turn runs after the failure");
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith("tick")),
+      ["tick 1", "tick 2"],
+      "no turn runs after the failure",
+    );
   } finally {
     await run.stop();
   }
@@ -190,7 +217,10 @@ test("an exception escaping a firmware callback stops the run and is reported", 
 test("the bundle names the firmware's modules and the module-level bindings preload freezes", async () => {
   const bundle = await bundleForXs({ root });
   assert.deepEqual(bundle.modules, ["src/main.ts"]);
-  assert.deepEqual(bundle.roots.filter((name) => !name.startsWith("main")), ["counters", "history"]);
+  assert.deepEqual(
+    bundle.roots.filter((name) => !name.startsWith("main")),
+    ["counters", "history"],
+  );
   assert.ok(bundle.firmwareBytes > 0 && bundle.firmwareBytes < bundle.bytes);
   await assert.rejects(bundleForXs({ root, entry: "src/missing.ts" }));
 });
@@ -238,7 +268,10 @@ test("preload check: the stand-in firmware's module-level object and array are n
   const run = await runOnXs(board, { bundle: await bundleForXs({ root }) });
   try {
     await run.advance(10);
-    assert.deepEqual([...run.preloadProblems].sort(), ["src/main: counters: not frozen", "src/main: history: not frozen"]);
+    assert.deepEqual([...run.preloadProblems].sort(), [
+      "src/main: counters: not frozen",
+      "src/main: history: not frozen",
+    ]);
   } finally {
     await run.stop();
   }

@@ -17,27 +17,47 @@ before(async () => {
   bundle = await bundleForXs();
 });
 
-function subscribe(port: number, topic: string): Promise<{ client: MqttClient; next(count: number): Promise<string[]> }> {
+function subscribe(
+  port: number,
+  topic: string,
+): Promise<{ client: MqttClient; next(count: number): Promise<string[]> }> {
   const client = connect({ host: "127.0.0.1", port, protocolVersion: 4, reconnectPeriod: 0 });
   const seen: string[] = [];
   const waiters: { count: number; resolve(list: string[]): void }[] = [];
   client.on("message", (_topic, payload) => {
     seen.push(payload.toString());
-    for (const w of [...waiters]) if (seen.length >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(seen.slice(0, w.count)); }
+    for (const w of [...waiters])
+      if (seen.length >= w.count) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(seen.slice(0, w.count));
+      }
   });
   return new Promise((resolve, reject) => {
     client.once("error", reject);
-    client.once("connect", () => client.subscribe(topic, (error) => {
-      if (error) reject(error);
-      else resolve({
-        client,
-        next: (count) => new Promise((done, fail) => {
-          if (seen.length >= count) return done(seen.slice(0, count));
-          const timer = setTimeout(() => fail(new Error(`only ${seen.length} of ${count} readings in 15 s`)), 15_000);
-          waiters.push({ count, resolve: (list) => { clearTimeout(timer); done(list); } });
-        }),
-      });
-    }));
+    client.once("connect", () =>
+      client.subscribe(topic, (error) => {
+        if (error) reject(error);
+        else
+          resolve({
+            client,
+            next: (count) =>
+              new Promise((done, fail) => {
+                if (seen.length >= count) return done(seen.slice(0, count));
+                const timer = setTimeout(
+                  () => fail(new Error(`only ${seen.length} of ${count} readings in 15 s`)),
+                  15_000,
+                );
+                waiters.push({
+                  count,
+                  resolve: (list) => {
+                    clearTimeout(timer);
+                    done(list);
+                  },
+                });
+              }),
+          });
+      }),
+    );
   });
 }
 
@@ -53,8 +73,12 @@ function near(payload: string, lux: number): void {
 
 describe("the firmware on XS against the embedded broker", () => {
   let broker: EmbeddedBroker;
-  before(async () => { broker = await startEmbeddedBroker(0); });
-  after(async () => { await broker.close(); });
+  before(async () => {
+    broker = await startEmbeddedBroker(0);
+  });
+  after(async () => {
+    await broker.close();
+  });
 
   test("joins Wi-Fi, connects, and publishes ThingFlow readings of the simulated chip", async () => {
     const sub = await subscribe(broker.port, "sensor-data");
@@ -85,12 +109,17 @@ describe("the firmware on XS against the embedded broker", () => {
   });
 });
 
-const mosquittoMissing = mosquittoPath() === undefined ? "mosquitto is not installed (apt-get install mosquitto)" : false;
+const mosquittoMissing =
+  mosquittoPath() === undefined ? "mosquitto is not installed (apt-get install mosquitto)" : false;
 
 describe("the firmware on XS against mosquitto", { skip: mosquittoMissing }, () => {
   let broker: TestBroker;
-  before(async () => { broker = await startMosquitto(); });
-  after(async () => { await broker?.close(); });
+  before(async () => {
+    broker = await startMosquitto();
+  });
+  after(async () => {
+    await broker?.close();
+  });
 
   test("readings reach a mosquitto subscriber; after mosquitto restarts the board reconnects", async () => {
     const device = await boardOn(broker.port, ["sim_lux=250"]);

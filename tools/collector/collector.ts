@@ -48,7 +48,8 @@ export function csvSink(options: CsvFileOptions & { readonly timestamps: "host" 
 }
 
 /** A collector into a CSV file, the default. */
-export type CsvCollectorOptions = CsvFileOptions & Omit<CollectorOptions, "sink"> & { readonly timestamps: "host" | "device" };
+export type CsvCollectorOptions = CsvFileOptions &
+  Omit<CollectorOptions, "sink"> & { readonly timestamps: "host" | "device" };
 
 export class Collector {
   readonly #o: CollectorOptions;
@@ -121,20 +122,31 @@ export class Collector {
     const quiet = this.#o.shared === true;
     switch (v.kind) {
       case "gap":
-        if (!quiet) log(`${r.deviceId}: gap: ${v.to - v.from + 1} reading(s) missing, seq ${v.from === v.to ? v.from : `${v.from}-${v.to}`}`);
+        if (!quiet)
+          log(
+            `${r.deviceId}: gap: ${v.to - v.from + 1} reading(s) missing, seq ${v.from === v.to ? v.from : `${v.from}-${v.to}`}`,
+          );
         break;
       case "late":
         if (!quiet) log(`${r.deviceId}: seq ${r.seq} arrived late (fills an earlier gap)`);
         break;
       case "far":
-        if (!quiet) log(`${r.deviceId}: seq ${r.seq} is far from seq ${v.last} (spoofed, corrupt, or the board was away long): written, and the run stays at ${v.last} unless seq ${r.seq! + 1} follows`);
+        if (!quiet)
+          log(
+            `${r.deviceId}: seq ${r.seq} is far from seq ${v.last} (spoofed, corrupt, or the board was away long): written, and the run stays at ${v.last} unless seq ${r.seq! + 1} follows`,
+          );
         break;
       case "moved":
-        if (!quiet) log(`${r.deviceId}: seq ${v.to - 1} and ${v.to} follow each other: the run moves on from seq ${v.from}`);
+        if (!quiet)
+          log(`${r.deviceId}: seq ${v.to - 1} and ${v.to} follow each other: the run moves on from seq ${v.from}`);
         break;
       case "restart":
-        log(`${r.deviceId}: device restarted (${v.boot === undefined ? "" : `boot ${v.boot}, `}seq back to 1 after ${v.after})` +
-          (v.missing > 0 ? `; ${v.missing} reading(s) of the new boot missing, seq ${v.missing === 1 ? 1 : `1-${v.missing}`}` : ""));
+        log(
+          `${r.deviceId}: device restarted (${v.boot === undefined ? "" : `boot ${v.boot}, `}seq back to 1 after ${v.after})` +
+            (v.missing > 0
+              ? `; ${v.missing} reading(s) of the new boot missing, seq ${v.missing === 1 ? 1 : `1-${v.missing}`}`
+              : ""),
+        );
         break;
       case "earlier_boot":
         if (!quiet) log(`${r.deviceId}: seq ${r.seq} of earlier boot ${v.boot} arrived late (written)`);
@@ -145,11 +157,15 @@ export class Collector {
   /** The summary printed on exit: totals, then one line per device. */
   summary(): string[] {
     const t = this.totals;
-    const lines = [`summary: ${t.messages} message(s), ${t.rows} row(s) written to ${this.#o.sink.where}, ${t.duplicates} duplicate(s) dropped, ${t.malformed} malformed, ${t.unwritable} unwritable` +
-      (this.#o.shared ? " (a shared subscription: this collector saw its share of each device)" : "")];
+    const lines = [
+      `summary: ${t.messages} message(s), ${t.rows} row(s) written to ${this.#o.sink.where}, ${t.duplicates} duplicate(s) dropped, ${t.malformed} malformed, ${t.unwritable} unwritable` +
+        (this.#o.shared ? " (a shared subscription: this collector saw its share of each device)" : ""),
+    ];
     for (const [id, c] of this.seqs.devices()) {
-      lines.push(`  ${id}: ${c.rows} row(s), ${c.gaps} gap(s) with ${c.missing} reading(s) still missing, ${c.late} late, ${c.duplicates} duplicate(s), ${c.restarts} restart(s)` +
-        (c.far > 0 ? `, ${c.far} far-off seq(s)` : ""));
+      lines.push(
+        `  ${id}: ${c.rows} row(s), ${c.gaps} gap(s) with ${c.missing} reading(s) still missing, ${c.late} late, ${c.duplicates} duplicate(s), ${c.restarts} restart(s)` +
+          (c.far > 0 ? `, ${c.far} far-off seq(s)` : ""),
+      );
     }
     return lines;
   }

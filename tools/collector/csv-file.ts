@@ -3,7 +3,18 @@
 // and/or by UTC day, and on start reads back the tail of what it wrote before so appending
 // after a restart is idempotent (the seqs written are recovered; a torn last row,
 // never acknowledged to the broker, is cut off and will be redelivered).
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { HEADER, writtenSeqs, type WrittenSeq } from "./csv.js";
 
@@ -95,7 +106,9 @@ export class CsvFile {
     const ext = extname(this.#o.path);
     const stem = basename(this.#o.path, ext);
     const dir = dirname(this.#o.path);
-    const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d{4}-\\d{2}-\\d{2}(\\.\\d+)?${ext.replace(".", "\\.")}$`);
+    const pattern = new RegExp(
+      `^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d{4}-\\d{2}-\\d{2}(\\.\\d+)?${ext.replace(".", "\\.")}$`,
+    );
     return readdirSync(dir)
       .filter((name) => pattern.test(name))
       .map((name) => join(dir, name))
@@ -107,7 +120,10 @@ export class CsvFile {
     const now = this.#o.now();
     const today = day(now);
     const line = `${row}\n`;
-    const tooBig = this.#o.rotateBytes > 0 && this.#size > HEADER.length + 1 && this.#size + Buffer.byteLength(line) > this.#o.rotateBytes;
+    const tooBig =
+      this.#o.rotateBytes > 0 &&
+      this.#size > HEADER.length + 1 &&
+      this.#size + Buffer.byteLength(line) > this.#o.rotateBytes;
     if ((this.#o.rotateDaily && today !== this.#day) || tooBig) this.#rotate(today);
     this.#write(line);
   }

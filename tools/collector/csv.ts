@@ -34,8 +34,14 @@ export function csvRow(r: ParsedReading, timestamp: number): string {
   const datetime = new Date(timestamp * 1000).toISOString();
   const value = r.value === null ? "" : String(r.value);
   return [
-    String(timestamp), datetime, field(r.sensorId), value, r.deviceTs === null ? "" : String(r.deviceTs), r.seq === undefined ? "" : String(r.seq),
-    field(r.deviceId), r.boot === undefined ? "" : String(r.boot),
+    String(timestamp),
+    datetime,
+    field(r.sensorId),
+    value,
+    r.deviceTs === null ? "" : String(r.deviceTs),
+    r.seq === undefined ? "" : String(r.seq),
+    field(r.deviceId),
+    r.boot === undefined ? "" : String(r.boot),
   ].join(",");
 }
 
@@ -92,7 +98,8 @@ export function writtenSeqs(tail: string, skipFirstLine: boolean): WrittenSeq[] 
     if (f === undefined || f.length < 7 || f[0] === "timestamp") continue;
     const seq = Number(f[5]);
     const boot = f[7] === undefined || f[7] === "" ? undefined : Number(f[7]);
-    if (f[5] !== "" && Number.isSafeInteger(seq) && seq >= 1) out.push({ device: unneutralise(f[6]!), seq, boot: Number.isSafeInteger(boot) ? boot : undefined });
+    if (f[5] !== "" && Number.isSafeInteger(seq) && seq >= 1)
+      out.push({ device: unneutralise(f[6]!), seq, boot: Number.isSafeInteger(boot) ? boot : undefined });
   }
   return out;
 }

@@ -14,22 +14,42 @@ interface Key {
 export const COLLECTOR_KEYS: readonly Key[] = Object.freeze([
   { name: "mqtt_host", default: "127.0.0.1", help: "broker host" },
   { name: "mqtt_port", default: "1883", help: "broker TCP port" },
-  { name: "mqtt_topic", default: "sensor-data", help: "topic (filter) of the readings; wildcards and $share/<group>/<filter> allowed (default with payload_format=losant: losant/+/state)" },
-  { name: "payload_format", default: "thingflow", help: "what the boards publish: thingflow, json or losant (all three are parsed; losant changes the default topic)" },
+  {
+    name: "mqtt_topic",
+    default: "sensor-data",
+    help: "topic (filter) of the readings; wildcards and $share/<group>/<filter> allowed (default with payload_format=losant: losant/+/state)",
+  },
+  {
+    name: "payload_format",
+    default: "thingflow",
+    help: "what the boards publish: thingflow, json or losant (all three are parsed; losant changes the default topic)",
+  },
   { name: "mqtt_client_id", default: "luxflow-collector", help: "client id; the broker keeps this id's session" },
   { name: "mqtt_user", default: "", help: "user name (none: anonymous)" },
   { name: "mqtt_password", default: "", help: "password (never logged)" },
-  { name: "mqtt_clean", default: "0", help: "0 = persistent session: the broker queues readings while the collector is away" },
+  {
+    name: "mqtt_clean",
+    default: "0",
+    help: "0 = persistent session: the broker queues readings while the collector is away",
+  },
   { name: "qos", default: "1", help: "subscription QoS (1: nothing lost; duplicates are dropped by seq)" },
   { name: "out", default: "luxflow.csv", help: "CSV file to append to (unless db= is given)" },
   { name: "db", default: "", help: "postgres://user:password@host:port/database: write to PostgreSQL instead of CSV" },
   { name: "db_table", default: "luxflow_readings", help: "table for the readings (created if missing)" },
   { name: "db_batch", default: "1000", help: "rows per INSERT at most" },
   { name: "db_flush_ms", default: "5", help: "ms to wait for more rows before a batch is sent" },
-  { name: "timestamps", default: "host", help: "host: timestamp column = arrival time (ThingFlow's server.py); device: the device's" },
+  {
+    name: "timestamps",
+    default: "host",
+    help: "host: timestamp column = arrival time (ThingFlow's server.py); device: the device's",
+  },
   { name: "rotate_bytes", default: "0", help: "start a new file before this size in bytes (0 = never)" },
   { name: "rotate_daily", default: "0", help: "1 = start a new file each UTC day" },
-  { name: "recover_bytes", default: "4194304", help: "bytes of the newest files read back on start to recover the last seq per device" },
+  {
+    name: "recover_bytes",
+    default: "4194304",
+    help: "bytes of the newest files read back on start to recover the last seq per device",
+  },
 ]);
 
 export interface CollectorArgs {
@@ -59,7 +79,8 @@ export interface CollectorArgs {
 function whole(v: Record<string, string>, key: string, min: number, max: number): number {
   const text = v[key]!;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${key} must be a whole number from ${min} to ${max} (got "${text}")`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${key} must be a whole number from ${min} to ${max} (got "${text}")`);
   return n;
 }
 
@@ -81,15 +102,20 @@ export function parseCollectorArgs(args: readonly string[]): CollectorArgs {
   }
   const explicit = new Set(args.map((a) => a.slice(0, a.indexOf("="))));
   const format = v.payload_format!;
-  if (format !== "thingflow" && format !== "json" && format !== "losant") throw new UsageError(`payload_format must be thingflow, json or losant (got "${format}")`);
+  if (format !== "thingflow" && format !== "json" && format !== "losant")
+    throw new UsageError(`payload_format must be thingflow, json or losant (got "${format}")`);
   if (format === "losant" && !explicit.has("mqtt_topic")) v.mqtt_topic = "losant/+/state";
   const db = v.db!;
-  if (db !== "" && !/^postgres(ql)?:\/\//.test(db)) throw new UsageError(`db must be a postgres:// URL (got "${db.replace(/:[^:@/]*@/, ":***@")}")`);
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v.db_table!)) throw new UsageError(`db_table must be a lower-case SQL name (letters, digits, _), got "${v.db_table}"`);
+  if (db !== "" && !/^postgres(ql)?:\/\//.test(db))
+    throw new UsageError(`db must be a postgres:// URL (got "${db.replace(/:[^:@/]*@/, ":***@")}")`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v.db_table!))
+    throw new UsageError(`db_table must be a lower-case SQL name (letters, digits, _), got "${v.db_table}"`);
   const share = /^\$share\/([^/+#]+)\/(.+)$/.exec(v.mqtt_topic!);
-  if (v.mqtt_topic!.startsWith("$share") && share === null) throw new UsageError(`a shared subscription is $share/<group>/<filter> (got "${v.mqtt_topic}")`);
+  if (v.mqtt_topic!.startsWith("$share") && share === null)
+    throw new UsageError(`a shared subscription is $share/<group>/<filter> (got "${v.mqtt_topic}")`);
   const timestamps = v.timestamps!;
-  if (timestamps !== "host" && timestamps !== "device") throw new UsageError(`timestamps must be host or device (got "${timestamps}")`);
+  if (timestamps !== "host" && timestamps !== "device")
+    throw new UsageError(`timestamps must be host or device (got "${timestamps}")`);
   if (v.mqtt_topic === "") throw new UsageError("mqtt_topic must not be empty");
   if (v.out === "") throw new UsageError("out must name a file");
   return {
@@ -116,7 +142,13 @@ export function parseCollectorArgs(args: readonly string[]): CollectorArgs {
 }
 
 export function collectorHelp(): string {
-  const lines = ["usage: luxflow-collect [key=value …]   (npm run collect -- key=value …)", "", "Subscribes to the readings and appends them to a CSV file, or writes them to PostgreSQL (db=).", ""];
-  for (const k of COLLECTOR_KEYS) lines.push(`  ${k.name.padEnd(15)} ${k.help} (default ${k.default === "" ? "none" : k.default})`);
+  const lines = [
+    "usage: luxflow-collect [key=value …]   (npm run collect -- key=value …)",
+    "",
+    "Subscribes to the readings and appends them to a CSV file, or writes them to PostgreSQL (db=).",
+    "",
+  ];
+  for (const k of COLLECTOR_KEYS)
+    lines.push(`  ${k.name.padEnd(15)} ${k.help} (default ${k.default === "" ? "none" : k.default})`);
   return lines.join("\n");
 }

@@ -51,15 +51,21 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : u
 
 function rawOf(o: Record<string, unknown>): RawFields | undefined {
   const raw: RawFields = {
-    full: num(o.full), ir: num(o.ir), gain: typeof o.gain === "string" && o.gain.length <= 16 ? o.gain : undefined,
-    integrationMs: num(o.integration_ms), saturated: typeof o.saturated === "boolean" ? o.saturated : undefined, calibration: num(o.calibration),
+    full: num(o.full),
+    ir: num(o.ir),
+    gain: typeof o.gain === "string" && o.gain.length <= 16 ? o.gain : undefined,
+    integrationMs: num(o.integration_ms),
+    saturated: typeof o.saturated === "boolean" ? o.saturated : undefined,
+    calibration: num(o.calibration),
   };
   return Object.values(raw).some((v) => v !== undefined) ? raw : undefined;
 }
 
 function seqOf(seq: unknown, where: string): number | undefined | string {
   if (seq === undefined) return undefined;
-  return typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 1 ? seq : `${where}: seq must be a whole number from 1`;
+  return typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 1
+    ? seq
+    : `${where}: seq must be a whole number from 1`;
 }
 
 function fromArray(a: unknown[]): ParseResult {
@@ -78,12 +84,22 @@ function fromObject(o: Record<string, unknown>): ParseResult {
   if (!isValue(val)) return bad("json: val must be a number or null");
   const seq = seqOf(o.seq, "json");
   if (typeof seq === "string") return bad(seq);
-  if (boot !== undefined && !(typeof boot === "number" && Number.isSafeInteger(boot) && boot >= 0)) return bad("json: boot must be a whole number from 0");
+  if (boot !== undefined && !(typeof boot === "number" && Number.isSafeInteger(boot) && boot >= 0))
+    return bad("json: boot must be a whole number from 0");
   if (device !== undefined && !isId(device)) return bad("json: device_id must be a non-empty string");
   const raw = rawOf(o);
   return {
     ok: true,
-    reading: { sensorId: id, deviceTs: ts, value: val, seq, boot, deviceId: device ?? id, ...(raw ? { raw } : {}), ...(source === "sntp" || source === "uptime" ? { timeSource: source } : {}) },
+    reading: {
+      sensorId: id,
+      deviceTs: ts,
+      value: val,
+      seq,
+      boot,
+      deviceId: device ?? id,
+      ...(raw ? { raw } : {}),
+      ...(source === "sntp" || source === "uptime" ? { timeSource: source } : {}),
+    },
   };
 }
 
@@ -101,9 +117,21 @@ function fromLosant(o: Record<string, unknown>, device: string): ParseResult {
   const seq = seqOf(data.seq, "losant");
   if (typeof seq === "string") return bad(seq);
   const time = o.time;
-  if (time !== undefined && (typeof time !== "number" || !Number.isFinite(time))) return bad("losant: time must be a number of milliseconds");
+  if (time !== undefined && (typeof time !== "number" || !Number.isFinite(time)))
+    return bad("losant: time must be a number of milliseconds");
   const raw = rawOf(data);
-  return { ok: true, reading: { sensorId: device, deviceTs: time === undefined ? null : time / 1000, value: data.lux, seq, boot: undefined, deviceId: device, ...(raw ? { raw } : {}) } };
+  return {
+    ok: true,
+    reading: {
+      sensorId: device,
+      deviceTs: time === undefined ? null : time / 1000,
+      value: data.lux,
+      seq,
+      boot: undefined,
+      deviceId: device,
+      ...(raw ? { raw } : {}),
+    },
+  };
 }
 
 /** Parses one reading payload (UTF-8 text) received on `topic`. */
@@ -118,7 +146,8 @@ export function parseReading(text: string, topic?: string): ParseResult {
   if (typeof data !== "object" || data === null) return bad("neither a thingflow array nor a json object");
   const o = data as Record<string, unknown>;
   const losant = losantDevice(topic);
-  if (losant !== undefined && typeof o.data === "object" && o.data !== null && !Array.isArray(o.data)) return fromLosant(o, losant);
+  if (losant !== undefined && typeof o.data === "object" && o.data !== null && !Array.isArray(o.data))
+    return fromLosant(o, losant);
   return fromObject(o);
 }
 

@@ -30,9 +30,21 @@ interface Pending {
 }
 
 const COLUMNS = [
-  ["device", "text"], ["boot", "bigint"], ["seq", "bigint"], ["sensor_id", "text"], ["lux", "float8"], ["full_count", "float8"], ["ir_count", "float8"],
-  ["gain", "text"], ["integration_ms", "float8"], ["saturated", "bool"], ["calibration", "float8"], ["device_ts", "float8"], ["device_time", "timestamptz"],
-  ["host_time", "timestamptz"], ["time_source", "text"],
+  ["device", "text"],
+  ["boot", "bigint"],
+  ["seq", "bigint"],
+  ["sensor_id", "text"],
+  ["lux", "float8"],
+  ["full_count", "float8"],
+  ["ir_count", "float8"],
+  ["gain", "text"],
+  ["integration_ms", "float8"],
+  ["saturated", "bool"],
+  ["calibration", "float8"],
+  ["device_ts", "float8"],
+  ["device_time", "timestamptz"],
+  ["host_time", "timestamptz"],
+  ["time_source", "text"],
 ] as const;
 
 export function schema(table: string): string {
@@ -59,7 +71,9 @@ CREATE INDEX IF NOT EXISTS ${table}_host_time ON ${table} (host_time);`;
 
 /** A SQL identifier the user may name as the table: letters, digits, underscores. */
 export function checkTable(table: string): string | undefined {
-  return /^[a-z_][a-z0-9_]{0,62}$/.test(table) ? undefined : `db_table must be a lower-case SQL name (letters, digits, _), got "${table}"`;
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(table)
+    ? undefined
+    : `db_table must be a lower-case SQL name (letters, digits, _), got "${table}"`;
 }
 
 /** A JavaScript Date can show ±8.64e15 ms (ECMA-262, "Time Values and Time Range"). */
@@ -70,8 +84,21 @@ export function rowValues(r: ParsedReading, hostMs: number): unknown[] {
   const raw = r.raw;
   const unix = r.deviceTs !== null && (r.timeSource === "sntp" || (r.timeSource === undefined && r.deviceTs > 1e9));
   return [
-    r.deviceId, r.boot === undefined || r.boot === 0 ? null : r.boot, r.seq ?? null, r.sensorId, r.value, raw?.full ?? null, raw?.ir ?? null, raw?.gain ?? null,
-    raw?.integrationMs ?? null, raw?.saturated ?? null, raw?.calibration ?? null, r.deviceTs, unix ? dateOf(r.deviceTs!) : null, new Date(hostMs), r.timeSource ?? null,
+    r.deviceId,
+    r.boot === undefined || r.boot === 0 ? null : r.boot,
+    r.seq ?? null,
+    r.sensorId,
+    r.value,
+    raw?.full ?? null,
+    raw?.ir ?? null,
+    raw?.gain ?? null,
+    raw?.integrationMs ?? null,
+    raw?.saturated ?? null,
+    raw?.calibration ?? null,
+    r.deviceTs,
+    unix ? dateOf(r.deviceTs!) : null,
+    new Date(hostMs),
+    r.timeSource ?? null,
   ];
 }
 
@@ -82,7 +109,8 @@ export function insertSql(table: string): string {
 }
 
 /** SQLSTATE classes about the data, not the connection: 22 data exception, 23 integrity, 42 syntax/type. */
-const dataError = (e: unknown) => typeof (e as { code?: unknown }).code === "string" && /^(22|23|42)/.test((e as { code: string }).code);
+const dataError = (e: unknown) =>
+  typeof (e as { code?: unknown }).code === "string" && /^(22|23|42)/.test((e as { code: string }).code);
 
 export class PgSink implements Sink {
   readonly where: string;
@@ -119,7 +147,12 @@ export class PgSink implements Sink {
   async #connect(): Promise<pg.Client> {
     if (this.#client !== undefined) return this.#client;
     this.#connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#o.url, application_name: "luxflow-collect", connectionTimeoutMillis: 5000, query_timeout: 30_000 });
+      const client = new pg.Client({
+        connectionString: this.#o.url,
+        application_name: "luxflow-collect",
+        connectionTimeoutMillis: 5000,
+        query_timeout: 30_000,
+      });
       client.on("error", (e) => this.#lost(client, e));
       try {
         await client.connect();
@@ -134,7 +167,9 @@ export class PgSink implements Sink {
       this.#problem = "";
       this.#client = client;
       return client;
-    })().finally(() => { this.#connecting = undefined; });
+    })().finally(() => {
+      this.#connecting = undefined;
+    });
     return this.#connecting;
   }
 
@@ -168,7 +203,10 @@ export class PgSink implements Sink {
       this.#timer = undefined;
       void this.#flush();
     } else {
-      this.#timer ??= setTimeout(() => { this.#timer = undefined; void this.#flush(); }, this.#o.flushMs);
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        void this.#flush();
+      }, this.#o.flushMs);
     }
   }
 
@@ -206,9 +244,16 @@ export class PgSink implements Sink {
       // The database or the connection failed: keep the batch, try again on a new connection.
       const c = this.#client;
       if (c !== undefined) this.#lost(c, e as Error);
-      else this.#say(`database ${this.where} unavailable (${(e as Error).message}); retrying, rows are held until committed`);
+      else
+        this.#say(
+          `database ${this.where} unavailable (${(e as Error).message}); retrying, rows are held until committed`,
+        );
       this.stats.retries++;
-      this.#retry = setTimeout(() => { this.#retry = undefined; this.stats.reconnects++; this.#schedule(); }, this.#backoff);
+      this.#retry = setTimeout(() => {
+        this.#retry = undefined;
+        this.stats.reconnects++;
+        this.#schedule();
+      }, this.#backoff);
       this.#backoff = Math.min(this.#backoff * 2, 5000);
     } finally {
       this.#busy = false;

@@ -100,7 +100,12 @@ export class SequenceTracker {
   #track(device: string): DeviceTrack {
     let t = this.#devices.get(device);
     if (t === undefined) {
-      t = { boot: undefined, run: undefined, earlier: [], counts: { rows: 0, missing: 0, gaps: 0, late: 0, duplicates: 0, restarts: 0, far: 0 } };
+      t = {
+        boot: undefined,
+        run: undefined,
+        earlier: [],
+        counts: { rows: 0, missing: 0, gaps: 0, late: 0, duplicates: 0, restarts: 0, far: 0 },
+      };
       this.#devices.set(device, t);
     }
     return t;
@@ -118,7 +123,8 @@ export class SequenceTracker {
   seen(device: string, seq: number, boot?: number): boolean {
     const t = this.#devices.get(device);
     if (t?.run === undefined) return false;
-    if (boot !== undefined && t.boot !== undefined && boot !== t.boot) return t.earlier.find((e) => e.boot === boot)?.run.has(seq) ?? false;
+    if (boot !== undefined && t.boot !== undefined && boot !== t.boot)
+      return t.earlier.find((e) => e.boot === boot)?.run.has(seq) ?? false;
     if (this.#backToOne(t.run, seq)) return false;
     return t.run.has(seq);
   }

@@ -58,7 +58,11 @@ export class DashboardModel {
   #removed: string[] = [];
   readonly #limits: ModelLimits;
 
-  constructor(private readonly readingsTopic: string, private readonly history: number, limits: ModelLimits = DEFAULT_LIMITS) {
+  constructor(
+    private readonly readingsTopic: string,
+    private readonly history: number,
+    limits: ModelLimits = DEFAULT_LIMITS,
+  ) {
     this.#limits = limits;
   }
 
@@ -106,7 +110,8 @@ export class DashboardModel {
 
   #reading(topic: string, text: string, at: number): DashEvent | undefined {
     const r = parseReading(text, topic);
-    if (!r.ok) return r.ignore ? undefined : { type: "problem", message: `malformed reading on ${topic} ignored (${r.reason})` };
+    if (!r.ok)
+      return r.ignore ? undefined : { type: "problem", message: `malformed reading on ${topic} ignored (${r.reason})` };
     const point: Point = { at, ts: r.reading.deviceTs, val: r.reading.value, seq: r.reading.seq };
     const d = this.#device(r.reading.sensorId, at);
     d.points.push(point);
@@ -163,23 +168,36 @@ export class DashboardModel {
 }
 
 /** The commands the page offers, and the payload each takes: nothing else is sent. */
-export const PAGE_COMMANDS: Readonly<Record<string, (p: Record<string, unknown>) => string | undefined>> = Object.freeze({
-  set_interval: (p) => (Object.keys(p).length === 1 && typeof p.seconds === "number" && p.seconds >= 0.1 && p.seconds <= 86400 ? undefined : "set_interval takes {seconds} from 0.1 to 86400"),
-  set_gain: (p) => (Object.keys(p).length === 1 && ["low", "medium", "high", "max"].includes(p.gain as string) ? undefined : "set_gain takes {gain}: low, medium, high or max"),
-  identify: (p) => (Object.keys(p).length === 0 ? undefined : "identify takes no payload"),
-});
+export const PAGE_COMMANDS: Readonly<Record<string, (p: Record<string, unknown>) => string | undefined>> =
+  Object.freeze({
+    set_interval: (p) =>
+      Object.keys(p).length === 1 && typeof p.seconds === "number" && p.seconds >= 0.1 && p.seconds <= 86400
+        ? undefined
+        : "set_interval takes {seconds} from 0.1 to 86400",
+    set_gain: (p) =>
+      Object.keys(p).length === 1 && ["low", "medium", "high", "max"].includes(p.gain as string)
+        ? undefined
+        : "set_gain takes {gain}: low, medium, high or max",
+    identify: (p) => (Object.keys(p).length === 0 ? undefined : "identify takes no payload"),
+  });
 
 /** A command from the page: checked here, so the broker only ever sees one the page offers, contract-shaped. */
 export function commandMessage(body: unknown, losant = false): { topic: string; message: string } | string {
   if (typeof body !== "object" || body === null) return "the command must be a JSON object";
   const { id, name, payload, time } = body as Record<string, unknown>;
-  if (typeof id !== "string" || id === "" || id.length > 256 || /[+#/\u0000]/.test(id)) return "id must be a device id (no /, + or #)";
-  if (typeof name !== "string" || !/^[a-z_]{1,40}$/.test(name)) return "name must be a command name such as set_interval";
-  if (payload !== undefined && (typeof payload !== "object" || payload === null || Array.isArray(payload))) return "payload must be a JSON object";
+  if (typeof id !== "string" || id === "" || id.length > 256 || /[+#/\u0000]/.test(id))
+    return "id must be a device id (no /, + or #)";
+  if (typeof name !== "string" || !/^[a-z_]{1,40}$/.test(name))
+    return "name must be a command name such as set_interval";
+  if (payload !== undefined && (typeof payload !== "object" || payload === null || Array.isArray(payload)))
+    return "payload must be a JSON object";
   if (typeof time !== "number" || !Number.isSafeInteger(time)) return "time must be a whole number of milliseconds";
   const check = Object.hasOwn(PAGE_COMMANDS, name) ? PAGE_COMMANDS[name] : undefined;
   if (check === undefined) return `${name} is not one this dashboard sends (${Object.keys(PAGE_COMMANDS).join(", ")})`;
   const problem = check((payload ?? {}) as Record<string, unknown>);
   if (problem !== undefined) return problem;
-  return { topic: losant ? `losant/${id}/command` : `${id}/command`, message: JSON.stringify({ name, payload: payload ?? {}, time }) };
+  return {
+    topic: losant ? `losant/${id}/command` : `${id}/command`,
+    message: JSON.stringify({ name, payload: payload ?? {}, time }),
+  };
 }

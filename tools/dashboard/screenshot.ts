@@ -33,29 +33,74 @@ for (let i = 1; i <= BOARDS; i++) {
     // A cloud passes 35 minutes ago: the light dips to a third and comes back.
     const cloud = 1 - (2 / 3) * Math.exp(-(((s - 2100) / 300) ** 2));
     const lux = Math.round(fleetLux(i, BOARDS) * cloud * (1 + 0.05 * Math.sin(s * 0.7 + i)) * 100) / 100;
-    past.push({ sensorId: `lux-${i}`, deviceId: `lux-${i}`, deviceTs: (now - s * 1000) / 1000, value: lux, seq: undefined, boot: undefined, timeSource: "sntp" });
+    past.push({
+      sensorId: `lux-${i}`,
+      deviceId: `lux-${i}`,
+      deviceTs: (now - s * 1000) / 1000,
+      value: lux,
+      seq: undefined,
+      boot: undefined,
+      timeSource: "sntp",
+    });
     at.push(now - s * 1000);
   }
 }
 const values = past.map((r, k) => rowValues(r, at[k]!));
-await sql.query(insertSql("luxflow_readings"), values[0]!.map((_, c) => values.map((v) => v[c])));
+await sql.query(
+  insertSql("luxflow_readings"),
+  values[0]!.map((_, c) => values.map((v) => v[c])),
+);
 await sql.end();
 
 const broker = await startEmbeddedBroker(0);
-const collector = spawn(process.execPath, [new URL("../collect.js", import.meta.url).pathname, `mqtt_port=${broker.port}`, `db=${db.url}`], { stdio: ["ignore", "ignore", "inherit"] });
+const collector = spawn(
+  process.execPath,
+  [new URL("../collect.js", import.meta.url).pathname, `mqtt_port=${broker.port}`, `db=${db.url}`],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);
 const dashboard = await startDashboard({
-  mqttHost: "127.0.0.1", mqttPort: broker.port, topic: "sensor-data", httpHost: "127.0.0.1", httpPort: 0, history: 3600, log: () => {}, db: db.url, payloadFormat: "json",
+  mqttHost: "127.0.0.1",
+  mqttPort: broker.port,
+  topic: "sensor-data",
+  httpHost: "127.0.0.1",
+  httpPort: 0,
+  history: 3600,
+  log: () => {},
+  db: db.url,
+  payloadFormat: "json",
 });
 const fleet = new Fleet({
-  devices: BOARDS, idPrefix: "lux-", spreadMs: 1000, sim: { sim_noise: "0.05" }, trace: () => {},
-  config: { ...manifestConfig(new URL("../../../manifest.json", import.meta.url)), mqtt_host: "127.0.0.1", mqtt_port: String(broker.port), payload_format: "json", sample_interval: "1", ssid: "luxflow-sim", password: "" },
+  devices: BOARDS,
+  idPrefix: "lux-",
+  spreadMs: 1000,
+  sim: { sim_noise: "0.05" },
+  trace: () => {},
+  config: {
+    ...manifestConfig(new URL("../../../manifest.json", import.meta.url)),
+    mqtt_host: "127.0.0.1",
+    mqtt_port: String(broker.port),
+    payload_format: "json",
+    sample_interval: "1",
+    ssid: "luxflow-sim",
+    password: "",
+  },
 });
 await fleet.start();
 await new Promise((r) => setTimeout(r, Number(secondsText) * 1000));
 const profile = mkdtempSync(join(tmpdir(), "luxflow-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1200, height: 820 },
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  viewport: { width: 1200, height: 820 },
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const page = context.pages()[0] ?? (await context.newPage());
 // Opened after the readings arrived: everything on the chart came from the database.

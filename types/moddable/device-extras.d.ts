@@ -21,7 +21,8 @@ declare module "sntp" {
 }
 
 declare module "instrumentation" {
-  type InstrumentationKeys = "XS Slot Heap Used" | "XS Chunk Heap Used" | "XS Stack Used" | "System Free Memory" | "Turns";
+  type InstrumentationKeys =
+    "XS Slot Heap Used" | "XS Chunk Heap Used" | "XS Stack Used" | "System Free Memory" | "Turns";
   const Instrumentation: {
     get: (what: number | undefined) => number | undefined;
     map: (name: InstrumentationKeys) => number | undefined;

@@ -14,8 +14,13 @@ declare module "embedded:io/i2c" {
   import type { PinSpecifier, PortSpecifier } from "embedded:io/_common";
   class I2C {
     constructor(options: {
-      data: PinSpecifier; clock: PinSpecifier; hz: number; address: number;
-      port?: PortSpecifier; format?: "buffer"; target?: any;
+      data: PinSpecifier;
+      clock: PinSpecifier;
+      hz: number;
+      address: number;
+      port?: PortSpecifier;
+      format?: "buffer";
+      target?: any;
     });
     write(value: ByteBuffer, stop?: boolean): void;
     read(byteLength: number, stop?: boolean): ArrayBuffer;
@@ -50,8 +55,11 @@ declare module "embedded:io/digital" {
     static readonly Output: number;
     static readonly Rising: number;
     static readonly Falling: number;
-    constructor(options: { pin: PinSpecifier; mode: number; format?: "number"; target?: any } & (
-      { onReadable: (this: Digital) => void; edge: number } | { edge?: number }));
+    constructor(
+      options: { pin: PinSpecifier; mode: number; format?: "number"; target?: any } & (
+        { onReadable: (this: Digital) => void; edge: number } | { edge?: number }
+      ),
+    );
     write(value: 0 | 1): void;
     read(): 0 | 1;
     close(): void;

@@ -47,7 +47,9 @@ function walk(roots: readonly PreloadRoot[], visit: (value: object, path: string
 
 /** xsl-style warning lines (`<module>: <path>: not frozen` / `no const`) for the firmware's bindings. */
 export function aliasWarnings(roots: readonly PreloadRoot[]): string[] {
-  const warnings: string[] = roots.filter((root) => root.writable).map((root) => `${root.module}: ${root.name}: no const`);
+  const warnings: string[] = roots
+    .filter((root) => root.writable)
+    .map((root) => `${root.module}: ${root.name}: no const`);
   walk(roots, (value, path, exempt) => {
     if (!exempt && !Object.isFrozen(value)) warnings.push(`${path}: not frozen`);
   });
@@ -55,7 +57,10 @@ export function aliasWarnings(roots: readonly PreloadRoot[]): string[] {
 }
 
 const MUTATORS: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  Map: ["set", "delete", "clear"], Set: ["add", "delete", "clear"], WeakMap: ["set", "delete"], WeakSet: ["add", "delete"],
+  Map: ["set", "delete", "clear"],
+  Set: ["add", "delete", "clear"],
+  WeakMap: ["set", "delete"],
+  WeakSet: ["add", "delete"],
 });
 
 function collectionKind(value: object): string | undefined {

@@ -32,8 +32,20 @@ const host: XsnapHost = {
   TextEncoder: global.TextEncoder,
   TextDecoder: global.TextDecoder,
 };
-for (const name of ["issueCommand", "resetMeter", "currentMeterLimit", "gc", "harden", "TextEncoder", "TextDecoder",
-  "Base64", "setImmediate", "print", "performance", "global"]) {
+for (const name of [
+  "issueCommand",
+  "resetMeter",
+  "currentMeterLimit",
+  "gc",
+  "harden",
+  "TextEncoder",
+  "TextDecoder",
+  "Base64",
+  "setImmediate",
+  "print",
+  "performance",
+  "global",
+]) {
   delete global[name];
 }
 
@@ -47,7 +59,8 @@ Object.defineProperty(ArrayBuffer, "fromString", {
   value: function fromString(text: string): ArrayBuffer {
     return encoder.encode(text).buffer as ArrayBuffer;
   },
-  writable: true, configurable: true,
+  writable: true,
+  configurable: true,
 });
 let excludeShims = true;
 
@@ -70,7 +83,9 @@ export function unmetered<T>(work: () => T): T {
 }
 
 function request(message: object): any {
-  const reply = JSON.parse(decoder.decode(host.issueCommand(encoder.encode(JSON.stringify(message)).buffer as ArrayBuffer)));
+  const reply = JSON.parse(
+    decoder.decode(host.issueCommand(encoder.encode(JSON.stringify(message)).buffer as ArrayBuffer)),
+  );
   if (reply !== null && typeof reply === "object" && typeof reply.error === "string") throw new Error(reply.error);
   return reply;
 }
@@ -118,8 +133,12 @@ function preload(roots: readonly { name: string; value: unknown }[]): string[] {
   for (const name of Object.getOwnPropertyNames(globalThis)) {
     const value = global[name];
     if (name === "handleCommand" || name === "globalThis") continue;
-    if ((typeof value === "function" || (typeof value === "object" && value !== null))) {
-      try { host.harden(value); } catch (error) { problems.push(`${name}: ${String(error)}`); }
+    if (typeof value === "function" || (typeof value === "object" && value !== null)) {
+      try {
+        host.harden(value);
+      } catch (error) {
+        problems.push(`${name}: ${String(error)}`);
+      }
     }
   }
   for (const { name, value } of roots) {

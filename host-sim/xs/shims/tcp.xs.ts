@@ -32,7 +32,14 @@ export default class TCP {
     this.#options = options;
     sockets.set(this.#id, this);
     try {
-      call({ op: "tcp.new", id: this.#id, address: options.address, port: options.port, nodelay: options.nodelay ?? false, tls: options.tls ?? null });
+      call({
+        op: "tcp.new",
+        id: this.#id,
+        address: options.address,
+        port: options.port,
+        nodelay: options.nodelay ?? false,
+        tls: options.tls ?? null,
+      });
     } catch (error) {
       sockets.delete(this.#id);
       throw error;

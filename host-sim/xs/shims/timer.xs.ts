@@ -7,7 +7,11 @@ import { call, onEvent } from "./host.js";
 type Callback = (id: object) => void;
 
 class XsTimer {
-  constructor(readonly id: number, readonly callback: Callback, public repeat: number | undefined) {}
+  constructor(
+    readonly id: number,
+    readonly callback: Callback,
+    public repeat: number | undefined,
+  ) {}
 }
 
 const live = new Map<number, XsTimer>();

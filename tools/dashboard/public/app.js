@@ -26,8 +26,12 @@ function device(id) {
   card.querySelector(".id").textContent = id;
   d = { id, color, card, points: [], pending: new Map(), unmatched: [] };
   card.querySelector("form.commands").addEventListener("submit", (e) => e.preventDefault());
-  for (const button of card.querySelectorAll("button[data-command]")) button.addEventListener("click", () => command(d, button.dataset.command));
-  for (const field of card.querySelectorAll("input, select")) field.addEventListener("input", () => { field.dataset.edited = "1"; });
+  for (const button of card.querySelectorAll("button[data-command]"))
+    button.addEventListener("click", () => command(d, button.dataset.command));
+  for (const field of card.querySelectorAll("input, select"))
+    field.addEventListener("input", () => {
+      field.dataset.edited = "1";
+    });
   const list = document.getElementById("devices");
   const after = [...list.children].find((c) => c.dataset.device.localeCompare(id, undefined, { numeric: true }) > 0);
   list.insertBefore(card, after ?? null);
@@ -49,13 +53,20 @@ function setStatus(d, status) {
 function fill(dl, value) {
   dl.replaceChildren();
   // Losant's shape {"data": {...}, "time": …} is shown by its data.
-  const obj = value && typeof value === "object" && !Array.isArray(value) && value.data && typeof value.data === "object" ? value.data : value;
+  const obj =
+    value && typeof value === "object" && !Array.isArray(value) && value.data && typeof value.data === "object"
+      ? value.data
+      : value;
   const entries = obj && typeof obj === "object" ? Object.entries(obj) : [["value", obj]];
   for (const [k, v] of entries) {
     const dt = document.createElement("dt");
     dt.textContent = k;
     const dd = document.createElement("dd");
-    dd.textContent = Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+    dd.textContent = Array.isArray(v)
+      ? v.join(", ")
+      : typeof v === "object" && v !== null
+        ? JSON.stringify(v)
+        : String(v);
     dl.append(dt, dd);
   }
 }
@@ -66,7 +77,8 @@ function showState(d, state) {
   const data = state && typeof state === "object" && state.data && typeof state.data === "object" ? state.data : state;
   const form = d.card.querySelector(".commands");
   if (!data || typeof data !== "object") return;
-  if (typeof data.sample_interval === "number" && !form.elements.seconds.dataset.edited) form.elements.seconds.value = String(data.sample_interval);
+  if (typeof data.sample_interval === "number" && !form.elements.seconds.dataset.edited)
+    form.elements.seconds.value = String(data.sample_interval);
   if (typeof data.gain === "string" && !form.elements.gain.dataset.edited) form.elements.gain.value = data.gain;
 }
 
@@ -95,7 +107,8 @@ function showResult(d, result) {
 function settle(li, result) {
   const ok = result && result.ok === true;
   li.className = ok ? "ok" : "fail";
-  li.querySelector(".verdict").textContent = `${ok ? "✓ acknowledged" : "✗ refused"}${result && result.message ? `: ${result.message}` : ""}`;
+  li.querySelector(".verdict").textContent =
+    `${ok ? "✓ acknowledged" : "✗ refused"}${result && result.message ? `: ${result.message}` : ""}`;
 }
 
 function ackItem(d, name, payload, time) {
@@ -129,10 +142,15 @@ async function command(d, name) {
   }, ACK_TIMEOUT_MS);
   d.pending.set(time, { li, timer });
   try {
-    const res = await fetch("command", { method: "POST", headers: { "content-type": "application/json", "x-luxflow-token": TOKEN }, body: JSON.stringify({ id: d.id, name, payload, time }) });
+    const res = await fetch("command", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-luxflow-token": TOKEN },
+      body: JSON.stringify({ id: d.id, name, payload, time }),
+    });
     const body = await res.json();
     if (!res.ok) throw new Error(body.error || res.statusText);
-    if (!body.brokerConnected && d.pending.has(time)) li.querySelector(".verdict").textContent = "queued: the dashboard is not connected to the broker";
+    if (!body.brokerConnected && d.pending.has(time))
+      li.querySelector(".verdict").textContent = "queued: the dashboard is not connected to the broker";
   } catch (e) {
     clearTimeout(timer);
     d.pending.delete(time);
@@ -153,18 +171,30 @@ function frame() {
   // Redraw on news, and once a second so the time axis moves.
   if (dirty || Date.now() - drawnAt >= 1000) {
     drawnAt = Date.now();
-    const drawn = drawChart(canvas, [...devices.values()], { now: Date.now(), windowMs: WINDOW_MS, log: logScale.checked });
+    const drawn = drawChart(canvas, [...devices.values()], {
+      now: Date.now(),
+      windowMs: WINDOW_MS,
+      log: logScale.checked,
+    });
     canvas.dataset.points = String(drawn);
     dirty = false;
   }
   requestAnimationFrame(frame);
 }
 logScale.checked = params.get("log") === "1";
-logScale.addEventListener("change", () => { dirty = true; });
-window.addEventListener("resize", () => { dirty = true; });
+logScale.addEventListener("change", () => {
+  dirty = true;
+});
+window.addEventListener("resize", () => {
+  dirty = true;
+});
 
 const events = new EventSource(`events?token=${encodeURIComponent(TOKEN)}`);
-const on = (type, f) => events.addEventListener(type, (m) => { f(JSON.parse(m.data)); dirty = true; });
+const on = (type, f) =>
+  events.addEventListener(type, (m) => {
+    f(JSON.parse(m.data));
+    dirty = true;
+  });
 on("snapshot", (s) => {
   document.getElementById("topic").textContent = s.topic;
   if (s.windowSeconds && !params.get("window")) WINDOW_MS = s.windowSeconds * 1000;

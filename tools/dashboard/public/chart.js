@@ -1,7 +1,18 @@
 // The live chart, drawn on a canvas: lux per device against arrival time over the last
 // `windowMs`, a line per device in its colour, linear or log scale, with labelled axes.
 
-export const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+export const COLORS = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#17becf",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+];
 
 function niceStep(span, count) {
   const raw = span / Math.max(1, count);
@@ -28,25 +39,38 @@ export function drawChart(canvas, series, { now, windowMs = 5 * 60_000, log = fa
   const g = canvas.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, h);
-  const left = 52, right = 12, top = 10, bottom = 24;
-  const pw = w - left - right, ph = h - top - bottom;
+  const left = 52,
+    right = 12,
+    top = 10,
+    bottom = 24;
+  const pw = w - left - right,
+    ph = h - top - bottom;
   const t0 = now - windowMs;
-  let lo = Infinity, hi = -Infinity;
-  for (const s of series) for (const p of s.points) {
-    if (p.at < t0 || p.val === null || (log && p.val <= 0)) continue;
-    lo = Math.min(lo, p.val);
-    hi = Math.max(hi, p.val);
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const s of series)
+    for (const p of s.points) {
+      if (p.at < t0 || p.val === null || (log && p.val <= 0)) continue;
+      lo = Math.min(lo, p.val);
+      hi = Math.max(hi, p.val);
+    }
+  if (!(hi >= lo)) {
+    lo = log ? 1 : 0;
+    hi = log ? 1000 : 100;
   }
-  if (!(hi >= lo)) { lo = log ? 1 : 0; hi = log ? 1000 : 100; }
   const f = log ? Math.log10 : (v) => v;
-  let ylo, yhi, ticks = [];
+  let ylo,
+    yhi,
+    ticks = [];
   if (log) {
-    ylo = Math.floor(Math.log10(lo)); yhi = Math.max(ylo + 1, Math.ceil(Math.log10(hi)));
+    ylo = Math.floor(Math.log10(lo));
+    yhi = Math.max(ylo + 1, Math.ceil(Math.log10(hi)));
     for (let e = ylo; e <= yhi; e++) ticks.push(Math.pow(10, e));
   } else {
     const pad = (hi - lo) * 0.1 || Math.max(1, hi * 0.1);
     const step = niceStep(hi - lo + 2 * pad, 5);
-    ylo = Math.max(0, Math.floor((lo - pad) / step) * step); yhi = Math.ceil((hi + pad) / step) * step;
+    ylo = Math.max(0, Math.floor((lo - pad) / step) * step);
+    yhi = Math.ceil((hi + pad) / step) * step;
     for (let v = ylo; v <= yhi + step / 2; v += step) ticks.push(v);
   }
   const y = (v) => top + ph - ((f(v) - ylo) / (yhi - ylo)) * ph;
@@ -59,7 +83,10 @@ export function drawChart(canvas, series, { now, windowMs = 5 * 60_000, log = fa
   g.textBaseline = "middle";
   for (const v of ticks) {
     const yy = Math.round(y(v)) + 0.5;
-    g.beginPath(); g.moveTo(left, yy); g.lineTo(left + pw, yy); g.stroke();
+    g.beginPath();
+    g.moveTo(left, yy);
+    g.lineTo(left + pw, yy);
+    g.stroke();
     g.fillText(label(v), left - 6, yy);
   }
   g.textBaseline = "top";
@@ -83,15 +110,24 @@ export function drawChart(canvas, series, { now, windowMs = 5 * 60_000, log = fa
     g.beginPath();
     let pen = false;
     for (const p of s.points) {
-      if (p.at < t0 || p.val === null || (log && p.val <= 0)) { pen = false; continue; }
-      const px = x(p.at), py = y(p.val);
-      if (pen) g.lineTo(px, py); else g.moveTo(px, py);
+      if (p.at < t0 || p.val === null || (log && p.val <= 0)) {
+        pen = false;
+        continue;
+      }
+      const px = x(p.at),
+        py = y(p.val);
+      if (pen) g.lineTo(px, py);
+      else g.moveTo(px, py);
       pen = true;
       drawn++;
     }
     g.stroke();
     const last = s.points.at(-1);
-    if (last && last.val !== null && last.at >= t0) { g.beginPath(); g.arc(x(last.at), y(last.val), 3, 0, 2 * Math.PI); g.fill(); }
+    if (last && last.val !== null && last.at >= t0) {
+      g.beginPath();
+      g.arc(x(last.at), y(last.val), 3, 0, 2 * Math.PI);
+      g.fill();
+    }
   }
   return drawn;
 }
