@@ -58,7 +58,9 @@ export function deepSleepCharge(chip: Chip, awakeMs: number, periodS: number): n
   );
 }
 
-/** Always on: associated, modem sleep between beacons, sensor integrating continuously, plus each reading's radio time. */
+/**
+ * Always on: associated, modem sleep between beacons, sensor integrating continuously, plus each reading's radio time.
+ */
 export function alwaysOnCharge(chip: Chip, publishMs: number, periodS: number): number {
   const radioS = publishMs / 1000;
   return radioMa(chip) * radioS + chip.modemSleepMa * (periodS - radioS) + SENSOR_ACTIVE_MA * periodS;

@@ -150,7 +150,7 @@ function luxFilters(config: Config, clock: Clock): InputThing<Reading>[] {
   return chain;
 }
 
-/** The running device: one object whose methods are the callbacks (no closure per callback). */
+/** The running device: one object whose methods are the callbacks (docs/xs-memory.md). */
 class Application implements App, DeviceParts {
   readonly topics: DeviceTopics;
   readonly time: DeviceTime;

@@ -31,7 +31,10 @@ export interface Ack {
 
 /** Decides, per message, whether a command runs. */
 export interface CommandGate {
-  /** Why this message is not run (it is answered as ignored), or undefined to go on; `command` is undefined when it did not parse. */
+  /**
+   * Why this message is not run (it is answered as ignored), or undefined to go on; `command` is undefined when it did
+   * not parse.
+   */
   ignore(command: Command | undefined): string | undefined;
   /** The command is about to run. */
   running(command: Command): void;

@@ -93,7 +93,10 @@ function seconds(lowest: number, highest: number) {
   };
 }
 
-/** 0 (off) or a number of seconds from `lowest` to `highest` (a floor, so a typo cannot flood the broker), as milliseconds. */
+/**
+ * 0 (off) or a number of seconds from `lowest` to `highest` (a floor, so a typo cannot flood the broker), as
+ * milliseconds.
+ */
 function offOrSeconds(lowest: number, highest: number) {
   const min = lowest;
   const max = highest;
@@ -550,7 +553,10 @@ export function parseConfig(given: Readonly<Record<string, unknown>>): Config {
   return config;
 }
 
-/** One key's value: given (raw), else its default (parsed: `parsedDefault`), else `otherwise`; the profile's and the row's rules first. */
+/**
+ * One key's value: given (raw), else its default (parsed: `parsedDefault`), else `otherwise`; the profile's and the
+ * row's rules first.
+ */
 function valueOf(
   spec: KeySpec,
   raw: Readonly<Record<string, unknown>>,
@@ -606,7 +612,10 @@ export function deviceTopics(config: Config): DeviceTopics {
   });
 }
 
-/** Packet bytes besides the topic in the smallest QoS 1 PUBLISH: header (up to 5), topic length, id, 1 payload byte (§3.3). */
+/**
+ * Packet bytes besides the topic in the smallest QoS 1 PUBLISH: header (up to 5), topic length, id, 1 payload byte
+ * (§3.3).
+ */
 const PUBLISH_OVERHEAD = 5 + 2 + 2 + 1;
 
 /**

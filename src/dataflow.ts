@@ -23,7 +23,7 @@ export class OutputThing<T> {
   /** Called when a connected input thing throws; the default rethrows after the others ran. */
   onFault: ((error: unknown) => void) | undefined;
 
-  /** Connects `input` downstream; its added disconnect() disconnects it (a shared function, no closure per connection). */
+  /** Connects `input` downstream; its added disconnect() disconnects it (one shared function). */
   connect<U extends InputThing<T>>(input: U): U & { disconnect(): void } {
     this.#inputs.push(input);
     return Object.assign(input, { [UPSTREAM]: this as OutputThing<unknown>, disconnect: OutputThing.#disconnect });

@@ -5,7 +5,9 @@
 // a terminal.
 import type { Logger } from "./platform.js";
 
-/** C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional overrides (not global: no state). */
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional overrides (not global: no state).
+ */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function escaped(c: string): string {

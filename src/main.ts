@@ -2,7 +2,7 @@
 // imports the Moddable platform modules: it wires them into the application's platform
 // seam and starts the application. Preloadable: nothing runs until main() is called.
 // The platform pieces are module-level frozen functions and objects (flash after preload),
-// not closures made in main(): only the wiring object that remembers the app is in RAM.
+// not closures made in main() (docs/xs-memory.md): only the wiring object that remembers the app is in RAM.
 // The host simulator runs this same file on its simulated boards (host-sim/board.ts boot()).
 // IO classes come from the board's ECMA-419 host provider (`device.io`, set up by the SDK's
 // system module from embedded:provider/builtin; on -p lin by host-sim/lin/device.ts).

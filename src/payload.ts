@@ -46,7 +46,9 @@ export function roundLux(value: number): number {
 
 const lux = (reading: Reading): string => (reading.value === null ? "null" : String(roundLux(reading.value)));
 
-/** ThingFlow's array, with the same `, ` separators its MicroPython writer produced (PayloadEncoder's bytes as text). */
+/**
+ * ThingFlow's array, with the same `, ` separators its MicroPython writer produced (PayloadEncoder's bytes as text).
+ */
 export function thingflowPayload(reading: Reading): string {
   const bytes = new ThingflowEncoder(reading.sensorId).bytes(reading);
   return utf8Decode(bytes, 0, bytes.length) ?? "";

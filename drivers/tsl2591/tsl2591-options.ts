@@ -19,7 +19,10 @@ export interface TSL2591Configuration {
   integration: number;
   /** Step gain and integration time to keep the counts in range. Default true. */
   autoRange: boolean;
-  /** Lux calibration (ESPHome's `device_factor`); calibration = deviceFactor × glassAttenuation. Default 608 (datasheet-derived, ./tsl2591-lux.ts). */
+  /**
+   * Lux calibration (ESPHome's `device_factor`); calibration = deviceFactor × glassAttenuation. Default 608
+   * (datasheet-derived, ./tsl2591-lux.ts).
+   */
   deviceFactor: number;
   /** Attenuation of a window in front of the sensor (1 = open air). Default 1. */
   glassAttenuation: number;

@@ -48,7 +48,9 @@ export type {
 } from "./tsl2591-options.js";
 
 const NP_ALWAYS = Uint8Array.of(0xff, 0xff, 0x00, 0x00); // NPAILT = 0xFFFF, NPAIHT = 0x0000
-/** Worst case from wake to an in-range reading: 3 integrations, e.g. 600 ms saturated → 100 → 100 (tsl2591-range.ts). */
+/**
+ * Worst case from wake to an in-range reading: 3 integrations, e.g. 600 ms saturated → 100 → 100 (tsl2591-range.ts).
+ */
 const WAKE_LEAD_MS = 1_200;
 /** A cycle can run a little long (the datasheet's typical step is 101 ms): re-check this soon after. */
 const LATE_MS = 10;
@@ -217,7 +219,9 @@ export default class TSL2591 {
     return (range.again << Control.AGAIN_SHIFT) | range.atime;
   }
 
-  /** Full register setup, in the order the datasheet's ALS operation implies: configure with the ADC off, then enable. */
+  /**
+   * Full register setup, in the order the datasheet's ALS operation implies: configure with the ADC off, then enable.
+   */
   #setup(): void {
     const io = this.#io;
     const c = this.#config;

@@ -1,5 +1,6 @@
 // Builds the firmware for XS: esbuild bundles the unmodified src/main.ts with the XS-side
-// shims (host-sim/xs/shims/, named in host-sim/module-stand-ins.ts) standing in for the Moddable modules, into one script that
+// shims (host-sim/xs/shims/, named in host-sim/module-stand-ins.ts) standing in for the Moddable modules, into one
+// script that
 // xsnap evaluates. Project modules named in manifest.json (and the local manifests it
 // includes) resolve to their sources, as mcconfig resolves them on the device.
 //

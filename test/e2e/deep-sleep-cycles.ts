@@ -2,7 +2,8 @@
 // test/xs/deep-sleep.test.ts on XS): the unmodified firmware (src/main.ts) on a simulated
 // board with sleep_mode=deep and a 5-minute period, against a real broker (aedes, its
 // persistence kept across restarts) that is killed for some of the wakes. A persistent-session
-// QoS 1 subscriber collects what arrives. The access point can go away for some wakes too. Each deep sleep discards the firmware instance (RAM),
+// QoS 1 subscriber collects what arrives. The access point can go away for some wakes too. Each deep sleep discards the
+// firmware instance (RAM),
 // keeps flash and RTC memory, jumps the board's clock and boots main again.
 import { connect, type MqttClient } from "mqtt";
 import { Board } from "../../host-sim/board.js";

@@ -17,7 +17,9 @@ export interface Rig {
   next(maxMs?: number, stepMs?: number): { sample: TSL2591Sample | undefined; elapsed: number };
 }
 
-/** `timers`: hand the driver the virtual clock as its timers (re-measures after a range change, power-save wake-ups). */
+/**
+ * `timers`: hand the driver the virtual clock as its timers (re-measures after a range change, power-save wake-ups).
+ */
 export function makeRig(
   options: Partial<Omit<TSL2591Options, "sensor">> = {},
   light: Light = { lux: 250, source: "led" },

@@ -9,7 +9,10 @@ import { csvRow, RowError, type WrittenSeq } from "./csv.js";
 import { excerpt, parseReading, type ParsedReading } from "./parse.js";
 import { SequenceTracker, type Verdict } from "./sequence.js";
 
-/** Where rows go. `add` calls `done(undefined)` once the row is stored, `done(reason)` when it never can be; it throws (storing nothing) for a failure worth retrying. */
+/**
+ * Where rows go. `add` calls `done(undefined)` once the row is stored, `done(reason)` when it never can be; it throws
+ * (storing nothing) for a failure worth retrying.
+ */
 export interface Sink {
   readonly where: string;
   recover(): WrittenSeq[];
@@ -25,7 +28,9 @@ export interface CollectorOptions {
   readonly shared?: boolean;
 }
 
-/** The CSV file as a sink; `timestamps` picks the first column: "host" (arrival, as ThingFlow's server.py) or "device". */
+/**
+ * The CSV file as a sink; `timestamps` picks the first column: "host" (arrival, as ThingFlow's server.py) or "device".
+ */
 export function csvSink(options: CsvFileOptions & { readonly timestamps: "host" | "device" }): Sink {
   const file = new CsvFile(options);
   return {
@@ -70,7 +75,10 @@ export class Collector {
     if (devices.size > 0) options.log(`resuming ${options.sink.where}: seqs recovered for ${devices.size} device(s)`);
   }
 
-  /** One message from the readings topic; `ack` once it is stored or skipped. Throws only when the sink fails (nothing stored; call again later). */
+  /**
+   * One message from the readings topic; `ack` once it is stored or skipped. Throws only when the sink fails (nothing
+   * stored; call again later).
+   */
   handle(topic: string, payload: Uint8Array, ack: () => void = () => {}): void {
     this.totals.messages++;
     const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");

@@ -28,7 +28,9 @@ export function unneutralise(cell: string): string {
 /** The latest date ECMAScript can show (±8.64e15 ms, ECMA-262 "Time Values and Time Range"), in seconds. */
 const MAX_SECONDS = 8.64e12;
 
-/** `timestamp` in seconds: the host's arrival time or the device's, as chosen. Throws RowError when no date can show it. */
+/**
+ * `timestamp` in seconds: the host's arrival time or the device's, as chosen. Throws RowError when no date can show it.
+ */
 export function csvRow(r: ParsedReading, timestamp: number): string {
   if (!(Math.abs(timestamp) <= MAX_SECONDS)) throw new RowError(`timestamp ${timestamp} is not a date`);
   const datetime = new Date(timestamp * 1000).toISOString();

@@ -17,7 +17,10 @@ export interface RawFields {
 
 export interface ParsedReading {
   readonly sensorId: string;
-  /** Device timestamp, seconds (Unix time once the board's clock is set, else since boot); null when the payload has none (Losant without network time). */
+  /**
+   * Device timestamp, seconds (Unix time once the board's clock is set, else since boot); null when the payload has
+   * none (Losant without network time).
+   */
   readonly deviceTs: number | null;
   /** Lux, or null when the sensor saturated. */
   readonly value: number | null;
@@ -25,7 +28,10 @@ export interface ParsedReading {
   readonly seq: number | undefined;
   /** The device's boot count (json, where the board keeps one in flash): (device, boot, seq) names a reading. */
   readonly boot: number | undefined;
-  /** The device: payload `device_id` when present, else the sensor id (the `<id>` of its topics); Losant: the topic's device id. */
+  /**
+   * The device: payload `device_id` when present, else the sensor id (the `<id>` of its topics); Losant: the topic's
+   * device id.
+   */
   readonly deviceId: string;
   /** Raw counts and range (json and losant), when the payload has them. */
   readonly raw?: RawFields;

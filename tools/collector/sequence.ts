@@ -134,7 +134,10 @@ export class SequenceTracker {
     return this.#devices.get(device)?.run?.last;
   }
 
-  /** Classifies `seq` (of `boot`, if the device counts boots) from `device` and updates the counts. Only "duplicate" must be dropped. */
+  /**
+   * Classifies `seq` (of `boot`, if the device counts boots) from `device` and updates the counts. Only "duplicate"
+   * must be dropped.
+   */
   observe(device: string, seq: number, boot?: number): Verdict {
     const t = this.#track(device);
     const c = t.counts;

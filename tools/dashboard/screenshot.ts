@@ -4,7 +4,8 @@
 // the boards started is written into the table first (the boards' levels under a passing
 // cloud, one reading every 10 s; labelled as such in the README), so the page opens with an
 // hour of history; two commands are sent from the page and the boards' acknowledgements show.
-// Run: npm run build && node --import ./build/host-sim/loader/register.js build/tools/dashboard/screenshot.js docs/dashboard.png [seconds]
+// Run: npm run build && node --import ./build/host-sim/loader/register.js build/tools/dashboard/screenshot.js
+// docs/dashboard.png [seconds]
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
