@@ -7,14 +7,7 @@ import { test } from "node:test";
 import { connect } from "mqtt";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 import { Fleet } from "../../host-sim/fleet/fleet.js";
-
-const until = async (check: () => boolean, what: string, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+import { until } from "../helpers/wait.js";
 
 test("a fleet of 3 boots main.ts on each board; a restart command reboots only its board", async (t) => {
   const broker = await startAedes();
@@ -53,7 +46,7 @@ test("a fleet of 3 boots main.ts on each board; a restart command reboots only i
   assert.equal(new Set(fleet.members.map((m) => m.app)).size, 3, "an app per board");
   const ids = fleet.members.map((m) => m.board.run(() => m.app?.device.state().sensor_id));
   assert.deepEqual(ids, ["lux-1", "lux-2", "lux-3"], "each firmware read its own board's mc/config");
-  await until(() => fleet.connected === 3 && health.size === 3, "3 connected boards reporting health");
+  await until(() => fleet.connected === 3 && health.size === 3, "3 connected boards reporting health", 10_000);
   for (const [id, report] of health) {
     assert.ok(
       typeof report.heap === "number" && report.heap > 0,
@@ -63,11 +56,15 @@ test("a fleet of 3 boots main.ts on each board; a restart command reboots only i
 
   const second = fleet.members[1]!;
   const before = second.app;
-  await until(() => second.app?.connection.outbox.length === 0, "lux-2's command subscription");
+  await until(() => second.app?.connection.outbox.length === 0, "lux-2's command subscription", 10_000);
   await new Promise<void>((resolve) => {
     client.publish("lux-2/command", '{"name":"restart"}', { qos: 1 }, () => resolve());
   });
-  await until(() => second.board.boots === 2 && second.app?.connection.connected === true, "lux-2 rebooted, connected");
+  await until(
+    () => second.board.boots === 2 && second.app?.connection.connected === true,
+    "lux-2 rebooted, connected",
+    10_000,
+  );
   assert.notEqual(second.app, before);
   assert.deepEqual(
     fleet.members.map((m) => m.board.restarts),
