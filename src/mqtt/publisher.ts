@@ -90,6 +90,18 @@ export class Publisher {
 
   /** Appends a PUBLISH of `size` bytes to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
   enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): PublishStatus {
+    const outbox = this.#outbox;
+    const sender = this.#sender;
+    if (qos !== 0 && sender !== undefined && outbox.length === 0 && this.inFlight < this.#window && size < this.limit && (qos === 1 || !this.qos1Only)) {
+      // Nothing queued ahead of it and room in the window: it goes into the ring with its Packet
+      // Identifier and SENT, and out at once, as pump() would send it (no drops: the ring is empty).
+      const id = this.#freeId();
+      const at = outbox.push(size, topic, payload, qos, retain, id);
+      this.inUse!.set(id, at);
+      this.inFlight++;
+      sender.send(outbox.view(at, size));
+      return "sent";
+    }
     this.#drops = 0;
     return this.#pushed(this.#outbox.push(size, topic, payload, qos, retain));
   }
@@ -113,6 +125,14 @@ export class Publisher {
 
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
   allocate(at: number): number {
+    const id = this.#freeId();
+    this.inUse!.set(id, at);
+    if (at >= 0) this.inFlight++;
+    return id;
+  }
+
+  /** The next Packet Identifier not in use (`inUse` made if need be), not yet reserved. */
+  #freeId(): number {
     const inUse = (this.inUse ??= new Map());
     let id = this.#nextId;
     while (inUse.has(id)) {
@@ -120,8 +140,6 @@ export class Publisher {
       id = (id % 65535) + 1;
     }
     this.#nextId = (id % 65535) + 1;
-    inUse.set(id, at);
-    if (at >= 0) this.inFlight++;
     return id;
   }
 
