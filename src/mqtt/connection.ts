@@ -6,11 +6,11 @@
 import type { Clock, TimerHandle } from "../platform.js";
 import { backoffDelay, checkBackoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
-import { encode, encodePublish, publishSize } from "./encode.js";
+import { encodePublish, publishSize } from "./encode.js";
 import { handle, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox, type Records } from "./outbox.js";
-import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
+import { IPV4, Stats, connectPacket, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -117,7 +117,7 @@ export class MqttConnection {
     if (!(max >= 64)) throw new RangeError(`maxPacketSize ${max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
-    this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
+    this.#connectPacket = connectPacket(options, options.clean ?? true);
     checkBackoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000);
     this.outbox = new Outbox(options.outbox ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
@@ -260,7 +260,7 @@ export class MqttConnection {
     this.#state = "handshake";
     const o = this.#options;
     // Clean Session 1 once [MQTT-3.1.2-6]: encoded only then, the options' CONNECT otherwise.
-    this.#send(this.#fresh ? encode({ type: 1, clientId: o.clientId, clean: true, keepalive: o.keepalive, ...connectFields(o) }) : this.#connectPacket);
+    this.#send(this.#fresh ? connectPacket(o, true) : this.#connectPacket);
   }
 
   #accepted(sessionPresent: boolean): void {
