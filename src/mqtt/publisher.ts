@@ -41,10 +41,6 @@ export class Publisher {
    */
   #released: number[] | undefined;
   #nextId = 1;
-  /** Entries dropped by the push under way. */
-  #drops = 0;
-  /** The slot pump() last handed to the socket. */
-  #sent = -1;
   /** Set while connected. */
   #sender: Sender | undefined;
   readonly #log: Logger;
@@ -69,7 +65,6 @@ export class Publisher {
 
   /** The outbox drops the entry in slot `at` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
   dropped(at: number): void {
-    this.#drops++;
     this.#forget(at);
   }
 
@@ -102,25 +97,27 @@ export class Publisher {
       sender.send(outbox.view(at, size));
       return "sent";
     }
-    this.#drops = 0;
-    return this.#pushed(this.#outbox.push(size, topic, payload, qos, retain));
+    const before = outbox.dropped;
+    return this.#pushed(outbox.push(size, topic, payload, qos, retain), before);
   }
 
   /** Appends `item` as a record (rendered when sent, see Records) and sends what it can. */
   enqueueRecord<T>(records: Records<T>, item: T, qos: QoS): PublishStatus {
-    this.#drops = 0;
-    return this.#pushed(this.#outbox.pushRecord(records, item, qos));
+    const outbox = this.#outbox;
+    const before = outbox.dropped;
+    return this.#pushed(outbox.pushRecord(records, item, qos), before);
   }
 
-  #pushed(at: number): PublishStatus {
+  /** The entry in slot `at` was pushed (`before`: the outbox's drop count before the push): send what can go. */
+  #pushed(at: number, before: number): PublishStatus {
     const outbox = this.#outbox;
-    if (this.#drops !== 0) {
-      const line = dropWarning(outbox, outbox.dropped - this.#drops);
+    if (outbox.dropped !== before) {
+      const line = dropWarning(outbox, before);
       if (line !== undefined) this.#log.warn(line);
     }
-    this.#sent = -1;
     this.pump();
-    return this.#sent === at ? "sent" : "queued"; // pump() sends oldest first: the new entry last
+    // pump() sends oldest first, the new entry last: it went when it is no longer QUEUED (a QoS 0 entry leaves as it is written).
+    return (outbox.flags(at) & 3) === QUEUED ? "queued" : "sent";
   }
 
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
@@ -183,7 +180,6 @@ export class Publisher {
           const next = left > 1 ? outbox.next(at) : -1;
           const packet = outbox.packet(at);
           outbox.remove(at);
-          this.#sent = at;
           if (packet.length >= this.limit) this.#refuse(outbox.topic(at), packet.length);
           else if (!sender.send(packet)) return;
           at = next;
@@ -195,7 +191,6 @@ export class Publisher {
           if (this.inFlight >= this.#window) return;
           id = this.allocate(at);
         }
-        this.#sent = at;
         const packet = outbox.send(at, id);
         if (packet.length >= this.limit) {
           const next = left > 1 ? outbox.next(at) : -1;
