@@ -34,7 +34,7 @@ export class MqttConnection {
     readonly connection: MqttConnection;
     readonly publisher: Publisher;
     established = false;
-    inboundQoS2: Set<number> | undefined = undefined;
+    declare inboundQoS2: Set<number> | undefined;
     /** Made on the first bytes from a broker. */
     decoder: Decoder | undefined = undefined;
     constructor(connection: MqttConnection, options: ConnectionOptions, publisher: Publisher) {

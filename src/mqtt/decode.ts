@@ -193,7 +193,7 @@ export class Decoder extends Reader {
    * Set when the packet next() returned is an oversized PUBLISH (read as far as acknowledging
    * it needs): whoever handles that PUBLISH takes it and sets this back to undefined.
    */
-  oversized: PublishPacket | undefined;
+  declare oversized: PublishPacket | undefined;
   /** False once next() has nothing more to frame until the next push() (a field: read per packet). */
   more = false;
 

@@ -2,7 +2,7 @@
 import type { Clock, Logger, Resolver, SocketFactory, Timers } from "../platform.js";
 import type { Outbox } from "./outbox.js";
 import type { Will } from "./packets.js";
-import { encode } from "./encode.js";
+import { encodeConnect } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
 
 export interface ConnectionOptions {
@@ -88,5 +88,5 @@ export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 /** CONNECT (§3.1) for these options and Clean Session flag; encoding it checks the client id, will and credentials. */
 export function connectPacket(o: ConnectionOptions, clean: boolean): Uint8Array {
   const password = o.password === undefined ? undefined : utf8Encode(o.password);
-  return encode({ type: 1, clientId: o.clientId, clean, keepalive: o.keepalive, will: o.will, username: o.username, password });
+  return encodeConnect({ type: 1, clientId: o.clientId, clean, keepalive: o.keepalive, will: o.will, username: o.username, password });
 }

@@ -73,7 +73,7 @@ export class Outbox {
   /** Told of each entry dropped to make room, while its bytes are still readable. */
   onDrop: { dropped(at: number): void } | undefined;
   /** The readings' record format, set by the first pushRecord(). */
-  records: Records<never> | undefined;
+  declare records: Records<never> | undefined;
   /** Ring bytes of a record slot: state byte, Packet Identifier, record. */
   #recordSlot = 0;
 

@@ -29,9 +29,10 @@ export class Publisher {
   /**
    * Packet Identifiers in use [MQTT-2.3.1-2]: the outbox slot of the publish holding it (slots
    * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop. Made
-   * by the first allocate(): a QoS 0 client holds no Map.
+   * by the first allocate(): a QoS 0 client holds no Map. `declare`d fields like this one
+   * are not defined by the constructor: on XS a property takes a slot only once it is set.
    */
-  inUse: Map<number, number> | undefined;
+  declare inUse: Map<number, number> | undefined;
   /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
   inFlight = 0;
   /**
@@ -218,7 +219,7 @@ export class Publisher {
   }
 
   /** The topic of the last message set aside, and why `limit` is what it is (made by the first). */
-  aside: { topic: string; reason: string } | undefined;
+  declare aside: { topic: string; reason: string } | undefined;
 
   /**
    * The connection died (after CONNACK, by the peer or the link). When the oldest entry sent
