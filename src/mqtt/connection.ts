@@ -36,7 +36,7 @@ export class MqttConnection {
     established = false;
     declare inboundQoS2: Set<number> | undefined;
     /** Made on the first bytes from a broker. */
-    decoder: Decoder | undefined = undefined;
+    declare decoder: Decoder | undefined;
     constructor(connection: MqttConnection, options: ConnectionOptions, publisher: Publisher) {
       super(options.timers, options.clock, options.keepalive);
       this.connection = connection;
@@ -236,7 +236,8 @@ export class MqttConnection {
     const attempt = ++this.#attempt;
     this.stats.attempts++;
     this.#state = "resolving";
-    this.#timer = this.#options.timers.set(() => this.#lost(`no CONNACK within ${this.#options.connectTimeout ?? 10000} ms`), this.#options.connectTimeout ?? 10000);
+    const timeout = this.#options.connectTimeout ?? 10000;
+    this.#timer = this.#options.timers.set(() => this.#lost(`no CONNACK within ${timeout} ms`), timeout);
     const host = this.#options.host;
     if (IPV4.test(host)) return this.#open(host);
     this.#options.resolve(host, (address) => {

@@ -150,6 +150,7 @@ export class Publisher {
       for (let i = 0; i < released.length; i++) if (!sender.send(encodeAck(6, released[i]!))) return;
     }
     const outbox = this.#outbox;
+    if (outbox.length === 0) return; // nothing to resend or send
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
       if ((outbox.flags(at) & 3) === RECEIVED && !sender.send(encodeAck(6, outbox.id(at)))) return;
     }

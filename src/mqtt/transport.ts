@@ -27,17 +27,13 @@ export class Transport {
 
   constructor(factory: SocketFactory, address: string, port: number, events: TransportEvents) {
     this.#events = events;
-    try {
-      this.#socket = factory({
-        address, port,
-        onReadable: (count) => this.#readable(count),
-        onWritable: (count) => this.#writable(count),
-        onError: (message) => this.#error(message ?? "connection closed"),
-      });
-    } catch (e) {
-      this.#socket = undefined;
-      throw e;
-    }
+    // A factory that throws leaves no socket: the caller reports it, and this object is dropped.
+    this.#socket = factory({
+      address, port,
+      onReadable: (count) => this.#readable(count),
+      onWritable: (count) => this.#writable(count),
+      onError: (message) => this.#error(message ?? "connection closed"),
+    });
   }
 
   get open(): boolean {
