@@ -275,7 +275,7 @@ export class MqttConnection {
     this.#everConnected = true;
     if (!sessionPresent) {
       // A new session: the broker holds nothing of ours, nor we of it [MQTT-3.1.2-6] [MQTT-4.4.0-1].
-      this.#link.inboundQoS2 = undefined;
+      if (this.#link.inboundQoS2 !== undefined) this.#link.inboundQoS2 = undefined; // no property made where none was
       this.#publisher.newSession();
     }
     this.#link.start();

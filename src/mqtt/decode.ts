@@ -266,7 +266,7 @@ export class Decoder extends Reader {
     this.#buf = undefined;
     this.#pos = this.#end = 0;
     this.#skip = undefined;
-    this.oversized = undefined;
+    if (this.oversized !== undefined) this.oversized = undefined;
   }
 
   /** A packet above the maximum size: a PUBLISH streams past (oversized.ts); anything else is a violation. */

@@ -271,7 +271,7 @@ export class Publisher {
       const flags = outbox.flags(at);
       if ((flags & HAS_ID) !== 0 || (flags & 3) !== QUEUED) outbox.restart(at, ((flags >> 2) & 3) as QoS);
     }
-    this.inUse = undefined;
+    if (this.inUse !== undefined) this.inUse = undefined; // no property made where none was
     this.inFlight = 0;
     this.#released = undefined;
   }
