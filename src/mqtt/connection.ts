@@ -10,7 +10,7 @@ import { encodePublish, publishSize } from "./encode.js";
 import { handle, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox, type Records } from "./outbox.js";
-import { IPV4, Stats, connectPacket, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
+import { IPV4, connectPacket, type ConnectionOptions, type ConnectionState, type ConnectionStats, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -82,8 +82,26 @@ export class MqttConnection {
     unsubscribed(id: number): void { this.publisher.release(id); }
   };
 
-  readonly stats: Stats;
+  /** What `stats` reads: getters on one prototype over the connection's counters and its outbox. */
+  static readonly #Stats = class implements ConnectionStats {
+    readonly #c: MqttConnection;
+    constructor(c: MqttConnection) {
+      this.#c = c;
+    }
+    get reconnects(): number { return this.#c.#reconnects; }
+    get attempts(): number { return this.#c.#attempts; }
+    get lastDisconnectReason(): string | undefined { return this.#c.#lastReason; }
+    get dropped(): number { return this.#c.outbox.dropped; }
+    get queued(): number { return this.#c.outbox.length; }
+    get queuedBytes(): number { return this.#c.outbox.bytes; }
+  };
+
   readonly outbox: Outbox;
+  /** Counted here, read through `stats`. */
+  #reconnects = 0;
+  #attempts = 0;
+  #lastReason: string | undefined;
+  #stats: ConnectionStats | undefined;
   readonly #options: ConnectionOptions;
   /** Read per QoS 0 publish: kept apart from the options (which also hold the log and the limits). */
   readonly #clock: Clock;
@@ -124,7 +142,11 @@ export class MqttConnection {
     this.#fresh = options.clean === false && options.sessionKept !== true;
     this.#topics = new Topics(max);
     this.#link = new MqttConnection.#Link(this, options, this.#publisher);
-    this.stats = new Stats(this.outbox);
+  }
+
+  /** The connection's counters (ConnectionStats), read through to it: made on first read. */
+  get stats(): ConnectionStats {
+    return (this.#stats ??= new MqttConnection.#Stats(this));
   }
 
   get connected(): boolean {
@@ -234,7 +256,7 @@ export class MqttConnection {
   #connect(): void {
     this.#options.timers.clear(this.#timer);
     const attempt = ++this.#attempt;
-    this.stats.attempts++;
+    this.#attempts++;
     this.#state = "resolving";
     const timeout = this.#options.connectTimeout ?? 10000;
     this.#timer = this.#options.timers.set(() => this.#lost(`no CONNACK within ${timeout} ms`), timeout);
@@ -271,7 +293,7 @@ export class MqttConnection {
     this.#state = "connected";
     this.#link.established = true;
     this.#connectedAt = this.#options.clock.now();
-    if (this.#everConnected) this.stats.reconnects++;
+    if (this.#everConnected) this.#reconnects++;
     this.#everConnected = true;
     if (!sessionPresent) {
       // A new session: the broker holds nothing of ours, nor we of it [MQTT-3.1.2-6] [MQTT-4.4.0-1].
@@ -343,7 +365,7 @@ export class MqttConnection {
     const was = this.#state;
     this.#state = "idle";
     if (was === "idle" || was === "waiting" || was === "offline") return;
-    this.stats.lastDisconnectReason = reason;
+    this.#lastReason = reason;
     this.#options.onDisconnect?.(reason);
   }
 

@@ -40,10 +40,10 @@ export function readLength(bytes: Uint8Array, o: number, end: number): number {
 
 /** Reads the fields of one complete packet, bytes[o, end). */
 export class Reader {
-  o = 0;
-  end = 0;
-  /** Set before any field is read (by Decoder.next()). */
-  bytes!: Uint8Array;
+  /** The packet's bytes and the cursor and end in them: all set before any field is read (by Decoder.next()). */
+  declare bytes: Uint8Array;
+  declare o: number;
+  declare end: number;
 
   u8(what: string): number {
     if (this.o >= this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);

@@ -1,6 +1,5 @@
-// MqttConnection's options, state and statistics, and the CONNECT they imply.
+// MqttConnection's options, state and statistics' shape, and the CONNECT they imply.
 import type { Clock, Logger, Resolver, SocketFactory, Timers } from "../platform.js";
-import type { Outbox } from "./outbox.js";
 import type { Will } from "./packets.js";
 import { encodeConnect } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
@@ -54,30 +53,6 @@ export interface ConnectionStats {
   /** Publishes waiting in the outbox (queued or awaiting acknowledgement). */
   readonly queued: number;
   readonly queuedBytes: number;
-}
-
-/** The connection's counters; the outbox's figures are read through from it (getters on the prototype, not per client). */
-export class Stats implements ConnectionStats {
-  reconnects = 0;
-  lastDisconnectReason: string | undefined = undefined;
-  attempts = 0;
-  readonly #outbox: Outbox;
-
-  constructor(outbox: Outbox) {
-    this.#outbox = outbox;
-  }
-
-  get dropped(): number {
-    return this.#outbox.dropped;
-  }
-
-  get queued(): number {
-    return this.#outbox.length;
-  }
-
-  get queuedBytes(): number {
-    return this.#outbox.bytes;
-  }
 }
 
 /** "sent": handed to the socket now; "queued": held in the outbox (offline, window full, socket busy). */
