@@ -267,7 +267,7 @@ export class Publisher {
    */
   newSession(): void {
     const outbox = this.#outbox;
-    for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
+    for (let at = outbox.length === 0 ? -1 : outbox.first(); at >= 0; at = outbox.next(at)) {
       const flags = outbox.flags(at);
       if ((flags & HAS_ID) !== 0 || (flags & 3) !== QUEUED) outbox.restart(at, ((flags >> 2) & 3) as QoS);
     }
