@@ -71,7 +71,7 @@ export class Outbox {
   /** Entries held (queued or awaiting acknowledgement); a field, not a getter: it is read per publish. */
   length = 0;
   /** Told of each entry dropped to make room, while its bytes are still readable. */
-  onDrop: { dropped(at: number): void } | undefined;
+  declare onDrop: { dropped(at: number): void } | undefined;
   /** The readings' record format, set by the first pushRecord(). */
   declare records: Records<never> | undefined;
   /** Ring bytes of a record slot: state byte, Packet Identifier, record. */

@@ -48,7 +48,7 @@ export class Publisher {
   /** The smallest packet not sent: mqtt_max_packet + 1, or the size of a message set aside. */
   limit: number;
   /** The broker answered QoS 2 with PUBACK: QoS 2 entries go out at QoS 1 from then on. */
-  qos1Only = false;
+  declare qos1Only: boolean | undefined;
   /** A publish was acknowledged in this connection (one that delivered resets the backoff). */
   delivered = false;
   /** The oldest unacknowledged entry when the last connection died, and in how many connections in a row. */
