@@ -6,11 +6,11 @@
 import type { Clock, TimerHandle } from "../platform.js";
 import { backoffDelay, checkBackoff } from "./backoff.js";
 import { MqttProtocolError, Decoder } from "./decode.js";
-import { encode, encodePublish, publishSize } from "./encode.js";
+import { encodePublish, publishSize } from "./encode.js";
 import { handle, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox, type Records } from "./outbox.js";
-import { IPV4, Stats, connectFields, type ConnectionOptions, type ConnectionState, type PublishStatus } from "./options.js";
+import { IPV4, connectPacket, type ConnectionOptions, type ConnectionState, type ConnectionStats, type PublishStatus } from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -34,9 +34,9 @@ export class MqttConnection {
     readonly connection: MqttConnection;
     readonly publisher: Publisher;
     established = false;
-    inboundQoS2: Set<number> | undefined = undefined;
+    declare inboundQoS2: Set<number> | undefined;
     /** Made on the first bytes from a broker. */
-    decoder: Decoder | undefined = undefined;
+    declare decoder: Decoder | undefined;
     constructor(connection: MqttConnection, options: ConnectionOptions, publisher: Publisher) {
       super(options.timers, options.clock, options.keepalive);
       this.connection = connection;
@@ -82,8 +82,26 @@ export class MqttConnection {
     unsubscribed(id: number): void { this.publisher.release(id); }
   };
 
-  readonly stats: Stats;
+  /** What `stats` reads: getters on one prototype over the connection's counters and its outbox. */
+  static readonly #Stats = class implements ConnectionStats {
+    readonly #c: MqttConnection;
+    constructor(c: MqttConnection) {
+      this.#c = c;
+    }
+    get reconnects(): number { return this.#c.#reconnects; }
+    get attempts(): number { return this.#c.#attempts; }
+    get lastDisconnectReason(): string | undefined { return this.#c.#lastReason; }
+    get dropped(): number { return this.#c.outbox.dropped; }
+    get queued(): number { return this.#c.outbox.length; }
+    get queuedBytes(): number { return this.#c.outbox.bytes; }
+  };
+
   readonly outbox: Outbox;
+  /** Counted here, read through `stats`. */
+  #reconnects = 0;
+  #attempts = 0;
+  #lastReason: string | undefined;
+  #stats: ConnectionStats | undefined;
   readonly #options: ConnectionOptions;
   /** Read per QoS 0 publish: kept apart from the options (which also hold the log and the limits). */
   readonly #clock: Clock;
@@ -117,14 +135,18 @@ export class MqttConnection {
     if (!(max >= 64)) throw new RangeError(`maxPacketSize ${max} must be at least 64 bytes`);
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
-    this.#connectPacket = encode({ type: 1, clientId: options.clientId, clean: options.clean ?? true, keepalive: options.keepalive, ...connectFields(options) });
+    this.#connectPacket = connectPacket(options, options.clean ?? true);
     checkBackoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000);
     this.outbox = new Outbox(options.outbox ?? 4096);
     this.#publisher = new Publisher(this.outbox, options.maxInflight ?? 8, options.log, max);
     this.#fresh = options.clean === false && options.sessionKept !== true;
     this.#topics = new Topics(max);
     this.#link = new MqttConnection.#Link(this, options, this.#publisher);
-    this.stats = new Stats(this.outbox);
+  }
+
+  /** The connection's counters (ConnectionStats), read through to it: made on first read. */
+  get stats(): ConnectionStats {
+    return (this.#stats ??= new MqttConnection.#Stats(this));
   }
 
   get connected(): boolean {
@@ -234,9 +256,10 @@ export class MqttConnection {
   #connect(): void {
     this.#options.timers.clear(this.#timer);
     const attempt = ++this.#attempt;
-    this.stats.attempts++;
+    this.#attempts++;
     this.#state = "resolving";
-    this.#timer = this.#options.timers.set(() => this.#lost(`no CONNACK within ${this.#options.connectTimeout ?? 10000} ms`), this.#options.connectTimeout ?? 10000);
+    const timeout = this.#options.connectTimeout ?? 10000;
+    this.#timer = this.#options.timers.set(() => this.#lost(`no CONNACK within ${timeout} ms`), timeout);
     const host = this.#options.host;
     if (IPV4.test(host)) return this.#open(host);
     this.#options.resolve(host, (address) => {
@@ -260,7 +283,7 @@ export class MqttConnection {
     this.#state = "handshake";
     const o = this.#options;
     // Clean Session 1 once [MQTT-3.1.2-6]: encoded only then, the options' CONNECT otherwise.
-    this.#send(this.#fresh ? encode({ type: 1, clientId: o.clientId, clean: true, keepalive: o.keepalive, ...connectFields(o) }) : this.#connectPacket);
+    this.#send(this.#fresh ? connectPacket(o, true) : this.#connectPacket);
   }
 
   #accepted(sessionPresent: boolean): void {
@@ -270,11 +293,11 @@ export class MqttConnection {
     this.#state = "connected";
     this.#link.established = true;
     this.#connectedAt = this.#options.clock.now();
-    if (this.#everConnected) this.stats.reconnects++;
+    if (this.#everConnected) this.#reconnects++;
     this.#everConnected = true;
     if (!sessionPresent) {
       // A new session: the broker holds nothing of ours, nor we of it [MQTT-3.1.2-6] [MQTT-4.4.0-1].
-      this.#link.inboundQoS2 = undefined;
+      if (this.#link.inboundQoS2 !== undefined) this.#link.inboundQoS2 = undefined; // no property made where none was
       this.#publisher.newSession();
     }
     this.#link.start();
@@ -342,7 +365,7 @@ export class MqttConnection {
     const was = this.#state;
     this.#state = "idle";
     if (was === "idle" || was === "waiting" || was === "offline") return;
-    this.stats.lastDisconnectReason = reason;
+    this.#lastReason = reason;
     this.#options.onDisconnect?.(reason);
   }
 

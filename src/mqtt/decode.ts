@@ -40,10 +40,10 @@ export function readLength(bytes: Uint8Array, o: number, end: number): number {
 
 /** Reads the fields of one complete packet, bytes[o, end). */
 export class Reader {
-  o = 0;
-  end = 0;
-  /** Set before any field is read (by Decoder.next()). */
-  bytes!: Uint8Array;
+  /** The packet's bytes and the cursor and end in them: all set before any field is read (by Decoder.next()). */
+  declare bytes: Uint8Array;
+  declare o: number;
+  declare end: number;
 
   u8(what: string): number {
     if (this.o >= this.end) fail(`${what} missing: packet too short for its remaining length (§2.2.3)`);
@@ -193,7 +193,7 @@ export class Decoder extends Reader {
    * Set when the packet next() returned is an oversized PUBLISH (read as far as acknowledging
    * it needs): whoever handles that PUBLISH takes it and sets this back to undefined.
    */
-  oversized: PublishPacket | undefined;
+  declare oversized: PublishPacket | undefined;
   /** False once next() has nothing more to frame until the next push() (a field: read per packet). */
   more = false;
 
@@ -266,7 +266,7 @@ export class Decoder extends Reader {
     this.#buf = undefined;
     this.#pos = this.#end = 0;
     this.#skip = undefined;
-    this.oversized = undefined;
+    if (this.oversized !== undefined) this.oversized = undefined;
   }
 
   /** A packet above the maximum size: a PUBLISH streams past (oversized.ts); anything else is a violation. */

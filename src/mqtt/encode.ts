@@ -2,7 +2,7 @@
 // Length, string, PUBLISH), each packet exactly sized in one allocation (or written into the
 // caller's buffer). Caller misuse (a value the spec cannot carry) throws RangeError naming the
 // value and the rule; nothing here touches a socket or a timer.
-import { MAX_REMAINING_LENGTH, PACKET_NAMES, type Packet, type QoS, type Subscription } from "./packets.js";
+import { MAX_REMAINING_LENGTH, PACKET_NAMES, type ConnectPacket, type Packet, type QoS, type Subscription } from "./packets.js";
 import { utf8Encode, utf8Length, utf8Write } from "./utf8.js";
 
 /**
@@ -150,16 +150,19 @@ function stringBytes(text: string, what: string): Uint8Array {
   return bytes;
 }
 
-function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
-  if (!Number.isInteger(p.keepalive) || p.keepalive < 0 || p.keepalive > 0xffff) {
-    throw new RangeError(`keepalive ${p.keepalive} must be 0..65535 seconds [MQTT-3.1.2-10]`);
+/** CONNECT (§3.1): the variable header, then client id, will, user name and password as present. */
+export function encodeConnect(p: ConnectPacket): Uint8Array {
+  const keepalive = p.keepalive;
+  if (!Number.isInteger(keepalive) || keepalive < 0 || keepalive > 0xffff) {
+    throw new RangeError(`keepalive ${keepalive} must be 0..65535 seconds [MQTT-3.1.2-10]`);
   }
-  if (p.clientId.length === 0 && !p.clean) {
+  const clean = p.clean;
+  if (p.clientId.length === 0 && !clean) {
     throw new RangeError("an empty client id needs a clean session [MQTT-3.1.3-7]");
   }
   const clientId = stringBytes(p.clientId, "client id");
   let remaining = 10 + 2 + clientId.length;
-  let flags = p.clean ? 0x02 : 0;
+  let flags = clean ? 0x02 : 0;
   let willTopic: Uint8Array | undefined;
   const will = p.will;
   if (will !== undefined) {
@@ -176,11 +179,12 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
     remaining += 2 + username.length;
     flags |= 0x80;
   }
-  if (p.password !== undefined) {
+  const password = p.password;
+  if (password !== undefined) {
     // A password without a user name is not allowed [MQTT-3.1.2-22].
-    if (p.username === undefined) throw new RangeError("a password needs a user name [MQTT-3.1.2-22]");
-    if (p.password.length > 0xffff) throw new RangeError(`password of ${p.password.length} bytes exceeds 65535 [MQTT-3.1.3-11]`);
-    remaining += 2 + p.password.length;
+    if (username === undefined) throw new RangeError("a password needs a user name [MQTT-3.1.2-22]");
+    if (password.length > 0xffff) throw new RangeError(`password of ${password.length} bytes exceeds 65535 [MQTT-3.1.3-11]`);
+    remaining += 2 + password.length;
     flags |= 0x40;
   }
   const out = new Uint8Array(packetSize(remaining, "CONNECT"));
@@ -194,15 +198,15 @@ function encodeConnect(p: Extract<Packet, { type: 1 }>): Uint8Array {
   out[o + 5] = 0x54;
   out[o + 6] = 4;
   out[o + 7] = flags;
-  out[o + 8] = p.keepalive >> 8;
-  out[o + 9] = p.keepalive & 0xff;
+  out[o + 8] = keepalive >> 8;
+  out[o + 9] = keepalive & 0xff;
   o = writeBytes(clientId, out, o + 10);
   if (will !== undefined) {
     o = writeBytes(willTopic!, out, o);
     o = writeBytes(will.payload, out, o);
   }
   if (username !== undefined) o = writeBytes(username, out, o);
-  if (p.password !== undefined) writeBytes(p.password, out, o);
+  if (password !== undefined) writeBytes(password, out, o);
   return out;
 }
 

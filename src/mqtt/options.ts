@@ -1,7 +1,7 @@
-// MqttConnection's options, state and statistics, and the CONNECT fields they imply.
+// MqttConnection's options, state and statistics' shape, and the CONNECT they imply.
 import type { Clock, Logger, Resolver, SocketFactory, Timers } from "../platform.js";
-import type { Outbox } from "./outbox.js";
 import type { Will } from "./packets.js";
+import { encodeConnect } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
 
 export interface ConnectionOptions {
@@ -55,40 +55,13 @@ export interface ConnectionStats {
   readonly queuedBytes: number;
 }
 
-/** The connection's counters; the outbox's figures are read through from it (getters on the prototype, not per client). */
-export class Stats implements ConnectionStats {
-  reconnects = 0;
-  lastDisconnectReason: string | undefined = undefined;
-  attempts = 0;
-  readonly #outbox: Outbox;
-
-  constructor(outbox: Outbox) {
-    this.#outbox = outbox;
-  }
-
-  get dropped(): number {
-    return this.#outbox.dropped;
-  }
-
-  get queued(): number {
-    return this.#outbox.length;
-  }
-
-  get queuedBytes(): number {
-    return this.#outbox.bytes;
-  }
-}
-
 /** "sent": handed to the socket now; "queued": held in the outbox (offline, window full, socket busy). */
 export type PublishStatus = "sent" | "queued";
 
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-/** The optional CONNECT fields (user name, password as UTF-8 bytes, will) from the options. */
-export function connectFields(options: ConnectionOptions): { username?: string; password?: Uint8Array; will?: Will } {
-  const fields: { username?: string; password?: Uint8Array; will?: Will } = {};
-  if (options.username !== undefined) fields.username = options.username;
-  if (options.password !== undefined) fields.password = utf8Encode(options.password);
-  if (options.will !== undefined) fields.will = options.will;
-  return fields;
+/** CONNECT (§3.1) for these options and Clean Session flag; encoding it checks the client id, will and credentials. */
+export function connectPacket(o: ConnectionOptions, clean: boolean): Uint8Array {
+  const password = o.password === undefined ? undefined : utf8Encode(o.password);
+  return encodeConnect({ type: 1, clientId: o.clientId, clean, keepalive: o.keepalive, will: o.will, username: o.username, password });
 }

@@ -71,9 +71,9 @@ export class Outbox {
   /** Entries held (queued or awaiting acknowledgement); a field, not a getter: it is read per publish. */
   length = 0;
   /** Told of each entry dropped to make room, while its bytes are still readable. */
-  onDrop: { dropped(at: number): void } | undefined;
+  declare onDrop: { dropped(at: number): void } | undefined;
   /** The readings' record format, set by the first pushRecord(). */
-  records: Records<never> | undefined;
+  declare records: Records<never> | undefined;
   /** Ring bytes of a record slot: state byte, Packet Identifier, record. */
   #recordSlot = 0;
 
@@ -98,15 +98,17 @@ export class Outbox {
   /**
    * Appends a PUBLISH of `size` bytes (publishSize), first dropping the oldest entries until it
    * fits (see `dropped`); returns its slot. A packet the ring can never hold is a RangeError.
+   * `id` non-zero writes it as the packet's Packet Identifier and marks the entry SENT: the
+   * publisher sends it at once (see send()).
    */
-  push(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): number {
+  push(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, id = 0): number {
     if (size + ENTRY_OVERHEAD > this.capacity) {
       throw new RangeError(`a publish of ${size} bytes cannot fit the outbox of ${this.capacity} bytes (queue_bytes): not queued`);
     }
     const at = this.#reserve(size + ENTRY_OVERHEAD);
     const buf = this.#buf!;
-    buf[at] = qos << 2;
-    writePublish(buf, at + 1, topic, payload, payload.length, qos, retain, false, 0);
+    buf[at] = id === 0 ? qos << 2 : (qos << 2) | HAS_ID | SENT;
+    writePublish(buf, at + 1, topic, payload, payload.length, qos, retain, false, id);
     return at;
   }
 
@@ -229,6 +231,11 @@ export class Outbox {
       buf[at] = (flags & ~3) | SENT;
     }
     return buf.subarray(at + 1, at + 3 + (v & 3) + (v >> 2));
+  }
+
+  /** The `size` bytes of the packet just pushed in slot `at` (a view into the ring, as send() gives). */
+  view(at: number, size: number): Uint8Array {
+    return this.#buf!.subarray(at + 1, at + 1 + size);
   }
 
   /** The packet in slot `at` (a view into the ring, or a record rendered: QoS 0, no DUP). */

@@ -29,9 +29,10 @@ export class Publisher {
   /**
    * Packet Identifiers in use [MQTT-2.3.1-2]: the outbox slot of the publish holding it (slots
    * never move), or -1 for SUBSCRIBE/UNSUBSCRIBE and QoS 2 identifiers kept after a drop. Made
-   * by the first allocate(): a QoS 0 client holds no Map.
+   * by the first allocate(): a QoS 0 client holds no Map. `declare`d fields like this one
+   * are not defined by the constructor: on XS a property takes a slot only once it is set.
    */
-  inUse: Map<number, number> | undefined;
+  declare inUse: Map<number, number> | undefined;
   /** Publishes holding an identifier (awaiting PUBACK, PUBREC or PUBCOMP): kept, not counted per pump. */
   inFlight = 0;
   /**
@@ -41,17 +42,13 @@ export class Publisher {
    */
   #released: number[] | undefined;
   #nextId = 1;
-  /** Entries dropped by the push under way. */
-  #drops = 0;
-  /** The slot pump() last handed to the socket. */
-  #sent = -1;
   /** Set while connected. */
   #sender: Sender | undefined;
   readonly #log: Logger;
   /** The smallest packet not sent: mqtt_max_packet + 1, or the size of a message set aside. */
   limit: number;
   /** The broker answered QoS 2 with PUBACK: QoS 2 entries go out at QoS 1 from then on. */
-  qos1Only = false;
+  declare qos1Only: boolean | undefined;
   /** A publish was acknowledged in this connection (one that delivered resets the backoff). */
   delivered = false;
   /** The oldest unacknowledged entry when the last connection died, and in how many connections in a row. */
@@ -69,7 +66,6 @@ export class Publisher {
 
   /** The outbox drops the entry in slot `at` to make room: forget it, but keep a PUBREC'd identifier until PUBCOMP. */
   dropped(at: number): void {
-    this.#drops++;
     this.#forget(at);
   }
 
@@ -90,29 +86,51 @@ export class Publisher {
 
   /** Appends a PUBLISH of `size` bytes to the outbox (warning of drops at 1, 10, 100, …) and sends what it can. */
   enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): PublishStatus {
-    this.#drops = 0;
-    return this.#pushed(this.#outbox.push(size, topic, payload, qos, retain));
+    const outbox = this.#outbox;
+    const sender = this.#sender;
+    if (qos !== 0 && sender !== undefined && outbox.length === 0 && this.inFlight < this.#window && size < this.limit && (qos === 1 || !this.qos1Only)) {
+      // Nothing queued ahead of it and room in the window: it goes into the ring with its Packet
+      // Identifier and SENT, and out at once, as pump() would send it (no drops: the ring is empty).
+      const id = this.#freeId();
+      const at = outbox.push(size, topic, payload, qos, retain, id);
+      this.inUse!.set(id, at);
+      this.inFlight++;
+      sender.send(outbox.view(at, size));
+      return "sent";
+    }
+    const before = outbox.dropped;
+    return this.#pushed(outbox.push(size, topic, payload, qos, retain), before);
   }
 
   /** Appends `item` as a record (rendered when sent, see Records) and sends what it can. */
   enqueueRecord<T>(records: Records<T>, item: T, qos: QoS): PublishStatus {
-    this.#drops = 0;
-    return this.#pushed(this.#outbox.pushRecord(records, item, qos));
+    const outbox = this.#outbox;
+    const before = outbox.dropped;
+    return this.#pushed(outbox.pushRecord(records, item, qos), before);
   }
 
-  #pushed(at: number): PublishStatus {
+  /** The entry in slot `at` was pushed (`before`: the outbox's drop count before the push): send what can go. */
+  #pushed(at: number, before: number): PublishStatus {
     const outbox = this.#outbox;
-    if (this.#drops !== 0) {
-      const line = dropWarning(outbox, outbox.dropped - this.#drops);
+    if (outbox.dropped !== before) {
+      const line = dropWarning(outbox, before);
       if (line !== undefined) this.#log.warn(line);
     }
-    this.#sent = -1;
     this.pump();
-    return this.#sent === at ? "sent" : "queued"; // pump() sends oldest first: the new entry last
+    // pump() sends oldest first, the new entry last: it went when it is no longer QUEUED (a QoS 0 entry leaves as it is written).
+    return (outbox.flags(at) & 3) === QUEUED ? "queued" : "sent";
   }
 
   /** A free Packet Identifier, reserved for the publish in outbox slot `at`, or (-1) a SUBSCRIBE/UNSUBSCRIBE. */
   allocate(at: number): number {
+    const id = this.#freeId();
+    this.inUse!.set(id, at);
+    if (at >= 0) this.inFlight++;
+    return id;
+  }
+
+  /** The next Packet Identifier not in use (`inUse` made if need be), not yet reserved. */
+  #freeId(): number {
     const inUse = (this.inUse ??= new Map());
     let id = this.#nextId;
     while (inUse.has(id)) {
@@ -120,8 +138,6 @@ export class Publisher {
       id = (id % 65535) + 1;
     }
     this.#nextId = (id % 65535) + 1;
-    inUse.set(id, at);
-    if (at >= 0) this.inFlight++;
     return id;
   }
 
@@ -134,6 +150,7 @@ export class Publisher {
       for (let i = 0; i < released.length; i++) if (!sender.send(encodeAck(6, released[i]!))) return;
     }
     const outbox = this.#outbox;
+    if (outbox.length === 0) return; // nothing to resend or send
     for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
       if ((outbox.flags(at) & 3) === RECEIVED && !sender.send(encodeAck(6, outbox.id(at)))) return;
     }
@@ -165,7 +182,6 @@ export class Publisher {
           const next = left > 1 ? outbox.next(at) : -1;
           const packet = outbox.packet(at);
           outbox.remove(at);
-          this.#sent = at;
           if (packet.length >= this.limit) this.#refuse(outbox.topic(at), packet.length);
           else if (!sender.send(packet)) return;
           at = next;
@@ -177,7 +193,6 @@ export class Publisher {
           if (this.inFlight >= this.#window) return;
           id = this.allocate(at);
         }
-        this.#sent = at;
         const packet = outbox.send(at, id);
         if (packet.length >= this.limit) {
           const next = left > 1 ? outbox.next(at) : -1;
@@ -205,7 +220,7 @@ export class Publisher {
   }
 
   /** The topic of the last message set aside, and why `limit` is what it is (made by the first). */
-  aside: { topic: string; reason: string } | undefined;
+  declare aside: { topic: string; reason: string } | undefined;
 
   /**
    * The connection died (after CONNACK, by the peer or the link). When the oldest entry sent
@@ -252,11 +267,11 @@ export class Publisher {
    */
   newSession(): void {
     const outbox = this.#outbox;
-    for (let at = outbox.first(); at >= 0; at = outbox.next(at)) {
+    for (let at = outbox.length === 0 ? -1 : outbox.first(); at >= 0; at = outbox.next(at)) {
       const flags = outbox.flags(at);
       if ((flags & HAS_ID) !== 0 || (flags & 3) !== QUEUED) outbox.restart(at, ((flags >> 2) & 3) as QoS);
     }
-    this.inUse = undefined;
+    if (this.inUse !== undefined) this.inUse = undefined; // no property made where none was
     this.inFlight = 0;
     this.#released = undefined;
   }

@@ -12,12 +12,12 @@ export class Topics {
   sendMax: number;
   #reason: string | undefined;
   #bytes: Map<string, Uint8Array> | undefined;
-  /** The last QoS 0 PUBLISH head, its whole packet size, and what it was built for. */
-  head: Uint8Array | undefined;
-  headTotal = 0;
-  headTopic = "";
+  /** The last QoS 0 PUBLISH head, its whole packet size, and what it was built for: all set by makeHead(). */
+  declare head: Uint8Array | undefined;
+  declare headTotal: number;
+  declare headTopic: string | undefined;
   /** The payload length it was built for, or with retain -2 - that length (never a length: one compare). */
-  headKey = -1;
+  declare headKey: number | undefined;
 
   constructor(max: number) {
     this.max = max;

@@ -8,7 +8,7 @@ export interface TransportEvents {
   onData(chunk: Uint8Array): void;
   /** Socket failed or the peer closed it. Called at most once, never after close(). */
   onClose(reason: string): void;
-  /** The backlog drained: more may be sent. */
+  /** The backlog drained: more may be sent (only after a send was QUEUED: nothing else waits for it). */
   onDrain(): void;
 }
 
@@ -27,17 +27,13 @@ export class Transport {
 
   constructor(factory: SocketFactory, address: string, port: number, events: TransportEvents) {
     this.#events = events;
-    try {
-      this.#socket = factory({
-        address, port,
-        onReadable: (count) => this.#readable(count),
-        onWritable: (count) => this.#writable(count),
-        onError: (message) => this.#error(message ?? "connection closed"),
-      });
-    } catch (e) {
-      this.#socket = undefined;
-      throw e;
-    }
+    // A factory that throws leaves no socket: the caller reports it, and this object is dropped.
+    this.#socket = factory({
+      address, port,
+      onReadable: (count) => this.#readable(count),
+      onWritable: (count) => this.#writable(count),
+      onError: (message) => this.#error(message ?? "connection closed"),
+    });
   }
 
   get open(): boolean {
@@ -132,8 +128,9 @@ export class Transport {
       this.#events.onOpen();
       if (this.#closed) return;
     }
-    const backlog = this.#backlog;
-    while (backlog !== undefined && backlog.length > 0 && this.#space > 0) {
+    if (this.#backlogBytes === 0) return; // nothing waited: the common case
+    const backlog = this.#backlog!;
+    while (backlog.length > 0 && this.#space > 0) {
       const head = backlog[0]!;
       const rest = this.#write(head);
       if (rest === head) break;
