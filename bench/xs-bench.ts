@@ -30,7 +30,9 @@ const OUT = args.out ?? "docs/bench-xs.md";
 const INTERVAL_S = 1;
 
 const manifestUrl = new URL("../../manifest.json", import.meta.url);
-const manifest = JSON.parse(readFileSync(manifestUrl, "utf8")) as { platforms: Record<string, { creation?: Record<string, unknown> }> };
+const manifest = JSON.parse(readFileSync(manifestUrl, "utf8")) as {
+  platforms: Record<string, { creation?: Record<string, unknown> }>;
+};
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -85,13 +87,21 @@ async function session(meterFirmwareOnly: boolean): Promise<Session> {
     },
     onTurn: (event, meter, requests) => {
       session.window?.push(meter.compute);
-      if (event.kind === "timer" && (requests["tcp.write"] ?? 0) > 0 && (requests["smbus.call"] ?? 0) > 0) publishCompute.push(meter.compute);
+      if (event.kind === "timer" && (requests["tcp.write"] ?? 0) > 0 && (requests["smbus.call"] ?? 0) > 0)
+        publishCompute.push(meter.compute);
       else if (event.kind === "timer") otherTimerCompute.push(meter.compute);
       if (event.kind === "tcp" && event.what === "readable") receiveCompute.push(meter.compute);
     },
   });
   const session: Session = {
-    run, board, clock, lines, publishCompute, receiveCompute, otherTimerCompute, loaded: loaded as HeapStats,
+    run,
+    board,
+    clock,
+    lines,
+    publishCompute,
+    receiveCompute,
+    otherTimerCompute,
+    loaded: loaded as HeapStats,
     window: undefined,
     brokerPort: broker.port,
     async stopBroker() {
@@ -117,13 +127,21 @@ async function session(meterFirmwareOnly: boolean): Promise<Session> {
  * broker's acknowledgements of those. Half set_interval (to the interval in use), half report_state.
  */
 async function commandCompute(s: Session, count: number): Promise<number> {
-  const sender = await connectAsync({ host: "127.0.0.1", port: s.brokerPort, protocolVersion: 4, clientId: "bench-commands" });
+  const sender = await connectAsync({
+    host: "127.0.0.1",
+    port: s.brokerPort,
+    protocolVersion: 4,
+    clientId: "bench-commands",
+  });
   let results = 0;
   sender.on("message", () => results++);
   await sender.subscribeAsync("lux-1/result", { qos: 1 });
   s.window = [];
   for (let i = 0; i < count; i++) {
-    const command = i % 2 === 0 ? { name: "set_interval", payload: { seconds: INTERVAL_S }, time: i } : { name: "report_state", time: i };
+    const command =
+      i % 2 === 0
+        ? { name: "set_interval", payload: { seconds: INTERVAL_S }, time: i }
+        : { name: "report_state", time: i };
     await sender.publishAsync("lux-1/command", JSON.stringify(command), { qos: 1 });
     const end = Date.now() + 5000;
     while (results <= i && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 2));
@@ -143,7 +161,8 @@ async function until(s: Session, done: () => boolean, what: string, limitMs = 12
   const start = s.clock.now();
   while (!done()) {
     if (s.run.failure) throw s.run.failure;
-    if (s.clock.now() - start > limitMs) throw new Error(`${what}: not within ${limitMs} virtual ms\n${s.lines.slice(-20).join("\n")}`);
+    if (s.clock.now() - start > limitMs)
+      throw new Error(`${what}: not within ${limitMs} virtual ms\n${s.lines.slice(-20).join("\n")}`);
     await s.run.advance(50);
     for (let i = 0; i < 5; i++) await tick();
     await new Promise((resolve) => setTimeout(resolve, 1));

@@ -13,7 +13,10 @@ const CONNACK = Uint8Array.of(0x20, 0x02, 0x00, 0x00);
 const PAYLOAD = utf8Encode('["lux-1",1795355431,284.1312]');
 const ENCODER = payloadEncoder("thingflow", "lux-1");
 
-interface Rig { connection: MqttConnection; feed(bytes: Uint8Array): void }
+interface Rig {
+  connection: MqttConnection;
+  feed(bytes: Uint8Array): void;
+}
 
 /** The fake socket, timers, clock and log a rig gives the client (measured apart from it). */
 function fakes() {
@@ -26,11 +29,20 @@ function fakes() {
   };
   const timers = { set: (): TimerHandle => ({}), repeat: (): TimerHandle => ({}), clear: () => undefined };
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const feed = (bytes: Uint8Array) => { inbound.push(bytes); options?.onReadable(bytes.length); };
+  const feed = (bytes: Uint8Array) => {
+    inbound.push(bytes);
+    options?.onReadable(bytes.length);
+  };
   return {
-    socket: (o: ByteSocketOptions) => { options = o; return socket; },
+    socket: (o: ByteSocketOptions) => {
+      options = o;
+      return socket;
+    },
     resolve: (_host: string, callback: (address: string | undefined) => void) => callback("127.0.0.1"),
-    timers, clock: { now: () => 0 }, log, feed,
+    timers,
+    clock: { now: () => 0 },
+    log,
+    feed,
     writable: () => options?.onWritable(5744),
   };
 }
@@ -39,8 +51,16 @@ function rig(): Rig {
   const f = fakes();
   const { feed } = f;
   const connection = new MqttConnection({
-    socket: f.socket, resolve: f.resolve, timers: f.timers, clock: f.clock, log: f.log,
-    host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 60, clean: true,
+    socket: f.socket,
+    resolve: f.resolve,
+    timers: f.timers,
+    clock: f.clock,
+    log: f.log,
+    host: "127.0.0.1",
+    port: 1883,
+    clientId: "lux-1",
+    keepalive: 60,
+    clean: true,
   });
   connection.start();
   f.writable();
@@ -52,9 +72,20 @@ function rig(): Rig {
 /** Keeps what the rig* functions make from being optimised away (XS does not, but say so). */
 let sink: unknown;
 
-/** A fake socket whose reader does what the client's transport does with it per readable event: one read takes the announced bytes. */
+/**
+ * A fake socket whose reader does what the client's transport does with it per readable event: one read takes the
+ * announced bytes.
+ */
 function rigSocket(f: ReturnType<typeof fakes>): ByteSocket {
-  const s: ByteSocket = f.socket({ address: "127.0.0.1", port: 1883, onReadable: () => { s.read(); }, onWritable: () => undefined, onError: () => undefined });
+  const s: ByteSocket = f.socket({
+    address: "127.0.0.1",
+    port: 1883,
+    onReadable: () => {
+      s.read();
+    },
+    onWritable: () => undefined,
+    onError: () => undefined,
+  });
   return s;
 }
 
@@ -63,19 +94,30 @@ const kept: unknown[] = [];
 let packetId = 0;
 
 const bench = {
-  empty(n: number): void { for (let i = 0; i < n; i++) { /* loop cost only */ } },
-  connect(n: number): void { for (let i = 0; i < n; i++) rig(); },
+  empty(n: number): void {
+    for (let i = 0; i < n; i++) {
+      /* loop cost only */
+    }
+  },
+  connect(n: number): void {
+    for (let i = 0; i < n; i++) rig();
+  },
   rig,
   fakes,
-  hold(): void { held = rig(); },
+  hold(): void {
+    held = rig();
+  },
   /** Keeps n more connected clients (or, with fakesOnly, just their fakes) alive. */
-  keep(n: number, fakesOnly: boolean): void { for (let i = 0; i < n; i++) kept.push(fakesOnly ? fakes() : rig()); },
+  keep(n: number, fakesOnly: boolean): void {
+    for (let i = 0; i < n; i++) kept.push(fakesOnly ? fakes() : rig());
+  },
   publish0(n: number): void {
     const c = (held ?? (held = rig())).connection;
     for (let i = 0; i < n; i++) c.publish("sensor-data", PAYLOAD, { qos: 0 });
   },
   payload(n: number): void {
-    for (let i = 0; i < n; i++) ENCODER.bytes({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312, seq: i + 1 });
+    for (let i = 0; i < n; i++)
+      ENCODER.bytes({ sensorId: "lux-1", timestamp: 1795355431, value: 284.1312, seq: i + 1 });
   },
   /** The rig's part of publish0: the options object, the two socket writes and the clock read the client makes. */
   rig0(n: number): void {
@@ -88,7 +130,10 @@ const bench = {
       f.clock.now();
     }
   },
-  /** The rig's part of publish1: the options object, one socket write, two clock reads, and the PUBACK built, fed and read. */
+  /**
+   * The rig's part of publish1: the options object, one socket write, two clock reads, and the PUBACK built, fed and
+   * read.
+   */
   rig1(n: number): void {
     const f = fakes();
     const s = rigSocket(f);
@@ -111,8 +156,16 @@ const bench = {
       const f = fakes();
       const s = rigSocket(f);
       sink = {
-        socket: f.socket, resolve: f.resolve, timers: f.timers, clock: f.clock, log: f.log,
-        host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 60, clean: true,
+        socket: f.socket,
+        resolve: f.resolve,
+        timers: f.timers,
+        clock: f.clock,
+        log: f.log,
+        host: "127.0.0.1",
+        port: 1883,
+        clientId: "lux-1",
+        keepalive: 60,
+        clean: true,
       };
       f.writable();
       s.write(PAYLOAD);

@@ -33,7 +33,7 @@ export async function measurePublish(config: Record<string, unknown>): Promise<P
     const compute = async (code: string) => (await run.worker.evaluate(code)).meter.compute;
     await compute("__xsBench.hold()");
     const empty = await compute(`__xsBench.empty(${N})`);
-    const perOp = async (method: string, n = N) => (await compute(`__xsBench.${method}(${n})`) - (empty * n) / N) / n;
+    const perOp = async (method: string, n = N) => ((await compute(`__xsBench.${method}(${n})`)) - (empty * n) / N) / n;
     const publish0 = await perOp("publish0");
     const payload = await perOp("payload");
     const publish1 = await perOp("publish1");
@@ -58,7 +58,14 @@ export async function measurePublish(config: Record<string, unknown>): Promise<P
     const fakeSlots = fakes.slots - clients.slots;
     const fakeChunks = fakes.chunkBytes - clients.chunkBytes;
     return {
-      publish0, payload, publish1, connect, rig0, rig1, rigConnect, garbageSlotsPerPublish0,
+      publish0,
+      payload,
+      publish1,
+      connect,
+      rig0,
+      rig1,
+      rigConnect,
+      garbageSlotsPerPublish0,
       clientSlots: (clients.slots - start.slots - fakeSlots) / K,
       clientChunkBytes: (clients.chunkBytes - start.chunkBytes - fakeChunks) / K,
     };

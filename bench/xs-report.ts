@@ -2,9 +2,17 @@
 import type { HeapStats } from "../host-sim/xs/measure.js";
 import type { PublishNumbers } from "./xs-publish.js";
 
-export interface Phase { readonly name: string; readonly stats: HeapStats }
+export interface Phase {
+  readonly name: string;
+  readonly stats: HeapStats;
+}
 
-export interface Stats { readonly count: number; readonly min: number; readonly median: number; readonly max: number }
+export interface Stats {
+  readonly count: number;
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
 
 export function cycleStats(values: readonly number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
@@ -16,21 +24,39 @@ export function cycleStats(values: readonly number[]): Stats {
 export const BOARD_SLOT_BYTES = 16;
 
 /** Application memory on a 32-bit board: slots created after load × 16 + chunk bytes created after load. */
-export function appBytes(loaded: HeapStats, phase: HeapStats): { slots: number; chunkBytes: number; boardBytes: number } {
+export function appBytes(
+  loaded: HeapStats,
+  phase: HeapStats,
+): { slots: number; chunkBytes: number; boardBytes: number } {
   const slots = phase.slots - loaded.slots;
   const chunkBytes = phase.chunkBytes - loaded.chunkBytes;
   return { slots, chunkBytes, boardBytes: slots * BOARD_SLOT_BYTES + chunkBytes };
 }
 
-interface Creation { static?: number; chunk?: { initial?: number }; heap?: { initial?: number } }
+interface Creation {
+  static?: number;
+  chunk?: { initial?: number };
+  heap?: { initial?: number };
+}
 
-export interface BudgetRow { readonly board: string; readonly budget: string; readonly used: string; readonly margin: string; readonly fits: boolean }
+export interface BudgetRow {
+  readonly board: string;
+  readonly budget: string;
+  readonly used: string;
+  readonly margin: string;
+  readonly fits: boolean;
+}
 
 /** Holds the largest post-boot footprint against manifest.json's `creation` per platform. */
-export function budgetRows(phases: readonly Phase[], platforms: Readonly<Record<string, { creation?: Record<string, unknown> }>>): BudgetRow[] {
+export function budgetRows(
+  phases: readonly Phase[],
+  platforms: Readonly<Record<string, { creation?: Record<string, unknown> }>>,
+): BudgetRow[] {
   const loaded = phases[0]?.stats;
   if (loaded === undefined) return [];
-  const worst = phases.slice(1).map((p) => appBytes(loaded, p.stats))
+  const worst = phases
+    .slice(1)
+    .map((p) => appBytes(loaded, p.stats))
     .reduce((a, b) => (b.boardBytes > a.boardBytes ? b : a), { slots: 0, chunkBytes: 0, boardBytes: 0 });
   const rows: BudgetRow[] = [];
   const esp = platforms.esp?.creation as Creation | undefined;
@@ -92,25 +118,31 @@ function missedTargets(c: PublishNumbers): string[] {
   const lines: string[] = [];
   const client1 = Math.round(c.publish1 - c.rig1);
   if (c.publish1 > 600) {
-    lines.push(`- **QoS 1 publish + PUBACK** (${n(Math.round(c.publish1))} > 600): with the rig's ${n(Math.round(c.rig1))}, the client would have ${n(Math.round(600 - c.rig1))}; it takes ${n(client1)}. ` +
-      "The round trip makes 25 JS calls, ≈ 550 bytecodes of call overhead alone: out through the connection, topic cache, size check, publisher, " +
-      "outbox ring (push, slot, view), PUBLISH writer, Remaining Length writer, link and transport; in through the socket callback, transport, link, " +
-      "decoder (push, frame, Remaining Length reader), dispatch, PUBACK parser, publisher, outbox (state, remove). Reaching 600 means merging these layers " +
-      "(publisher and outbox one class, the transport inside the link, framing without a call per field), not trimming statements.");
+    lines.push(
+      `- **QoS 1 publish + PUBACK** (${n(Math.round(c.publish1))} > 600): with the rig's ${n(Math.round(c.rig1))}, the client would have ${n(Math.round(600 - c.rig1))}; it takes ${n(client1)}. ` +
+        "The round trip makes 25 JS calls, ≈ 550 bytecodes of call overhead alone: out through the connection, topic cache, size check, publisher, " +
+        "outbox ring (push, slot, view), PUBLISH writer, Remaining Length writer, link and transport; in through the socket callback, transport, link, " +
+        "decoder (push, frame, Remaining Length reader), dispatch, PUBACK parser, publisher, outbox (state, remove). Reaching 600 means merging these layers " +
+        "(publisher and outbox one class, the transport inside the link, framing without a call per field), not trimming statements.",
+    );
   }
   if (c.connect > 2000) {
-    lines.push(`- **Connect** (${n(Math.round(c.connect))} > 2,000; client ${n(Math.round(c.connect - c.rigConnect))}, rig ${n(Math.round(c.rigConnect))}): ` +
-      "encoding CONNECT ≈ 640, building the rest of the client ≈ 850 (connection, link with keepalive, publisher, outbox, topics), opening the socket ≈ 470 " +
-      "(the dotted-IPv4 check ≈ 100, the transport with its three socket callbacks), the first onWritable and CONNECT write ≈ 300, CONNACK ≈ 1,360 " +
-      "(the decoder made, ≈ 130, and framing ≈ 240, the CONNACK parse ≈ 100, the session and keepalive set up, the log line).");
+    lines.push(
+      `- **Connect** (${n(Math.round(c.connect))} > 2,000; client ${n(Math.round(c.connect - c.rigConnect))}, rig ${n(Math.round(c.rigConnect))}): ` +
+        "encoding CONNECT ≈ 640, building the rest of the client ≈ 850 (connection, link with keepalive, publisher, outbox, topics), opening the socket ≈ 470 " +
+        "(the dotted-IPv4 check ≈ 100, the transport with its three socket callbacks), the first onWritable and CONNECT write ≈ 300, CONNACK ≈ 1,360 " +
+        "(the decoder made, ≈ 130, and framing ≈ 240, the CONNACK parse ≈ 100, the session and keepalive set up, the log line).",
+    );
   }
   const bytes = c.clientSlots * BOARD_SLOT_BYTES + c.clientChunkBytes;
   if (bytes > 1024) {
-    lines.push(`- **Memory per client** (${n(Math.round(bytes))} B > 1 KB): the three socket callbacks (closures: the socket calls them with \`this\` set to itself, ` +
-      "so each must hold its transport) with the options object they are handed in are the largest part, ≈ 35 slots (≈ 560 B) measured alone; " +
-      "then a slot per field and about one per object: the publisher ≈ 20 slots, the outbox ≈ 15, the decoder ≈ 15, the topics ≈ 6, the CONNECT kept " +
-      "for reconnects ≈ 7 and its bytes, the connection and its link (sizes measured alone; they overlap the total above only roughly). Under 1 KB " +
-      "needs callbacks that find their transport without a closure (a change to the platform's socket contract) and fewer, merged objects.");
+    lines.push(
+      `- **Memory per client** (${n(Math.round(bytes))} B > 1 KB): the three socket callbacks (closures: the socket calls them with \`this\` set to itself, ` +
+        "so each must hold its transport) with the options object they are handed in are the largest part, ≈ 35 slots (≈ 560 B) measured alone; " +
+        "then a slot per field and about one per object: the publisher ≈ 20 slots, the outbox ≈ 15, the decoder ≈ 15, the topics ≈ 6, the CONNECT kept " +
+        "for reconnects ≈ 7 and its bytes, the connection and its link (sizes measured alone; they overlap the total above only roughly). Under 1 KB " +
+        "needs callbacks that find their transport without a closure (a change to the platform's socket contract) and fewer, merged objects.",
+    );
   }
   return lines.length === 0 ? [] : ["Where the client misses its targets:", "", ...lines, ""];
 }
@@ -138,7 +170,7 @@ export function renderReport(r: Report): string {
     "",
     "## The MQTT client alone (docs/performance-targets.md's method: in-XS fake socket, 1,000 operations per turn, empty loop subtracted; Moddable's clients measured the same way)",
     "",
-    "Each count includes the rig (its fake socket, timers, clock and log, the PUBACK and CONNACK it builds and feeds: native code on a device); the rig's part alone is measured in the same run and shown after \"rig\", the client's own share after \"client\".",
+    'Each count includes the rig (its fake socket, timers, clock and log, the PUBACK and CONNACK it builds and feeds: native code on a device); the rig\'s part alone is measured in the same run and shown after "rig", the client\'s own share after "client".',
     "",
     "| Per operation | luxflow | Moddable ECMA-419 client | Moddable classic `mqtt` | target |",
     "|---|---|---|---|---|",
@@ -157,15 +189,20 @@ export function renderReport(r: Report): string {
   ];
   for (const phase of r.phases) {
     const app = loaded === undefined ? undefined : appBytes(loaded, phase.stats);
-    lines.push(`| ${phase.name} | ${n(phase.stats.slots)} | ${n(phase.stats.chunkBytes)} | ${app ? n(app.slots) : ""} | ${app ? n(app.chunkBytes) : ""} | ${app ? `${n(app.boardBytes)} B` : ""} |`);
+    lines.push(
+      `| ${phase.name} | ${n(phase.stats.slots)} | ${n(phase.stats.chunkBytes)} | ${app ? n(app.slots) : ""} | ${app ? n(app.chunkBytes) : ""} | ${app ? `${n(app.boardBytes)} B` : ""} |`,
+    );
   }
   const phase = (prefix: string) => r.phases.find((p) => p.name.startsWith(prefix));
   const boot = phase("after boot");
   const cycled = phase(`after ${n(r.cycles)} cycles`);
   const reconnected = phase(`after ${r.reconnects} reconnects`);
   if (boot && cycled && reconnected) {
-    lines.push("", `Growth over ${n(r.cycles)} cycles: ${cycled.stats.slots - boot.stats.slots} slots, ${cycled.stats.chunkBytes - boot.stats.chunkBytes} chunk bytes. ` +
-      `Over ${r.reconnects} reconnects after that: ${reconnected.stats.slots - cycled.stats.slots} slots, ${reconnected.stats.chunkBytes - cycled.stats.chunkBytes} chunk bytes.`);
+    lines.push(
+      "",
+      `Growth over ${n(r.cycles)} cycles: ${cycled.stats.slots - boot.stats.slots} slots, ${cycled.stats.chunkBytes - boot.stats.chunkBytes} chunk bytes. ` +
+        `Over ${r.reconnects} reconnects after that: ${reconnected.stats.slots - cycled.stats.slots} slots, ${reconnected.stats.chunkBytes - cycled.stats.chunkBytes} chunk bytes.`,
+    );
   }
   lines.push(
     "",
@@ -183,7 +220,7 @@ export function renderReport(r: Report): string {
     "",
     "## How to read it",
     "",
-    "- \"Since load\" is what main() and the running device create. Everything before it (module bodies, classes,",
+    '- "Since load" is what main() and the running device create. Everything before it (module bodies, classes,',
     "  bytecode) is preloaded into flash on the device, so it is not counted against RAM.",
     "- Slots are converted at 16 bytes. Chunk bytes are taken as measured on the 64-bit host, an upper bound for",
     "  the 32-bit boards (array and table chunks hold 16-byte slots or 4-byte pointers there, not 32 or 8).",

@@ -10,7 +10,15 @@ import { checkTopicName, encodePublish } from "./mqtt/encode.js";
 import type { Records } from "./mqtt/outbox.js";
 import type { QoS } from "./mqtt/packets.js";
 import { utf8Encode } from "./mqtt/utf8.js";
-import { payloadEncoder, readRecord, RECORD_BYTES, writeRecord, type PayloadEncoder, type PayloadFormat, type Reading } from "./payload.js";
+import {
+  payloadEncoder,
+  readRecord,
+  RECORD_BYTES,
+  writeRecord,
+  type PayloadEncoder,
+  type PayloadFormat,
+  type Reading,
+} from "./payload.js";
 import type { Logger } from "./platform.js";
 import { errorMessage } from "./scheduler.js";
 

@@ -10,7 +10,14 @@ import { encodePublish, publishSize } from "./encode.js";
 import { handle, type HandlerContext } from "./handlers.js";
 import { Keepalive } from "./keepalive.js";
 import { Outbox, type Records } from "./outbox.js";
-import { IPV4, connectPacket, type ConnectionOptions, type ConnectionState, type ConnectionStats, type PublishStatus } from "./options.js";
+import {
+  IPV4,
+  connectPacket,
+  type ConnectionOptions,
+  type ConnectionState,
+  type ConnectionStats,
+  type PublishStatus,
+} from "./options.js";
 import type { PublishPacket, QoS } from "./packets.js";
 import { BIRTH, Publisher, type Sender } from "./publisher.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -42,7 +49,9 @@ export class MqttConnection {
       this.connection = connection;
       this.publisher = publisher;
     }
-    onOpen(): void { this.connection.#opened(); }
+    onOpen(): void {
+      this.connection.#opened();
+    }
     /** Bytes from the broker: every whole packet in them goes to its handler (handlers.ts). */
     onData(chunk: Uint8Array): void {
       this.lastReceived = this.clock.now(); // the keepalive: heard from the broker
@@ -60,11 +69,19 @@ export class MqttConnection {
         connection.#lost(`protocol error from the broker: ${e.message}`);
       }
     }
-    onClose(reason: string): void { this.connection.#lost(reason, true); }
-    onDrain(): void { this.publisher.pump(); }
+    onClose(reason: string): void {
+      this.connection.#lost(reason, true);
+    }
+    onDrain(): void {
+      this.publisher.pump();
+    }
     /** PINGREQ (§3.12). */
-    ping(): void { this.connection.#send(Uint8Array.of(0xc0, 0)); }
-    dead(reason: string): void { this.connection.#lost(reason); }
+    ping(): void {
+      this.connection.#send(Uint8Array.of(0xc0, 0));
+    }
+    dead(reason: string): void {
+      this.connection.#lost(reason);
+    }
     /** Sends bytes; false when the socket cannot take more now. */
     send(bytes: Uint8Array): boolean {
       const t = this.connection.#transport;
@@ -74,12 +91,24 @@ export class MqttConnection {
       this.lastSent = this.clock.now(); // the keepalive: a packet went out
       return taken === WRITTEN;
     }
-    fail(reason: string): void { this.connection.#lost(reason); }
-    accepted(sessionPresent: boolean): void { this.connection.#accepted(sessionPresent); }
-    deliver(p: PublishPacket): void { this.connection.#options.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain }); }
-    skipped(p: PublishPacket): void { this.connection.#skipped(p); }
-    subscribed(id: number, granted: number[]): void { this.connection.#subs?.suback(this.publisher, id, granted); }
-    unsubscribed(id: number): void { this.publisher.release(id); }
+    fail(reason: string): void {
+      this.connection.#lost(reason);
+    }
+    accepted(sessionPresent: boolean): void {
+      this.connection.#accepted(sessionPresent);
+    }
+    deliver(p: PublishPacket): void {
+      this.connection.#options.onMessage?.(p.topic, p.payload, { qos: p.qos, retain: p.retain });
+    }
+    skipped(p: PublishPacket): void {
+      this.connection.#skipped(p);
+    }
+    subscribed(id: number, granted: number[]): void {
+      this.connection.#subs?.suback(this.publisher, id, granted);
+    }
+    unsubscribed(id: number): void {
+      this.publisher.release(id);
+    }
   };
 
   /** What `stats` reads: getters on one prototype over the connection's counters and its outbox. */
@@ -88,12 +117,24 @@ export class MqttConnection {
     constructor(c: MqttConnection) {
       this.#c = c;
     }
-    get reconnects(): number { return this.#c.#reconnects; }
-    get attempts(): number { return this.#c.#attempts; }
-    get lastDisconnectReason(): string | undefined { return this.#c.#lastReason; }
-    get dropped(): number { return this.#c.outbox.dropped; }
-    get queued(): number { return this.#c.outbox.length; }
-    get queuedBytes(): number { return this.#c.outbox.bytes; }
+    get reconnects(): number {
+      return this.#c.#reconnects;
+    }
+    get attempts(): number {
+      return this.#c.#attempts;
+    }
+    get lastDisconnectReason(): string | undefined {
+      return this.#c.#lastReason;
+    }
+    get dropped(): number {
+      return this.#c.outbox.dropped;
+    }
+    get queued(): number {
+      return this.#c.outbox.length;
+    }
+    get queuedBytes(): number {
+      return this.#c.outbox.bytes;
+    }
   };
 
   readonly outbox: Outbox;
@@ -133,7 +174,8 @@ export class MqttConnection {
     this.#clock = options.clock;
     const max = options.maxPacketSize ?? 4096;
     if (!(max >= 64)) throw new RangeError(`maxPacketSize ${max} must be at least 64 bytes`);
-    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new RangeError(`port ${options.port} must be 1..65535`);
+    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
+      throw new RangeError(`port ${options.port} must be 1..65535`);
     // Encoding CONNECT here also checks the options' client id, will and credentials.
     this.#connectPacket = connectPacket(options, options.clean ?? true);
     checkBackoff(options.reconnectMin ?? 1000, options.reconnectMax ?? 60000);
@@ -203,7 +245,8 @@ export class MqttConnection {
         return "sent";
       }
     }
-    if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
+    if (qos !== 0 && qos !== 1 && qos !== 2)
+      throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
     const bytes = this.#topics.bytes(topic);
     const size = publishSize(bytes.length, payload.length, qos);
     if (size > this.#topics.sendMax) this.#topics.tooLarge(topic, size);
@@ -217,7 +260,8 @@ export class MqttConnection {
    * format per connection. A rendered packet above the maximum size is an error line, not sent.
    */
   publishRecord<T>(records: Records<T>, item: T, qos: QoS): PublishStatus {
-    if (qos !== 0 && qos !== 1 && qos !== 2) throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
+    if (qos !== 0 && qos !== 1 && qos !== 2)
+      throw new RangeError(`publish QoS ${String(qos)} must be 0, 1 or 2 [MQTT-3.3.1-4]`);
     return this.#publisher.enqueueRecord(records, item, qos);
   }
 
@@ -230,7 +274,8 @@ export class MqttConnection {
 
   unsubscribe(topic: string): void {
     const subs = this.#subs;
-    if (subs !== undefined && subs.remove(topic) && this.#state === "connected") this.#send(subs.unsubscribe(this.#publisher, topic));
+    if (subs !== undefined && subs.remove(topic) && this.#state === "connected")
+      this.#send(subs.unsubscribe(this.#publisher, topic));
   }
 
   /** Publishes the will (if retained, so the status topic reads "offline"), sends DISCONNECT, closes. */
@@ -301,7 +346,9 @@ export class MqttConnection {
       this.#publisher.newSession();
     }
     this.#link.start();
-    this.#options.log.info(`mqtt: connected to ${this.#options.host}:${this.#options.port} as ${this.#options.clientId}${sessionPresent ? " (session resumed)" : ""}`);
+    this.#options.log.info(
+      `mqtt: connected to ${this.#options.host}:${this.#options.port} as ${this.#options.clientId}${sessionPresent ? " (session resumed)" : ""}`,
+    );
     const birth = this.#options.birth;
     if (birth) {
       const publisher = this.#publisher;
@@ -324,7 +371,9 @@ export class MqttConnection {
    */
   #restartSession(): void {
     this.#fresh = false;
-    this.#options.log.info(`mqtt: started a new persistent session as ${this.#options.clientId}: this boot holds none of the previous session's state`);
+    this.#options.log.info(
+      `mqtt: started a new persistent session as ${this.#options.clientId}: this boot holds none of the previous session's state`,
+    );
     this.#send(Uint8Array.of(0xe0, 0)); // DISCONNECT (§3.14)
     const t = this.#transport;
     this.#transport = undefined;
@@ -335,18 +384,28 @@ export class MqttConnection {
 
   /** The current attempt or connection ended: report it once and schedule the next attempt. */
   #lost(reason: string, byPeer = false): void {
-    if (this.#state === "stopped" || this.#state === "offline" || this.#state === "waiting" || this.#state === "idle") return;
+    if (this.#state === "stopped" || this.#state === "offline" || this.#state === "waiting" || this.#state === "idle")
+      return;
     const wasConnected = this.#state === "connected";
     const publisher = this.#publisher;
     // A connection that delivered something worked: the next attempt starts from the shortest delay.
-    if (wasConnected && (publisher.delivered || this.#options.clock.now() - this.#connectedAt >= (this.#options.reconnectMax ?? 60000))) this.#failures = 0;
+    if (
+      wasConnected &&
+      (publisher.delivered || this.#options.clock.now() - this.#connectedAt >= (this.#options.reconnectMax ?? 60000))
+    )
+      this.#failures = 0;
     if (wasConnected && byPeer) {
       publisher.died();
       this.#topics.limit(publisher.limit - 1, publisher.aside?.reason);
     }
     this.#teardown(reason);
     const o = this.#options;
-    const delay = backoffDelay(this.#failures++, o.reconnectMin ?? 1000, o.reconnectMax ?? 60000, o.random ?? Math.random);
+    const delay = backoffDelay(
+      this.#failures++,
+      o.reconnectMin ?? 1000,
+      o.reconnectMax ?? 60000,
+      o.random ?? Math.random,
+    );
     this.#state = "waiting";
     this.#options.log.warn(`mqtt: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.#timer = this.#options.timers.set(() => this.#connect(), delay);
@@ -373,8 +432,9 @@ export class MqttConnection {
   #skipped(p: PublishPacket): void {
     const size = p.oversized!;
     const topic = p.topic === "" ? undefined : p.topic;
-    this.#options.log.warn(`mqtt: skipped a ${size}-byte message on ${topic ?? "a topic too long to read"} (QoS ${p.qos}): above the maximum packet size ${this.#topics.max} (mqtt_max_packet); acknowledged, so the broker does not send it again`);
+    this.#options.log.warn(
+      `mqtt: skipped a ${size}-byte message on ${topic ?? "a topic too long to read"} (QoS ${p.qos}): above the maximum packet size ${this.#topics.max} (mqtt_max_packet); acknowledged, so the broker does not send it again`,
+    );
     this.#options.onOversized?.({ topic, size, qos: p.qos, retain: p.retain, max: this.#topics.max });
   }
-
 }

@@ -107,7 +107,9 @@ export class Reader {
 
 export function flagsMustBe(first: number, expected: number, rule: string): void {
   if ((first & 0x0f) !== expected) {
-    fail(`${PACKET_NAMES[first >> 4]} fixed header flags 0x${(first & 0x0f).toString(16)} must be 0x${expected.toString(16)} ${rule}`);
+    fail(
+      `${PACKET_NAMES[first >> 4]} fixed header flags 0x${(first & 0x0f).toString(16)} must be 0x${expected.toString(16)} ${rule}`,
+    );
   }
 }
 
@@ -272,7 +274,8 @@ export class Decoder extends Reader {
   /** A packet above the maximum size: a PUBLISH streams past (oversized.ts); anything else is a violation. */
   #oversized(first: number, header: number, total: number): number {
     if (((first >> 1) & 3) === 3) fail("PUBLISH QoS 3 is not allowed [MQTT-3.3.1-4]");
-    if (first >> 4 !== 3) fail(`${PACKET_NAMES[first >> 4]} of ${total} bytes exceeds the maximum packet size ${this.#max}`);
+    if (first >> 4 !== 3)
+      fail(`${PACKET_NAMES[first >> 4]} of ${total} bytes exceeds the maximum packet size ${this.#max}`);
     this.#pos += header;
     this.#skip = new OversizedPublish(first, total, header);
     return this.#skipping();

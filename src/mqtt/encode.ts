@@ -2,7 +2,14 @@
 // Length, string, PUBLISH), each packet exactly sized in one allocation (or written into the
 // caller's buffer). Caller misuse (a value the spec cannot carry) throws RangeError naming the
 // value and the rule; nothing here touches a socket or a timer.
-import { MAX_REMAINING_LENGTH, PACKET_NAMES, type ConnectPacket, type Packet, type QoS, type Subscription } from "./packets.js";
+import {
+  MAX_REMAINING_LENGTH,
+  PACKET_NAMES,
+  type ConnectPacket,
+  type Packet,
+  type QoS,
+  type Subscription,
+} from "./packets.js";
 import { utf8Encode, utf8Length, utf8Write } from "./utf8.js";
 
 /**
@@ -12,12 +19,17 @@ import { utf8Encode, utf8Length, utf8Write } from "./utf8.js";
 export function packetSize(remaining: number, what: string): number {
   if (remaining < 128) return remaining + 2;
   if (remaining > MAX_REMAINING_LENGTH) {
-    throw new RangeError(`${what} needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`);
+    throw new RangeError(
+      `${what} needs remaining length ${remaining}, above the ${MAX_REMAINING_LENGTH} MQTT allows [MQTT-2.2.3]`,
+    );
   }
   return remaining < 16_384 ? remaining + 3 : remaining < 2_097_152 ? remaining + 4 : remaining + 5;
 }
 
-/** Writes the Remaining Length `n` at out[o] (7 bits a byte, least significant first [MQTT-2.2.3]); returns the offset after it. */
+/**
+ * Writes the Remaining Length `n` at out[o] (7 bits a byte, least significant first [MQTT-2.2.3]); returns the offset
+ * after it.
+ */
 export function writeLength(out: Uint8Array, o: number, n: number): number {
   while (n > 127) {
     out[o++] = (n & 127) | 0x80;
@@ -38,7 +50,17 @@ export function publishSize(topicLength: number, payloadLength: number, qos: QoS
  * alone (sized for `payloadLength` bytes to follow). Returns the offset after what it wrote.
  * `out` must hold publishSize() bytes from `at`.
  */
-export function writePublish(out: Uint8Array, at: number, topic: Uint8Array, payload: Uint8Array | undefined, payloadLength: number, qos: QoS, retain: boolean, dup: boolean, id: number): number {
+export function writePublish(
+  out: Uint8Array,
+  at: number,
+  topic: Uint8Array,
+  payload: Uint8Array | undefined,
+  payloadLength: number,
+  qos: QoS,
+  retain: boolean,
+  dup: boolean,
+  id: number,
+): number {
   const t = topic.length; // an accessor call on XS: read once
   // DUP must be 0 at QoS 0 [MQTT-3.3.1-2].
   out[at] = 0x30 | (qos > 0 && dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0);
@@ -58,7 +80,14 @@ export function writePublish(out: Uint8Array, at: number, topic: Uint8Array, pay
 }
 
 /** A PUBLISH from an already-encoded topic (callers cache topic bytes), in a new exactly sized array. */
-export function encodePublish(topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, dup: boolean, id: number): Uint8Array {
+export function encodePublish(
+  topic: Uint8Array,
+  payload: Uint8Array,
+  qos: QoS,
+  retain: boolean,
+  dup: boolean,
+  id: number,
+): Uint8Array {
   const length = payload.length;
   const out = new Uint8Array(publishSize(topic.length, length, qos));
   writePublish(out, 0, topic, payload, length, qos, retain, dup, id);
@@ -83,7 +112,8 @@ export function checkQoS(qos: number, what: string): void {
 /** UTF-8 bytes `text` takes; throws RangeError when it cannot be an MQTT string [MQTT-1.5.3]. */
 export function stringLength(text: string, what: string): number {
   const n = utf8Length(text);
-  if (n > 0xffff) throw new RangeError(`${what} is ${n} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`);
+  if (n > 0xffff)
+    throw new RangeError(`${what} is ${n} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`);
   return n;
 }
 
@@ -109,11 +139,20 @@ export function checkTopicName(topic: string): void {
   }
 }
 
-/** SUBSCRIBE (§3.8) or UNSUBSCRIBE (§3.10), flags 0010 [MQTT-3.8.1-1] [MQTT-3.10.1-1]: a Packet Identifier, then per filter its string (and, SUBSCRIBE, requested QoS). */
-function encodeFilters(first: number, id: number, topics: readonly string[], qos: readonly QoS[] | undefined): Uint8Array {
+/**
+ * SUBSCRIBE (§3.8) or UNSUBSCRIBE (§3.10), flags 0010 [MQTT-3.8.1-1] [MQTT-3.10.1-1]: a Packet Identifier, then per
+ * filter its string (and, SUBSCRIBE, requested QoS).
+ */
+function encodeFilters(
+  first: number,
+  id: number,
+  topics: readonly string[],
+  qos: readonly QoS[] | undefined,
+): Uint8Array {
   const what = PACKET_NAMES[first >> 4]!;
   checkId(id, what);
-  if (topics.length === 0) throw new RangeError(`${what} needs at least one topic filter ${qos ? "[MQTT-3.8.3-3]" : "[MQTT-3.10.3-2]"}`);
+  if (topics.length === 0)
+    throw new RangeError(`${what} needs at least one topic filter ${qos ? "[MQTT-3.8.3-3]" : "[MQTT-3.10.3-2]"}`);
   const lengths: number[] = [];
   let remaining = 2;
   for (let i = 0; i < topics.length; i++) {
@@ -135,7 +174,12 @@ function encodeFilters(first: number, id: number, topics: readonly string[], qos
 
 /** SUBSCRIBE for `subscriptions` under Packet Identifier `id`. */
 export function encodeSubscribe(id: number, subscriptions: readonly Subscription[]): Uint8Array {
-  return encodeFilters(0x82, id, subscriptions.map((s) => s.topic), subscriptions.map((s) => s.qos));
+  return encodeFilters(
+    0x82,
+    id,
+    subscriptions.map((s) => s.topic),
+    subscriptions.map((s) => s.qos),
+  );
 }
 
 /** UNSUBSCRIBE for `topics` under Packet Identifier `id`. */
@@ -146,7 +190,10 @@ export function encodeUnsubscribe(id: number, topics: readonly string[]): Uint8A
 /** UTF-8 bytes of an MQTT string field (converted natively: see utf8Encode), checked against 65535 [MQTT-1.5.3]. */
 function stringBytes(text: string, what: string): Uint8Array {
   const bytes = utf8Encode(text);
-  if (bytes.length > 0xffff) throw new RangeError(`${what} is ${bytes.length} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`);
+  if (bytes.length > 0xffff)
+    throw new RangeError(
+      `${what} is ${bytes.length} bytes of UTF-8, above the 65535 an MQTT string holds [MQTT-1.5.3]`,
+    );
   return bytes;
 }
 
@@ -169,7 +216,8 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
     checkQoS(will.qos, "will");
     checkTopicName(will.topic);
     willTopic = stringBytes(will.topic, "will topic");
-    if (will.payload.length > 0xffff) throw new RangeError(`will message of ${will.payload.length} bytes exceeds 65535 [MQTT-3.1.3-10]`);
+    if (will.payload.length > 0xffff)
+      throw new RangeError(`will message of ${will.payload.length} bytes exceeds 65535 [MQTT-3.1.3-10]`);
     remaining += 2 + willTopic.length + 2 + will.payload.length;
     flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
   }
@@ -183,7 +231,8 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   if (password !== undefined) {
     // A password without a user name is not allowed [MQTT-3.1.2-22].
     if (username === undefined) throw new RangeError("a password needs a user name [MQTT-3.1.2-22]");
-    if (password.length > 0xffff) throw new RangeError(`password of ${password.length} bytes exceeds 65535 [MQTT-3.1.3-11]`);
+    if (password.length > 0xffff)
+      throw new RangeError(`password of ${password.length} bytes exceeds 65535 [MQTT-3.1.3-11]`);
     remaining += 2 + password.length;
     flags |= 0x40;
   }
@@ -226,14 +275,18 @@ export function encode(p: Packet): Uint8Array {
       stringLength(p.topic, "topic name");
       return encodePublish(utf8Encode(p.topic), p.payload, p.qos, p.retain, p.dup, p.id);
     }
-    case 4: case 5: case 6: case 7:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
       checkId(p.id, PACKET_NAMES[p.type]!);
       return encodeAck(p.type, p.id);
     case 8:
       return encodeSubscribe(p.id, p.subscriptions);
     case 10:
       return encodeUnsubscribe(p.id, p.topics);
-    case 12: case 14:
+    case 12:
+    case 14:
       return Uint8Array.of(p.type << 4, 0);
     default:
       throw new RangeError(`${PACKET_NAMES[p.type]} is sent by a server, not by a client (§3)`);

@@ -94,16 +94,25 @@ function onPingresp(_ctx: HandlerContext, d: Decoder, first: number): void {
 export function handle(ctx: HandlerContext, d: Decoder, first: number): void {
   const type = first >> 4;
   if (type === 4 && ctx.established) return ctx.publisher.puback(parseAck(d, first)); // onPuback, inline: the packet a publishing client gets most
-  if (!ctx.established && type !== 2) return ctx.fail(`protocol error: ${PACKET_NAMES[type]} before CONNACK [MQTT-3.2.0-1]`);
+  if (!ctx.established && type !== 2)
+    return ctx.fail(`protocol error: ${PACKET_NAMES[type]} before CONNACK [MQTT-3.2.0-1]`);
   switch (type) {
-    case 2: return onConnack(ctx, d, first);
-    case 3: return onPublish(ctx, d, first);
-    case 5: return onPubrec(ctx, d, first);
-    case 6: return onPubrel(ctx, d, first);
-    case 7: return onPubcomp(ctx, d, first);
-    case 9: return onSuback(ctx, d, first);
-    case 11: return onUnsuback(ctx, d, first);
-    case 13: return onPingresp(ctx, d, first);
+    case 2:
+      return onConnack(ctx, d, first);
+    case 3:
+      return onPublish(ctx, d, first);
+    case 5:
+      return onPubrec(ctx, d, first);
+    case 6:
+      return onPubrel(ctx, d, first);
+    case 7:
+      return onPubcomp(ctx, d, first);
+    case 9:
+      return onSuback(ctx, d, first);
+    case 11:
+      return onUnsuback(ctx, d, first);
+    case 13:
+      return onPingresp(ctx, d, first);
     default:
       return ctx.fail(`protocol error: unexpected ${PACKET_NAMES[type]} from the broker (a client never receives it)`);
   }

@@ -59,7 +59,9 @@ export abstract class Keepalive {
     if (this.pingSent >= 0) {
       const due = this.pingSent + this.#quarter3;
       if (now >= due) {
-        this.dead(`no reply from the broker within ${this.#quarter3 / 500} s: connection presumed dead (keepalive ${this.#quarter3 / 750} s) [MQTT-3.1.2-24]`);
+        this.dead(
+          `no reply from the broker within ${this.#quarter3 / 500} s: connection presumed dead (keepalive ${this.#quarter3 / 750} s) [MQTT-3.1.2-24]`,
+        );
         return;
       }
       this.#arm(due - now);

@@ -5,11 +5,19 @@ import { encodeConnect } from "./encode.js";
 import { utf8Encode } from "./utf8.js";
 
 export interface ConnectionOptions {
-  socket: SocketFactory; resolve: Resolver; timers: Timers; clock: Clock; log: Logger;
+  socket: SocketFactory;
+  resolve: Resolver;
+  timers: Timers;
+  clock: Clock;
+  log: Logger;
   random?: () => number;
-  host: string; port: number;
-  clientId: string; keepalive: number;
-  clean?: boolean; username?: string; password?: string;
+  host: string;
+  port: number;
+  clientId: string;
+  keepalive: number;
+  clean?: boolean;
+  username?: string;
+  password?: string;
   /**
    * With clean=false: this boot still holds the state of the broker's session (a wake from deep
    * sleep that slept with nothing in flight), so the first connection resumes it; otherwise a
@@ -19,7 +27,8 @@ export interface ConnectionOptions {
   will?: Will;
   /** Published (e.g. retained "online") right after every CONNACK, ahead of the outbox. */
   birth?: Will;
-  reconnectMin?: number; reconnectMax?: number;
+  reconnectMin?: number;
+  reconnectMax?: number;
   /** Largest packet sent or accepted, in bytes (default 4096). */
   maxPacketSize?: number;
   /** Outbox capacity in bytes (default 4096); the connection's `outbox` field is the Outbox. */
@@ -38,9 +47,16 @@ export interface ConnectionOptions {
   onOversized?(info: OversizedInfo): void;
 }
 
-export interface OversizedInfo { topic: string | undefined; size: number; qos: number; retain: boolean; max: number }
+export interface OversizedInfo {
+  topic: string | undefined;
+  size: number;
+  qos: number;
+  retain: boolean;
+  max: number;
+}
 
-export type ConnectionState = "idle" | "resolving" | "connecting" | "handshake" | "connected" | "waiting" | "offline" | "stopped";
+export type ConnectionState =
+  "idle" | "resolving" | "connecting" | "handshake" | "connected" | "waiting" | "offline" | "stopped";
 
 export interface ConnectionStats {
   /** Successful connections after the first. */
@@ -63,5 +79,13 @@ export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 /** CONNECT (§3.1) for these options and Clean Session flag; encoding it checks the client id, will and credentials. */
 export function connectPacket(o: ConnectionOptions, clean: boolean): Uint8Array {
   const password = o.password === undefined ? undefined : utf8Encode(o.password);
-  return encodeConnect({ type: 1, clientId: o.clientId, clean, keepalive: o.keepalive, will: o.will, username: o.username, password });
+  return encodeConnect({
+    type: 1,
+    clientId: o.clientId,
+    clean,
+    keepalive: o.keepalive,
+    will: o.will,
+    username: o.username,
+    password,
+  });
 }

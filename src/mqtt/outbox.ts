@@ -33,7 +33,12 @@ export interface Records<T> {
  * by the head) —, bits 2-3 the QoS, bit 4 set once the packet has its Packet Identifier, bit 5
  * set for a record slot.
  */
-export const QUEUED = 0, SENT = 1, RECEIVED = 2, GONE = 3, HAS_ID = 16, RECORD = 32;
+export const QUEUED = 0,
+  SENT = 1,
+  RECEIVED = 2,
+  GONE = 3,
+  HAS_ID = 16,
+  RECORD = 32;
 
 /** Ring bytes an entry takes besides its packet: its state byte. */
 export const ENTRY_OVERHEAD = 1;
@@ -79,7 +84,8 @@ export class Outbox {
 
   /** `capacity`: bytes of ring, each entry taking its packet plus ENTRY_OVERHEAD. */
   constructor(capacity: number) {
-    if (!(capacity > 0) || !Number.isInteger(capacity)) throw new RangeError(`outbox capacity ${capacity} must be a positive whole number of bytes`);
+    if (!(capacity > 0) || !Number.isInteger(capacity))
+      throw new RangeError(`outbox capacity ${capacity} must be a positive whole number of bytes`);
     this.capacity = capacity;
   }
 
@@ -103,7 +109,9 @@ export class Outbox {
    */
   push(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean, id = 0): number {
     if (size + ENTRY_OVERHEAD > this.capacity) {
-      throw new RangeError(`a publish of ${size} bytes cannot fit the outbox of ${this.capacity} bytes (queue_bytes): not queued`);
+      throw new RangeError(
+        `a publish of ${size} bytes cannot fit the outbox of ${this.capacity} bytes (queue_bytes): not queued`,
+      );
     }
     const at = this.#reserve(size + ENTRY_OVERHEAD);
     const buf = this.#buf!;
@@ -118,7 +126,8 @@ export class Outbox {
       if (this.records !== undefined) throw new RangeError("an outbox holds the records of one writer");
       this.records = records as Records<never>;
       this.#recordSlot = 3 + records.size;
-      if (this.#recordSlot > this.capacity) throw new RangeError(`a record of ${records.size} bytes cannot fit the outbox of ${this.capacity} bytes`);
+      if (this.#recordSlot > this.capacity)
+        throw new RangeError(`a record of ${records.size} bytes cannot fit the outbox of ${this.capacity} bytes`);
     }
     const at = this.#reserve(this.#recordSlot);
     const buf = this.#buf!;
@@ -145,7 +154,8 @@ export class Outbox {
       } else if (cap - tail >= need) {
         at = tail;
         break;
-      } else if (head >= need) { // the rest of the ring is skipped until the head passes it
+      } else if (head >= need) {
+        // the rest of the ring is skipped until the head passes it
         this.#end = tail;
         this.#wrapped = true;
         break;
@@ -242,7 +252,8 @@ export class Outbox {
   packet(at: number): Uint8Array {
     const buf = this.#buf!;
     const flags = buf[at]!;
-    if ((flags & RECORD) !== 0) return this.records!.render(buf, at + 3, ((flags >> 2) & 3) as QoS, false, (buf[at + 1]! << 8) | buf[at + 2]!);
+    if ((flags & RECORD) !== 0)
+      return this.records!.render(buf, at + 3, ((flags >> 2) & 3) as QoS, false, (buf[at + 1]! << 8) | buf[at + 2]!);
     return buf.subarray(at + 1, at + 1 + packetSize(buf, at));
   }
 
@@ -280,7 +291,8 @@ export class Outbox {
     if (at !== this.#head) return;
     // The head leaves the ring, with the holes after it: the head stays a live entry.
     for (;;) {
-      if (--this.#slots === 0) { // empty: the next entry goes to the start
+      if (--this.#slots === 0) {
+        // empty: the next entry goes to the start
         this.#head = 0;
         this.#wrapped = false;
         return;
@@ -302,7 +314,10 @@ export class Outbox {
   }
 }
 
-/** The warning for drops since `before`, at 1, 10, 100, ... drops: visible without flooding the log during a long outage. */
+/**
+ * The warning for drops since `before`, at 1, 10, 100, ... drops: visible without flooding the log during a long
+ * outage.
+ */
 export function dropWarning(outbox: Outbox, before: number): string | undefined {
   const total = outbox.dropped;
   if (total === before) return undefined;

@@ -28,7 +28,16 @@ export class OversizedPublish {
   constructor(first: number, total: number, header: number) {
     this.#left = total - header;
     const qos = ((first >> 1) & 3) as QoS;
-    this.#packet = { type: 3, topic: "", payload: new Uint8Array(0), qos, retain: (first & 1) !== 0, dup: (first & 8) !== 0, id: 0, oversized: total };
+    this.#packet = {
+      type: 3,
+      topic: "",
+      payload: new Uint8Array(0),
+      qos,
+      retain: (first & 1) !== 0,
+      dup: (first & 8) !== 0,
+      id: 0,
+      oversized: total,
+    };
   }
 
   /** Bytes still to pass. */

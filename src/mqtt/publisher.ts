@@ -88,7 +88,14 @@ export class Publisher {
   enqueue(size: number, topic: Uint8Array, payload: Uint8Array, qos: QoS, retain: boolean): PublishStatus {
     const outbox = this.#outbox;
     const sender = this.#sender;
-    if (qos !== 0 && sender !== undefined && outbox.length === 0 && this.inFlight < this.#window && size < this.limit && (qos === 1 || !this.qos1Only)) {
+    if (
+      qos !== 0 &&
+      sender !== undefined &&
+      outbox.length === 0 &&
+      this.inFlight < this.#window &&
+      size < this.limit &&
+      (qos === 1 || !this.qos1Only)
+    ) {
       // Nothing queued ahead of it and room in the window: it goes into the ring with its Packet
       // Identifier and SENT, and out at once, as pump() would send it (no drops: the ring is empty).
       const id = this.#freeId();
@@ -117,7 +124,8 @@ export class Publisher {
       if (line !== undefined) this.#log.warn(line);
     }
     this.pump();
-    // pump() sends oldest first, the new entry last: it went when it is no longer QUEUED (a QoS 0 entry leaves as it is written).
+    // pump() sends oldest first, the new entry last: it went when it is no longer QUEUED (a QoS 0 entry leaves as it is
+    // written).
     return (outbox.flags(at) & 3) === QUEUED ? "queued" : "sent";
   }
 
@@ -165,7 +173,8 @@ export class Publisher {
       if ((outbox.flags(at) & 3) === SENT) outbox.setState(at, QUEUED);
     }
     const released = this.#released;
-    for (const [id, at] of this.inUse ?? []) if (at < 0 && (released === undefined || !released.includes(id))) this.inUse!.delete(id);
+    for (const [id, at] of this.inUse ?? [])
+      if (at < 0 && (released === undefined || !released.includes(id))) this.inUse!.delete(id);
   }
 
   /** Sends queued entries in order while the window and the socket allow. */
@@ -177,7 +186,8 @@ export class Publisher {
     for (let at = outbox.first(), left = outbox.length; left > 0 && at >= 0; left--) {
       let flags = outbox.flags(at);
       if ((flags & 3) === QUEUED) {
-        if ((flags & 12) === 0) { // QoS 0
+        if ((flags & 12) === 0) {
+          // QoS 0
           // At most once (§4.3.1): it leaves when written; send() reads the view before any push reuses the slot.
           const next = left > 1 ? outbox.next(at) : -1;
           const packet = outbox.packet(at);
@@ -216,7 +226,9 @@ export class Publisher {
   }
 
   #refuse(topic: string, size: number): void {
-    this.#log.error(`mqtt: a ${size}-byte message to ${topic} is not sent: ${this.aside?.reason ?? `above the maximum packet size ${this.limit - 1} (mqtt_max_packet)`}`);
+    this.#log.error(
+      `mqtt: a ${size}-byte message to ${topic} is not sent: ${this.aside?.reason ?? `above the maximum packet size ${this.limit - 1} (mqtt_max_packet)`}`,
+    );
   }
 
   /** The topic of the last message set aside, and why `limit` is what it is (made by the first). */
@@ -257,7 +269,9 @@ export class Publisher {
     if (size < this.limit) this.limit = size;
     this.aside = { topic, reason: `the broker closed the connection right after a ${this.limit}-byte message` };
     const times = strikes === 1 ? "again" : `${strikes} times in a row`;
-    this.#log.error(`mqtt: the connection died ${times} right after the ${size}-byte message to ${topic}: set aside, not sent again; messages of ${this.limit} bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)`);
+    this.#log.error(
+      `mqtt: the connection died ${times} right after the ${size}-byte message to ${topic}: set aside, not sent again; messages of ${this.limit} bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)`,
+    );
   }
 
   /**
@@ -288,7 +302,8 @@ export class Publisher {
     if ((flags & 12) === 4) return this.#done(id, at);
     if ((flags & 12) !== 8 || (flags & 3) !== SENT) return;
     // QoS 2 answered with PUBACK (RabbitMQ's MQTT plugin): the broker took it at QoS 1 (§4.3.2).
-    if (!this.qos1Only) this.#log.warn("mqtt: the broker answered QoS 2 with PUBACK: it does not support QoS 2; sending at QoS 1");
+    if (!this.qos1Only)
+      this.#log.warn("mqtt: the broker answered QoS 2 with PUBACK: it does not support QoS 2; sending at QoS 1");
     this.qos1Only = true;
     this.#done(id, at);
   }

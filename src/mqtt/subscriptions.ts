@@ -34,7 +34,10 @@ export class Subscriptions {
     if (list.length === 0) return undefined;
     const id = publisher.allocate(-1);
     (this.#pending ??= new Map()).set(id, list);
-    return encodeSubscribe(id, list.map((topic) => ({ topic, qos: known.get(topic) ?? 0 })));
+    return encodeSubscribe(
+      id,
+      list.map((topic) => ({ topic, qos: known.get(topic) ?? 0 })),
+    );
   }
 
   unsubscribe(publisher: Publisher, topic: string): Uint8Array {
@@ -49,7 +52,9 @@ export class Subscriptions {
     if (topics === undefined) return;
     this.#pending!.delete(id);
     if (granted.length !== topics.length) {
-      this.#log.warn(`SUBACK ${id} has ${granted.length} return codes for ${topics.length} topic filters [MQTT-3.8.4-6]`);
+      this.#log.warn(
+        `SUBACK ${id} has ${granted.length} return codes for ${topics.length} topic filters [MQTT-3.8.4-6]`,
+      );
     }
     for (let i = 0; i < topics.length; i++) {
       const code = granted[i];

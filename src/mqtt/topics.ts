@@ -60,7 +60,10 @@ export class Topics {
   }
 
   tooLarge(topic: string, bytes: number): never {
-    if (this.#reason !== undefined) throw new RangeError(`publish to "${topic}" is ${bytes} bytes: not sent: ${this.#reason}`);
-    throw new RangeError(`publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.max} (mqtt_max_packet)`);
+    if (this.#reason !== undefined)
+      throw new RangeError(`publish to "${topic}" is ${bytes} bytes: not sent: ${this.#reason}`);
+    throw new RangeError(
+      `publish to "${topic}" is ${bytes} bytes, above the maximum packet size ${this.max} (mqtt_max_packet)`,
+    );
   }
 }

@@ -12,8 +12,13 @@ export interface TransportEvents {
   onDrain(): void;
 }
 
-/** What send() did with a packet: nothing (the socket is closed), queued it (QUEUED, behind a backlog), or wrote it (WRITTEN). */
-export const CLOSED = 0, QUEUED = 1, WRITTEN = 2;
+/**
+ * What send() did with a packet: nothing (the socket is closed), queued it (QUEUED, behind a backlog), or wrote it
+ * (WRITTEN).
+ */
+export const CLOSED = 0,
+  QUEUED = 1,
+  WRITTEN = 2;
 
 export class Transport {
   #socket: ByteSocket | undefined;
@@ -29,7 +34,8 @@ export class Transport {
     this.#events = events;
     // A factory that throws leaves no socket: the caller reports it, and this object is dropped.
     this.#socket = factory({
-      address, port,
+      address,
+      port,
       onReadable: (count) => this.#readable(count),
       onWritable: (count) => this.#writable(count),
       onError: (message) => this.#error(message ?? "connection closed"),
@@ -49,7 +55,8 @@ export class Transport {
   send(bytes: Uint8Array): number {
     const socket = this.#socket;
     if (socket === undefined) return CLOSED; // undefined once closed
-    if (this.#backlogBytes === 0 && this.#space >= bytes.length) { // the common case: it all fits
+    if (this.#backlogBytes === 0 && this.#space >= bytes.length) {
+      // the common case: it all fits
       try {
         this.#space = socket.write(bytes);
         return this.#closed ? CLOSED : WRITTEN;
@@ -77,7 +84,8 @@ export class Transport {
     if (this.#backlogBytes !== 0 || this.#space < total) return false;
     const socket = this.#socket!;
     let space = -1; // what the socket reported after the head: -1 while it is not written
-    try { // one handler for both writes: a try block costs XS more than a call
+    try {
+      // one handler for both writes: a try block costs XS more than a call
       space = socket.write(head);
       this.#space = socket.write(body);
       return true;

@@ -14,7 +14,8 @@ export function utf8Length(text: string): number {
     } else if (c < 0x800) n += 2;
     else if (c >= 0xd800 && c <= 0xdbff) {
       const d = text.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) throw new RangeError("MQTT strings must not contain a lone surrogate [MQTT-1.5.3-1]");
+      if (!(d >= 0xdc00 && d <= 0xdfff))
+        throw new RangeError("MQTT strings must not contain a lone surrogate [MQTT-1.5.3-1]");
       n += 4;
       i++;
     } else if (c >= 0xdc00 && c <= 0xdfff) {
@@ -86,10 +87,19 @@ export function utf8Decode(bytes: Uint8Array, start: number, end: number): strin
     let cp: number;
     let need: number;
     let min: number;
-    if (b >= 0xc2 && b <= 0xdf) { cp = b & 0x1f; need = 1; min = 0x80; }
-    else if (b >= 0xe0 && b <= 0xef) { cp = b & 0x0f; need = 2; min = 0x800; }
-    else if (b >= 0xf0 && b <= 0xf4) { cp = b & 0x07; need = 3; min = 0x10000; }
-    else return undefined;
+    if (b >= 0xc2 && b <= 0xdf) {
+      cp = b & 0x1f;
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      cp = b & 0x0f;
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      cp = b & 0x07;
+      need = 3;
+      min = 0x10000;
+    } else return undefined;
     if (i + need >= end) return undefined;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];

@@ -23,8 +23,23 @@ describe("MQTT codec byte vectors", () => {
     });
     it(`decodes ${v.name} split at every offset`, () => {
       // Every offset; for the megabyte-sized boundary vectors, every header offset and 32 more.
-      const offsets = bytes.length < 20_000 ? [...Array(bytes.length + 1).keys()]
-        : [0, 1, 2, 3, 4, 5, 6, 7, 8, ...Array.from({ length: 32 }, (_, i) => Math.floor((bytes.length * (i + 1)) / 33)), bytes.length - 1, bytes.length];
+      const offsets =
+        bytes.length < 20_000
+          ? [...Array(bytes.length + 1).keys()]
+          : [
+              0,
+              1,
+              2,
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              ...Array.from({ length: 32 }, (_, i) => Math.floor((bytes.length * (i + 1)) / 33)),
+              bytes.length - 1,
+              bytes.length,
+            ];
       for (const at of offsets) deepStrictEqual(decodeSplit(bytes, at), [v.packet], `split at ${at}`);
     });
   }
@@ -41,14 +56,20 @@ describe("MQTT codec byte vectors", () => {
 
   it("decodes several packets from one chunk", () => {
     const all = Uint8Array.from(VECTORS.slice(0, 18).flatMap((v) => v.bytes));
-    deepStrictEqual(decodeSplit(all, 5), VECTORS.slice(0, 18).map((v) => v.packet));
+    deepStrictEqual(
+      decodeSplit(all, 5),
+      VECTORS.slice(0, 18).map((v) => v.packet),
+    );
   });
 
   for (const e of ERRORS) {
     it(`rejects ${e.name}`, () => {
       const d = new PacketDecoder();
       d.push(Uint8Array.from(e.bytes));
-      throws(() => d.next(), (err: unknown) => err instanceof MqttProtocolError && err.message === e.error);
+      throws(
+        () => d.next(),
+        (err: unknown) => err instanceof MqttProtocolError && err.message === e.error,
+      );
     });
   }
 
@@ -59,7 +80,10 @@ describe("MQTT codec byte vectors", () => {
   });
 
   it("refuses to encode what the spec cannot carry", () => {
-    throws(() => encode({ type: 3, topic: "a/#", payload: new Uint8Array(0), qos: 0, retain: false, dup: false, id: 0 }), /\[MQTT-3.3.2-2\]/);
+    throws(
+      () => encode({ type: 3, topic: "a/#", payload: new Uint8Array(0), qos: 0, retain: false, dup: false, id: 0 }),
+      /\[MQTT-3.3.2-2\]/,
+    );
     throws(() => encode({ type: 4, id: 0 }), /\[MQTT-2.3.1-1\]/);
     throws(() => encode({ type: 1, clientId: "a\u0000", clean: true, keepalive: 0 }), /\[MQTT-1.5.3-2\]/);
     throws(() => encode({ type: 1, clientId: "\ud800", clean: true, keepalive: 0 }), /\[MQTT-1.5.3-1\]/);

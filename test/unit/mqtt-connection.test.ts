@@ -13,9 +13,18 @@ function setup(extra: Partial<ConnectionOptions> = {}) {
   const log = memoryLog();
   const events: string[] = [];
   const conn = new MqttConnection({
-    socket: net.factory, resolve: (_h, cb) => cb("127.0.0.1"), timers: clock, clock, log,
-    random: () => 0.5, host: "127.0.0.1", port: 1883, clientId: "lux-1", keepalive: 10,
-    reconnectMin: 1000, reconnectMax: 8000,
+    socket: net.factory,
+    resolve: (_h, cb) => cb("127.0.0.1"),
+    timers: clock,
+    clock,
+    log,
+    random: () => 0.5,
+    host: "127.0.0.1",
+    port: 1883,
+    clientId: "lux-1",
+    keepalive: 10,
+    reconnectMin: 1000,
+    reconnectMax: 8000,
     onConnect: (i) => events.push(`connect ${i.sessionPresent}`),
     onDisconnect: (r) => events.push(`disconnect ${r}`),
     ...extra,
@@ -74,12 +83,24 @@ describe("MqttConnection", () => {
     strictEqual(t.conn.publish("a/b", text("[2]")), "sent"); // queued behind it in the transport
     strictEqual(socket.written.length, 2); // CONNECT, then the first 8 bytes
     socket.writable(1 << 16);
-    deepStrictEqual(socket.packets().slice(1).map((p) => p.type === 3 ? [...p.payload] : p.type), [[...text("[1]")], [...text("[2]")]]);
+    deepStrictEqual(
+      socket
+        .packets()
+        .slice(1)
+        .map((p) => (p.type === 3 ? [...p.payload] : p.type)),
+      [[...text("[1]")], [...text("[2]")]],
+    );
   });
 
   it("resolves a host name first, and fails readably when it cannot", () => {
     const names: string[] = [];
-    const t = setup({ host: "broker.local", resolve: (h, cb) => { names.push(h); cb(undefined); } });
+    const t = setup({
+      host: "broker.local",
+      resolve: (h, cb) => {
+        names.push(h);
+        cb(undefined);
+      },
+    });
     t.conn.start();
     deepStrictEqual(names, ["broker.local"]);
     strictEqual(t.net.sockets.length, 0);
@@ -91,12 +112,31 @@ describe("MqttConnection", () => {
     t.conn.start();
     t.connect();
     t.clock.advance(7_499);
-    strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 0);
+    strictEqual(
+      t.net
+        .last()
+        .packets()
+        .filter((p) => p.type === 12).length,
+      0,
+    );
     t.clock.advance(1);
-    strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 1, "at 3/4 of the 10 s keepalive");
+    strictEqual(
+      t.net
+        .last()
+        .packets()
+        .filter((p) => p.type === 12).length,
+      1,
+      "at 3/4 of the 10 s keepalive",
+    );
     t.net.last().feed({ type: 13 });
     t.clock.advance(7_500);
-    strictEqual(t.net.last().packets().filter((p) => p.type === 12).length, 2);
+    strictEqual(
+      t.net
+        .last()
+        .packets()
+        .filter((p) => p.type === 12).length,
+      2,
+    );
     ok(t.conn.connected);
   });
 
@@ -120,7 +160,9 @@ describe("MqttConnection", () => {
     t.conn.start();
     t.connect();
     const s = t.net.last();
-    s.read = () => { throw new Error("closed"); };
+    s.read = () => {
+      throw new Error("closed");
+    };
     s.options.onReadable(4);
     ok(!t.conn.connected);
     strictEqual(t.conn.stats.lastDisconnectReason, "connection lost: closed");
@@ -175,7 +217,8 @@ describe("MqttConnection", () => {
   it("throws a clear RangeError for an oversized publish", () => {
     const t = setup({ maxPacketSize: 100 });
     throws(() => t.conn.publish("a", new Uint8Array(200)), {
-      name: "RangeError", message: 'publish to "a" is 206 bytes, above the maximum packet size 100 (mqtt_max_packet)',
+      name: "RangeError",
+      message: 'publish to "a" is 206 bytes, above the maximum packet size 100 (mqtt_max_packet)',
     });
   });
 });

@@ -10,7 +10,9 @@ function theirParse(bytes: Uint8Array): Packet[] {
   const parser = mqttPacket.parser({ protocolVersion: 4 });
   const out: Packet[] = [];
   parser.on("packet", ((p: Record<string, unknown>) => out.push(fromMqttPacket(p))) as never);
-  parser.on("error", (e: Error) => { throw e; });
+  parser.on("error", (e: Error) => {
+    throw e;
+  });
   parser.parse(Buffer.from(bytes));
   return out;
 }

@@ -12,7 +12,10 @@ import { connectionRig, str, text } from "../helpers/mqtt-rig.js";
 function setup(extra: Partial<ConnectionOptions> = {}) {
   const skipped: OversizedInfo[] = [];
   const { clock, net, log, reasons, got, conn } = connectionRig({
-    random: () => 1, clean: true, reconnectMin: 1000, reconnectMax: 60000,
+    random: () => 1,
+    clean: true,
+    reconnectMin: 1000,
+    reconnectMax: 60000,
     onOversized: (info) => skipped.push(info),
     ...extra,
   });
@@ -20,7 +23,8 @@ function setup(extra: Partial<ConnectionOptions> = {}) {
     net.last().open();
     net.last().feed({ type: 2, sessionPresent, returnCode: 0 });
   };
-  const publishes = (i = net.sockets.length - 1): PublishPacket[] => net.sockets[i]!.packets().filter((p): p is PublishPacket => p.type === 3);
+  const publishes = (i = net.sockets.length - 1): PublishPacket[] =>
+    net.sockets[i]!.packets().filter((p): p is PublishPacket => p.type === 3);
   return { clock, net, log, reasons, skipped, got, conn, accept, publishes };
 }
 
@@ -32,7 +36,15 @@ function bigCommand(qos: 1 | 2, retain = false): Uint8Array {
 describe("issue 11: an inbound PUBLISH above mqtt_max_packet", () => {
   it("the decoder streams past it at every split, buffering none of it, and reads the next packet", () => {
     const big = bigCommand(1, true);
-    const next = encode({ type: 3, topic: "lux-1/command", payload: text("{}"), qos: 0, retain: false, dup: false, id: 0 });
+    const next = encode({
+      type: 3,
+      topic: "lux-1/command",
+      payload: text("{}"),
+      qos: 0,
+      retain: false,
+      dup: false,
+      id: 0,
+    });
     const all = new Uint8Array(big.length + next.length);
     all.set(big);
     all.set(next, big.length);
@@ -44,7 +56,14 @@ describe("issue 11: an inbound PUBLISH above mqtt_max_packet", () => {
         for (let p = d.next(); p; p = d.next()) out.push(p as PublishPacket);
         ok(d.buffered <= next.length, `step ${step}: ${d.buffered} bytes held`);
       }
-      deepStrictEqual(out.map((p) => [p.topic, p.qos, p.id, p.retain, p.oversized, p.payload.length]), [["lux-1/command", 1, 9, true, big.length, 0], ["lux-1/command", 0, 0, false, undefined, 2]], `step ${step}`);
+      deepStrictEqual(
+        out.map((p) => [p.topic, p.qos, p.id, p.retain, p.oversized, p.payload.length]),
+        [
+          ["lux-1/command", 1, 9, true, big.length, 0],
+          ["lux-1/command", 0, 0, false, undefined, 2],
+        ],
+        `step ${step}`,
+      );
     }
   });
 
@@ -54,13 +73,29 @@ describe("issue 11: an inbound PUBLISH above mqtt_max_packet", () => {
     t.accept();
     const big = bigCommand(1, true);
     for (let o = 0; o < big.length; o += 1000) t.net.last().feed(big.subarray(o, o + 1000));
-    t.net.last().feed({ type: 3, topic: "lux-1/command", payload: text("small"), qos: 1, retain: false, dup: false, id: 10 });
+    t.net
+      .last()
+      .feed({ type: 3, topic: "lux-1/command", payload: text("small"), qos: 1, retain: false, dup: false, id: 10 });
     ok(t.conn.connected);
     deepStrictEqual(t.reasons, []);
     deepStrictEqual(t.skipped, [{ topic: "lux-1/command", size: big.length, qos: 1, retain: true, max: 4096 }]);
     deepStrictEqual(t.got, ["lux-1/command small"]);
-    deepStrictEqual(t.net.last().packets().filter((p) => p.type === 4), [{ type: 4, id: 9 }, { type: 4, id: 10 }]);
-    ok(t.log.lines.includes("mqtt: skipped a 5020-byte message on lux-1/command (QoS 1): above the maximum packet size 4096 (mqtt_max_packet); acknowledged, so the broker does not send it again"), t.log.lines.join("\n"));
+    deepStrictEqual(
+      t.net
+        .last()
+        .packets()
+        .filter((p) => p.type === 4),
+      [
+        { type: 4, id: 9 },
+        { type: 4, id: 10 },
+      ],
+    );
+    ok(
+      t.log.lines.includes(
+        "mqtt: skipped a 5020-byte message on lux-1/command (QoS 1): above the maximum packet size 4096 (mqtt_max_packet); acknowledged, so the broker does not send it again",
+      ),
+      t.log.lines.join("\n"),
+    );
   });
 
   it("QoS 2: PUBREC, PUBREL → PUBCOMP, told once though the broker resends it before PUBREL", () => {
@@ -74,7 +109,17 @@ describe("issue 11: an inbound PUBLISH above mqtt_max_packet", () => {
     t.net.last().feed({ type: 6, id: 9 });
     ok(t.conn.connected);
     strictEqual(t.skipped.length, 1);
-    deepStrictEqual(t.net.last().packets().filter((p) => p.type >= 4 && p.type <= 7), [{ type: 5, id: 9 }, { type: 5, id: 9 }, { type: 7, id: 9 }]);
+    deepStrictEqual(
+      t.net
+        .last()
+        .packets()
+        .filter((p) => p.type >= 4 && p.type <= 7),
+      [
+        { type: 5, id: 9 },
+        { type: 5, id: 9 },
+        { type: 7, id: 9 },
+      ],
+    );
   });
 });
 
@@ -85,18 +130,31 @@ describe("issue 11: sessions", () => {
     t.conn.start();
     t.accept(true);
     const first = t.net.sockets[0]!.packets();
-    deepStrictEqual(first.map((p) => p.type), [1, 14], "CONNECT, then DISCONNECT at once: nothing published in the discarded session");
+    deepStrictEqual(
+      first.map((p) => p.type),
+      [1, 14],
+      "CONNECT, then DISCONNECT at once: nothing published in the discarded session",
+    );
     ok(first[0]!.type === 1 && first[0]!.clean);
     strictEqual(t.net.sockets.length, 2);
     t.accept(false);
     const second = t.net.last().packets();
     ok(second[0]!.type === 1 && !second[0]!.clean, "then Clean Session 0 [MQTT-3.1.2-4]");
-    deepStrictEqual(t.publishes().map((p) => [str(p.payload), p.qos, p.dup]), [["r1", 2, false]]);
+    deepStrictEqual(
+      t.publishes().map((p) => [str(p.payload), p.qos, p.dup]),
+      [["r1", 2, false]],
+    );
     t.net.last().fail();
     t.clock.advance(2000);
     t.accept(true);
-    ok(t.net.last().packets()[0]!.type === 1 && !(t.net.last().packets()[0] as { clean: boolean }).clean, "a reconnect in the same boot resumes");
-    deepStrictEqual(t.publishes().map((p) => [str(p.payload), p.dup]), [["r1", true]]);
+    ok(
+      t.net.last().packets()[0]!.type === 1 && !(t.net.last().packets()[0] as { clean: boolean }).clean,
+      "a reconnect in the same boot resumes",
+    );
+    deepStrictEqual(
+      t.publishes().map((p) => [str(p.payload), p.dup]),
+      [["r1", true]],
+    );
     deepStrictEqual(t.reasons, ["connection lost: connection reset"], "the fresh start is no disconnect");
   });
 
@@ -123,9 +181,28 @@ describe("issue 11: sessions", () => {
     t.clock.advance(2000);
     t.accept(false);
     const again = t.publishes();
-    deepStrictEqual(again.map((p) => [str(p.payload), p.dup]), [["q1-0", false], ["q1-1", false], ["q1-2", false], ["q2-a", false], ["q2-b", false]]);
-    ok(again.every((p) => !firstIds.includes(p.id)), `new identifiers: ${again.map((p) => p.id)} after ${firstIds}`);
-    strictEqual(t.net.last().packets().filter((p) => p.type === 6).length, 0, "no PUBREL for a session the broker no longer has");
+    deepStrictEqual(
+      again.map((p) => [str(p.payload), p.dup]),
+      [
+        ["q1-0", false],
+        ["q1-1", false],
+        ["q1-2", false],
+        ["q2-a", false],
+        ["q2-b", false],
+      ],
+    );
+    ok(
+      again.every((p) => !firstIds.includes(p.id)),
+      `new identifiers: ${again.map((p) => p.id)} after ${firstIds}`,
+    );
+    strictEqual(
+      t.net
+        .last()
+        .packets()
+        .filter((p) => p.type === 6).length,
+      0,
+      "no PUBREL for a session the broker no longer has",
+    );
     for (const p of again) t.net.last().feed({ type: p.qos === 1 ? 4 : 5, id: p.id });
     for (const p of again) if (p.qos === 2) t.net.last().feed({ type: 7, id: p.id });
     strictEqual(t.conn.stats.queued, 0);
@@ -145,9 +222,15 @@ describe("issue 11: a broker answering QoS 2 with PUBACK", () => {
     }
     strictEqual(t.conn.stats.queued, 0);
     strictEqual(t.conn.stats.dropped, 0);
-    deepStrictEqual(t.log.lines.filter((l) => l.includes("PUBACK")), ["mqtt: the broker answered QoS 2 with PUBACK: it does not support QoS 2; sending at QoS 1"]);
+    deepStrictEqual(
+      t.log.lines.filter((l) => l.includes("PUBACK")),
+      ["mqtt: the broker answered QoS 2 with PUBACK: it does not support QoS 2; sending at QoS 1"],
+    );
     t.conn.publish("d", text("after"), { qos: 2 });
-    deepStrictEqual(t.publishes().map((p) => [str(p.payload), p.qos]), [["after", 1]]);
+    deepStrictEqual(
+      t.publishes().map((p) => [str(p.payload), p.qos]),
+      [["after", 1]],
+    );
   });
 });
 
@@ -165,10 +248,24 @@ describe("issue 11: a connection that dies right after the same message", () => 
       t.clock.advance(200);
       t.accept(true);
     }
-    deepStrictEqual(t.publishes().map((p) => p.topic), [], "the big one is not sent a fourth time");
-    ok(t.log.lines.some((l) => l === "mqtt: the connection died 3 times in a row right after the 407-byte message to lux-1/state: set aside, not sent again; messages of 407 bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)"), t.log.lines.join("\n"));
+    deepStrictEqual(
+      t.publishes().map((p) => p.topic),
+      [],
+      "the big one is not sent a fourth time",
+    );
+    ok(
+      t.log.lines.some(
+        (l) =>
+          l ===
+          "mqtt: the connection died 3 times in a row right after the 407-byte message to lux-1/state: set aside, not sent again; messages of 407 bytes or more are refused from now on (is the broker's maximum packet size below mqtt_max_packet?)",
+      ),
+      t.log.lines.join("\n"),
+    );
     strictEqual(t.conn.publish("r", text("more"), { qos: 1 }), "sent");
-    throws(() => t.conn.publish("lux-1/state", new Uint8Array(389), { qos: 1, retain: true }), /is 407 bytes: not sent: the broker closed the connection right after a 407-byte message/);
+    throws(
+      () => t.conn.publish("lux-1/state", new Uint8Array(389), { qos: 1, retain: true }),
+      /is 407 bytes: not sent: the broker closed the connection right after a 407-byte message/,
+    );
   });
 
   it("a link that drops while different messages are in flight sets nothing aside", () => {
@@ -189,11 +286,17 @@ describe("issue 11: a connection that dies right after the same message", () => 
 
 describe("issue 12 (MQTT part): the birth at QoS 1; issue 7: the backoff", () => {
   it("publishes the retained birth at the will's QoS 1, and PUBACK completes it", () => {
-    const t = setup({ birth: { topic: "lux-1/status", payload: text("online"), qos: 1, retain: true }, will: { topic: "lux-1/status", payload: text("offline"), qos: 1, retain: true } });
+    const t = setup({
+      birth: { topic: "lux-1/status", payload: text("online"), qos: 1, retain: true },
+      will: { topic: "lux-1/status", payload: text("offline"), qos: 1, retain: true },
+    });
     t.conn.start();
     t.accept();
     const [birth] = t.publishes();
-    deepStrictEqual([birth!.topic, str(birth!.payload), birth!.qos, birth!.retain], ["lux-1/status", "online", 1, true]);
+    deepStrictEqual(
+      [birth!.topic, str(birth!.payload), birth!.qos, birth!.retain],
+      ["lux-1/status", "online", 1, true],
+    );
     t.net.last().feed({ type: 4, id: birth!.id });
     ok(t.conn.connected);
     deepStrictEqual(t.reasons, []);

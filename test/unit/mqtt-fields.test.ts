@@ -6,12 +6,26 @@ import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PacketDecoder } from "../../host-sim/broker-codec/index.js";
 import { Decoder, MqttProtocolError, parseAck, readLength } from "../../src/mqtt/decode.js";
-import { encode, encodeAck, encodePublish, packetSize, publishSize, writeLength, writePublish } from "../../src/mqtt/encode.js";
+import {
+  encode,
+  encodeAck,
+  encodePublish,
+  packetSize,
+  publishSize,
+  writeLength,
+  writePublish,
+} from "../../src/mqtt/encode.js";
 import { utf8Encode } from "../../src/mqtt/utf8.js";
 
 const LENGTHS: [number, number[]][] = [
-  [0, [0x00]], [127, [0x7f]], [128, [0x80, 0x01]], [16_383, [0xff, 0x7f]], [16_384, [0x80, 0x80, 0x01]],
-  [2_097_151, [0xff, 0xff, 0x7f]], [2_097_152, [0x80, 0x80, 0x80, 0x01]], [268_435_455, [0xff, 0xff, 0xff, 0x7f]],
+  [0, [0x00]],
+  [127, [0x7f]],
+  [128, [0x80, 0x01]],
+  [16_383, [0xff, 0x7f]],
+  [16_384, [0x80, 0x80, 0x01]],
+  [2_097_151, [0xff, 0xff, 0x7f]],
+  [2_097_152, [0x80, 0x80, 0x80, 0x01]],
+  [268_435_455, [0xff, 0xff, 0xff, 0x7f]],
 ];
 
 describe("Remaining Length [MQTT-2.2.3]", () => {
@@ -27,8 +41,14 @@ describe("Remaining Length [MQTT-2.2.3]", () => {
   }
 
   it("refuses a fifth length byte and a length above 268,435,455", () => {
-    throws(() => readLength(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x01), 0, 5), (e: unknown) => e instanceof MqttProtocolError && e.message === "remaining length longer than four bytes [MQTT-2.2.3]");
-    throws(() => packetSize(268_435_456, "PUBLISH"), { message: "PUBLISH needs remaining length 268435456, above the 268435455 MQTT allows [MQTT-2.2.3]" });
+    throws(
+      () => readLength(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x01), 0, 5),
+      (e: unknown) =>
+        e instanceof MqttProtocolError && e.message === "remaining length longer than four bytes [MQTT-2.2.3]",
+    );
+    throws(() => packetSize(268_435_456, "PUBLISH"), {
+      message: "PUBLISH needs remaining length 268435456, above the 268435455 MQTT allows [MQTT-2.2.3]",
+    });
   });
 });
 
@@ -37,7 +57,10 @@ describe("the one PUBLISH writer (§3.3)", () => {
   const payload = Uint8Array.of(1, 2, 3);
 
   it("writes QoS 1 with DUP, retain and a Packet Identifier", () => {
-    deepStrictEqual([...encodePublish(topic, payload, 1, true, true, 10)], [0x3b, 10, 0, 3, 0x61, 0x2f, 0x62, 0, 10, 1, 2, 3]);
+    deepStrictEqual(
+      [...encodePublish(topic, payload, 1, true, true, 10)],
+      [0x3b, 10, 0, 3, 0x61, 0x2f, 0x62, 0, 10, 1, 2, 3],
+    );
   });
 
   it("clears DUP at QoS 0 [MQTT-3.3.1-2] and writes no identifier", () => {
@@ -59,18 +82,33 @@ describe("the one PUBLISH writer (§3.3)", () => {
   });
 
   it("agrees with encode() of the packet object", () => {
-    deepStrictEqual(encodePublish(topic, payload, 2, false, false, 7), encode({ type: 3, topic: "a/b", payload, qos: 2, retain: false, dup: false, id: 7 }));
+    deepStrictEqual(
+      encodePublish(topic, payload, 2, false, false, 7),
+      encode({ type: 3, topic: "a/b", payload, qos: 2, retain: false, dup: false, id: 7 }),
+    );
   });
 });
 
 describe("acknowledgements", () => {
   it("writes PUBACK, PUBREC, PUBREL (flags 0010 [MQTT-3.6.1-1]) and PUBCOMP", () => {
-    deepStrictEqual([4, 5, 6, 7].map((t) => [...encodeAck(t, 0x1234)]), [[0x40, 2, 0x12, 0x34], [0x50, 2, 0x12, 0x34], [0x62, 2, 0x12, 0x34], [0x70, 2, 0x12, 0x34]]);
+    deepStrictEqual(
+      [4, 5, 6, 7].map((t) => [...encodeAck(t, 0x1234)]),
+      [
+        [0x40, 2, 0x12, 0x34],
+        [0x50, 2, 0x12, 0x34],
+        [0x62, 2, 0x12, 0x34],
+        [0x70, 2, 0x12, 0x34],
+      ],
+    );
   });
 
   it("encode() refuses the packets only a server sends", () => {
-    throws(() => encode({ type: 2, sessionPresent: false, returnCode: 0 }), { message: "CONNACK is sent by a server, not by a client (§3)" });
-    throws(() => encode({ type: 9, id: 1, granted: [0] }), { message: "SUBACK is sent by a server, not by a client (§3)" });
+    throws(() => encode({ type: 2, sessionPresent: false, returnCode: 0 }), {
+      message: "CONNACK is sent by a server, not by a client (§3)",
+    });
+    throws(() => encode({ type: 9, id: 1, granted: [0] }), {
+      message: "SUBACK is sent by a server, not by a client (§3)",
+    });
     throws(() => encode({ type: 13 }), { message: "PINGRESP is sent by a server, not by a client (§3)" });
   });
 });
@@ -83,7 +121,8 @@ describe("the client's decoder", () => {
       const seen: number[] = [];
       for (const piece of [stream.subarray(0, at), stream.subarray(at)]) {
         d.push(piece);
-        for (let first = d.next(); first >= 0; first = d.more ? d.next() : -1) seen.push(first, first >> 4 === 13 ? 0 : parseAck(d, first));
+        for (let first = d.next(); first >= 0; first = d.more ? d.next() : -1)
+          seen.push(first, first >> 4 === 13 ? 0 : parseAck(d, first));
       }
       deepStrictEqual(seen, [0x40, 1, 0xd0, 0, 0x70, 256], `split at ${at}`);
     }

@@ -83,7 +83,10 @@ const memory = {
     socket!.onWritable(1 << 16);
     feed(Uint8Array.of(0x20, 2, 0, 0));
   },
-  /** `reconnects` connections, each with publishes/reconnects publishes (odd ones QoS 1, acknowledged), ended by a reset. */
+  /**
+   * `reconnects` connections, each with publishes/reconnects publishes (odd ones QoS 1, acknowledged), ended by a
+   * reset.
+   */
   cycle(publishes: number, reconnects: number): void {
     for (let r = 0; r < reconnects; r++) {
       socket!.onWritable(1 << 16);

@@ -22,7 +22,11 @@ describe("MqttConnection memory on XS", () => {
   it("holds no more after 30,000 publishes and 300 reconnects than after the first 10,000 and 100", async (t) => {
     const lines: string[] = [];
     const config = parseArgs([], manifestConfig(new URL("../../../manifest.json", import.meta.url))).config;
-    const board = new Board({ config, clock: new VirtualClock(0), trace: (text) => lines.push(...text.split("\n").filter((l) => l !== "")) });
+    const board = new Board({
+      config,
+      clock: new VirtualClock(0),
+      trace: (text) => lines.push(...text.split("\n").filter((l) => l !== "")),
+    });
     const run = await runOnXs(board, { bundle: await bundleForXs({ entry: "test/unit/mqtt-memory-xs-entry.ts" }) });
     try {
       await run.worker.evaluate("__memory.start(); __memory.cycle(10000, 100)"); // warm-up: the outbox's ring, caches
@@ -41,13 +45,31 @@ describe("MqttConnection memory on XS", () => {
       await run.worker.evaluate("__memory.report()");
       await run.idle();
       const last = rounds.at(-1)!;
-      const harness = { slots: idle.at(-1)!.slots - idle[0]!.slots, chunkBytes: idle.at(-1)!.chunkBytes - idle[0]!.chunkBytes };
-      const grew = { slots: last.slots - before.slots - harness.slots, chunkBytes: last.chunkBytes - before.chunkBytes - harness.chunkBytes };
-      t.diagnostic(`live heap after each round: ${rounds.map((s) => `${s.slots} slots + ${s.chunkBytes} chunk bytes`).join(", ")}; three empty turns add ${harness.slots} slots + ${harness.chunkBytes} chunk bytes; the client's growth: ${grew.slots} slots + ${grew.chunkBytes} chunk bytes`);
-      strictEqual(lines.at(-1), "reconnects 399 queued 0 state connecting timers 1 inbound 0", "every round connected 100 times and delivered everything");
-      ok(harness.slots <= 3 && harness.chunkBytes <= 3 * 24, `the harness alone added ${harness.slots} slots + ${harness.chunkBytes} chunk bytes in three empty turns`);
+      const harness = {
+        slots: idle.at(-1)!.slots - idle[0]!.slots,
+        chunkBytes: idle.at(-1)!.chunkBytes - idle[0]!.chunkBytes,
+      };
+      const grew = {
+        slots: last.slots - before.slots - harness.slots,
+        chunkBytes: last.chunkBytes - before.chunkBytes - harness.chunkBytes,
+      };
+      t.diagnostic(
+        `live heap after each round: ${rounds.map((s) => `${s.slots} slots + ${s.chunkBytes} chunk bytes`).join(", ")}; three empty turns add ${harness.slots} slots + ${harness.chunkBytes} chunk bytes; the client's growth: ${grew.slots} slots + ${grew.chunkBytes} chunk bytes`,
+      );
+      strictEqual(
+        lines.at(-1),
+        "reconnects 399 queued 0 state connecting timers 1 inbound 0",
+        "every round connected 100 times and delivered everything",
+      );
+      ok(
+        harness.slots <= 3 && harness.chunkBytes <= 3 * 24,
+        `the harness alone added ${harness.slots} slots + ${harness.chunkBytes} chunk bytes in three empty turns`,
+      );
       ok(grew.slots <= MAX_SLOTS, `live slots grew by ${grew.slots} over 30,000 publishes and 300 reconnects`);
-      ok(grew.chunkBytes <= MAX_CHUNK_BYTES, `live chunk bytes grew by ${grew.chunkBytes} over 30,000 publishes and 300 reconnects`);
+      ok(
+        grew.chunkBytes <= MAX_CHUNK_BYTES,
+        `live chunk bytes grew by ${grew.chunkBytes} over 30,000 publishes and 300 reconnects`,
+      );
     } finally {
       await run.stop();
       board.shutdown();

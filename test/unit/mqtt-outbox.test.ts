@@ -59,7 +59,10 @@ describe("Outbox ring", () => {
     strictEqual(box.length, 3);
     strictEqual(box.bytes, a.size + b.size + c.size + 3 * ENTRY_OVERHEAD);
     deepStrictEqual([a.at, b.at, c.at], [0, a.size + 1, a.size + b.size + 2]);
-    deepStrictEqual([a.at, b.at, c.at].map((at) => box.flags(at)), [0 << 2, 1 << 2, 2 << 2]); // QUEUED, and the QoS
+    deepStrictEqual(
+      [a.at, b.at, c.at].map((at) => box.flags(at)),
+      [0 << 2, 1 << 2, 2 << 2],
+    ); // QUEUED, and the QoS
     box.remove(b.at);
     strictEqual(box.bytes, a.size + c.size + 2 * ENTRY_OVERHEAD);
     box.remove(a.at);
@@ -123,13 +126,22 @@ describe("Outbox ring", () => {
 
   it("keeps entries in every state, skips holes and reclaims them when the head passes", () => {
     const box = new Outbox(100);
-    const [q, s, r, h, last] = ["q", "s", "r", "h", "z"].map((p) => put(box, p, 2).at) as [number, number, number, number, number];
+    const [q, s, r, h, last] = ["q", "s", "r", "h", "z"].map((p) => put(box, p, 2).at) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     box.setState(s, SENT);
     box.setState(r, RECEIVED);
     box.remove(h); // acknowledged out of order: a hole
     strictEqual(box.flags(h) & 3, GONE);
     deepStrictEqual(payloads(box), ["q", "s", "r", "z"]);
-    deepStrictEqual([q, s, r, last].map((at) => box.flags(at) & 3), [QUEUED, SENT, RECEIVED, QUEUED]);
+    deepStrictEqual(
+      [q, s, r, last].map((at) => box.flags(at) & 3),
+      [QUEUED, SENT, RECEIVED, QUEUED],
+    );
     strictEqual(box.bytes, 4 * 9); // 8-byte packets + state byte
     box.remove(h); // twice: nothing
     strictEqual(box.length, 4);
@@ -143,7 +155,10 @@ describe("Outbox ring", () => {
     const box = new Outbox(40);
     put(box, "keep");
     const before = [box.length, box.bytes, box.dropped];
-    throws(() => put(box, new Uint8Array(40)), { name: "RangeError", message: "a publish of 47 bytes cannot fit the outbox of 40 bytes (queue_bytes): not queued" });
+    throws(() => put(box, new Uint8Array(40)), {
+      name: "RangeError",
+      message: "a publish of 47 bytes cannot fit the outbox of 40 bytes (queue_bytes): not queued",
+    });
     deepStrictEqual([box.length, box.bytes, box.dropped], before);
     const whole = put(box, new Uint8Array(32)); // 1 + 39 = 40
     deepStrictEqual([whole.at, box.length, box.bytes, box.dropped], [0, 1, 40, 1]);
@@ -157,7 +172,7 @@ describe("Outbox ring", () => {
     let seq = 0;
     for (let step = 0; step < 20_000; step++) {
       if (r() < 0.6) {
-        const name = `${seq++}:`.padEnd(1 + Math.floor(r() * 150), "x") // up to 2-byte Remaining Lengths;
+        const name = `${seq++}:`.padEnd(1 + Math.floor(r() * 150), "x"); // up to 2-byte Remaining Lengths;
         const qos = Math.floor(r() * 3) as QoS;
         put(box, name, qos);
         model.push({ name, qos });
@@ -169,7 +184,11 @@ describe("Outbox ring", () => {
         box.remove(at);
         model.splice(i, 1);
       }
-      deepStrictEqual(payloads(box), model.map((m) => m.name), `step ${step}`);
+      deepStrictEqual(
+        payloads(box),
+        model.map((m) => m.name),
+        `step ${step}`,
+      );
       const bytes = model.reduce((n, m) => n + publishSize(1, m.name.length, m.qos) + ENTRY_OVERHEAD, 0);
       strictEqual(box.bytes, bytes, `step ${step}`);
       ok(bytes <= 600 && box.length === model.length, `step ${step}`);
