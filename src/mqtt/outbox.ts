@@ -63,6 +63,9 @@ function idOffset(buf: Uint8Array, at: number): number {
 export class Outbox {
   readonly capacity: number;
   /** The ring; undefined until the first entry. */
+  /** The largest PUBLISH of a packet slot the broker acknowledged, and whether it acknowledged a reading's record. */
+  largestTaken = 0;
+  recordTaken = false;
   #buf: Uint8Array | undefined;
   /** Offset of the oldest slot (never a hole), and where the next one goes. */
   #head = 0;
@@ -174,6 +177,24 @@ export class Outbox {
   #slotSize(buf: Uint8Array, at: number): number {
     if ((buf[at]! & RECORD) !== 0) return this.#recordSlot;
     return 1 + packetSize(buf, at);
+  }
+
+  /** The PUBLISH size of a packet slot, or -1 for a record slot (its packet is rendered when sent). */
+  packetBytes(at: number): number {
+    const buf = this.#buf!;
+    return (buf[at]! & RECORD) !== 0 ? -1 : packetSize(buf, at);
+  }
+
+  /** Removes slot `at`, acknowledged by the broker, noting what the broker took (largestTaken, recordTaken). */
+  acknowledged(at: number): void {
+    const buf = this.#buf!;
+    if ((buf[at]! & RECORD) !== 0) this.recordTaken = true;
+    else {
+      const b = buf[at + 2]!; // one Remaining Length byte below 128 (§2.2.3)
+      const size = b < 128 ? b + 2 : packetSize(buf, at);
+      if (size > this.largestTaken) this.largestTaken = size;
+    }
+    this.remove(at);
   }
 
   /** The oldest entry's slot, or -1 when empty. */

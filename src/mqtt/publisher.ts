@@ -241,7 +241,9 @@ export class Publisher {
    * on: a broker that closes the connection on a packet above its own maximum packet size
    * would otherwise get it first on every reconnect and take nothing else. A later message to
    * a topic that had one set aside (a state republished on each connection, a few bytes
-   * shorter) is set aside at the first such death.
+   * shorter) is set aside at the first such death. A death right after a message no larger
+   * than one the broker acknowledged before is the link's (a flapping link drops before the
+   * PUBACK just as often), and counts for nothing.
    */
   died(): void {
     const outbox = this.#outbox;
@@ -252,7 +254,10 @@ export class Publisher {
         break;
       }
     }
-    if (oldest < 0) {
+    // The broker acknowledged a message this large before, so it takes the size: the link dropped.
+    // Readings' records differ by a few bytes at most: one acknowledged reading vouches for them.
+    const bytes = oldest < 0 ? 0 : outbox.packetBytes(oldest);
+    if (oldest < 0 || (bytes < 0 ? outbox.recordTaken : bytes <= outbox.largestTaken)) {
       this.#suspect = -1;
       this.#strikes = 0;
       return;
@@ -343,7 +348,7 @@ export class Publisher {
     this.inUse!.delete(id);
     this.inFlight--;
     const outbox = this.#outbox;
-    outbox.remove(at);
+    outbox.acknowledged(at);
     if (outbox.length !== 0) this.pump();
   }
 }

@@ -7,6 +7,8 @@ import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PacketDecoder, encode, encodePublish, type PublishPacket } from "../../host-sim/broker-codec/index.js";
 import type { ConnectionOptions, OversizedInfo } from "../../src/mqtt/connection.js";
+import { ReadingWriter } from "../../src/writer.js";
+import { memoryLog } from "../helpers/mqtt-fake-socket.js";
 import { connectionRig, str, text } from "../helpers/mqtt-rig.js";
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
@@ -281,6 +283,60 @@ describe("issue 11: a connection that dies right after the same message", () => 
     }
     strictEqual(t.conn.stats.queued, 0);
     ok(!t.log.lines.some((l) => l.includes("set aside")));
+  });
+
+  it("a link that drops three times before the same message's PUBACK sets nothing aside once the broker took that size", () => {
+    const t = setup({ reconnectMin: 100, reconnectMax: 100 });
+    t.conn.start();
+    t.accept();
+    t.conn.publish("sensor-data", new Uint8Array(200), { qos: 1 });
+    for (const p of t.publishes()) t.net.last().feed({ type: 4, id: p.id }); // the broker takes 200 bytes
+    t.conn.publish("sensor-data", new Uint8Array(200).fill(1), { qos: 1 });
+    for (let death = 0; death < 3; death++) {
+      t.net.last().fail("closed by the peer"); // the link drops before each PUBACK
+      t.clock.advance(200);
+      t.accept(true);
+    }
+    const resent = t.publishes();
+    deepStrictEqual(
+      resent.map((p) => [p.topic, p.payload[0], p.dup]),
+      [["sensor-data", 1, true]],
+      "sent again on the fourth connection",
+    );
+    t.net.last().feed({ type: 4, id: resent[0]!.id });
+    strictEqual(t.conn.stats.queued, 0);
+    ok(!t.log.lines.some((l) => l.includes("set aside")), t.log.lines.join("\n"));
+    strictEqual(t.conn.publish("sensor-data", new Uint8Array(200), { qos: 1 }), "sent");
+  });
+
+  it("readings: one acknowledged reading vouches for the next, however often the link drops before its PUBACK", () => {
+    const t = setup({ reconnectMin: 100, reconnectMax: 100 });
+    const writer = new ReadingWriter(t.conn, memoryLog(), {
+      topic: "sensor-data",
+      qos: 1,
+      format: "thingflow",
+      sensorId: "lux-1",
+      boot: 1,
+    });
+    t.conn.start();
+    t.accept();
+    writer.onNext({ sensorId: "lux-1", timestamp: 5, value: 284.1312, seq: 1 });
+    for (const p of t.publishes()) t.net.last().feed({ type: 4, id: p.id });
+    writer.onNext({ sensorId: "lux-1", timestamp: 10, value: 284.1313, seq: 2 });
+    for (let death = 0; death < 4; death++) {
+      t.net.last().fail("closed by the peer");
+      t.clock.advance(200);
+      t.accept(true);
+    }
+    const resent = t.publishes();
+    deepStrictEqual(
+      resent.map((p) => str(p.payload)),
+      ['["lux-1", 10, 284.1313]'],
+      "the reading is still queued and sent again",
+    );
+    t.net.last().feed({ type: 4, id: resent[0]!.id });
+    strictEqual(t.conn.stats.queued, 0);
+    ok(!t.log.lines.some((l) => l.includes("set aside")), t.log.lines.join("\n"));
   });
 });
 
