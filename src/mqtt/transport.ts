@@ -37,24 +37,10 @@ export class Transport {
       address,
       port,
       target: this,
-      onReadable: Transport.#onReadable,
-      onWritable: Transport.#onWritable,
-      onError: Transport.#onError,
+      onReadable,
+      onWritable,
+      onError,
     });
-  }
-
-  // The socket's callbacks: one function each for every connection, called with `this` = the socket, whose
-  // `target` is this transport (src/platform.ts SocketThis). A closure per socket costs a client ≈ 35 slots on XS.
-  static #onReadable(this: SocketThis<Transport>, count: number): void {
-    this.target.#readable(count);
-  }
-
-  static #onWritable(this: SocketThis<Transport>, count: number): void {
-    this.target.#writable(count);
-  }
-
-  static #onError(this: SocketThis<Transport>, message?: string): void {
-    this.target.#error(message ?? "connection closed");
   }
 
   get open(): boolean {
@@ -143,7 +129,11 @@ export class Transport {
     return n === bytes.length ? undefined : bytes.subarray(n);
   }
 
-  #writable(count: number): void {
+  // readable, writable and failed are public only for the socket callbacks below (a private method costs XS about a slot
+  // in every instance): nothing else calls them.
+
+  /** ECMA-419 onWritable: the first call means connected; then `count` bytes of send space are free. */
+  writable(count: number): void {
     if (this.#closed) return;
     this.#space = count;
     if (!this.#open) {
@@ -165,7 +155,7 @@ export class Transport {
   }
 
   /** ECMA-419 onReadable: `count` bytes are available; read until they are all taken (one read, usually). */
-  #readable(count: number): void {
+  readable(count: number): void {
     const events = this.#events;
     for (;;) {
       const socket = this.#socket; // undefined once closed
@@ -175,7 +165,7 @@ export class Transport {
         data = socket.read();
       } catch (e) {
         // The socket failed between announcing bytes and our read (its error event still on its way).
-        return this.#error(e instanceof Error ? e.message : String(e));
+        return this.failed(e instanceof Error ? e.message : String(e));
       }
       if (data === undefined) return;
       const n = data.byteLength;
@@ -186,10 +176,26 @@ export class Transport {
     }
   }
 
-  #error(message: string): void {
+  /** ECMA-419 onError, or a read that threw: the socket is gone. */
+  failed(message: string): void {
     if (this.#closed) return;
     const wasOpen = this.#open;
     this.close();
     this.#events.onClose(wasOpen ? `connection lost: ${message}` : `cannot connect: ${message}`);
   }
+}
+
+// The socket's callbacks, one function each for every connection: the socket calls them with
+// `this` set to itself, and keeps the transport as its `target` (ECMA-419's `target` option;
+// modules/io/socket/lwip/tcp.c). Closures holding the transport cost a client ≈ 35 slots on XS.
+function onReadable(this: SocketThis<Transport>, count: number): void {
+  this.target.readable(count);
+}
+
+function onWritable(this: SocketThis<Transport>, count: number): void {
+  this.target.writable(count);
+}
+
+function onError(this: SocketThis<Transport>, message?: string): void {
+  this.target.failed(message ?? "connection closed");
 }
