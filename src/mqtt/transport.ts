@@ -129,8 +129,8 @@ export class Transport {
     return n === bytes.length ? undefined : bytes.subarray(n);
   }
 
-  // readable, writable and failed are public only for the socket callbacks below (a private method costs XS about a slot
-  // in every instance): nothing else calls them.
+  // readable, writable and failed are public only for the socket callbacks below: nothing else calls them. (Private,
+  // each would be a slot in every instance on XS: xs/sources/xsProperty.c lists private methods per instance.)
 
   /** ECMA-419 onWritable: the first call means connected; then `count` bytes of send space are free. */
   writable(count: number): void {
