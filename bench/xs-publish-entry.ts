@@ -7,7 +7,7 @@
 import { MqttConnection } from "../src/mqtt/connection.js";
 import { utf8Encode } from "../src/mqtt/utf8.js";
 import { payloadEncoder } from "../src/payload.js";
-import type { ByteSocket, ByteSocketOptions, TimerHandle } from "../src/platform.js";
+import type { ByteSocket, ByteSocketOptions, SocketThis, TimerHandle } from "../src/platform.js";
 
 const CONNACK = Uint8Array.of(0x20, 0x02, 0x00, 0x00);
 const PAYLOAD = utf8Encode('["lux-1",1795355431,284.1312]');
@@ -18,11 +18,23 @@ interface Rig {
   feed(bytes: Uint8Array): void;
 }
 
-/** The fake socket, timers, clock and log a rig gives the client (measured apart from it). */
+/** The fake socket as Moddable's TCP is to the client: it keeps `target` and is the `this` of its callbacks. */
+interface RigSocket extends ByteSocket {
+  target: unknown;
+  onReadable: ((this: RigSocket, count: number) => void) | undefined;
+  onWritable: ((this: RigSocket, count: number) => void) | undefined;
+}
+
+/**
+ * The fake socket, timers, clock and log a rig gives the client (measured apart from it). The socket's fields exist
+ * before the client opens it, as the native record of a device's TCP does, so only what the client adds is its own.
+ */
 function fakes() {
-  let options: ByteSocketOptions | undefined;
   const inbound: Uint8Array[] = [];
-  const socket: ByteSocket = {
+  const socket: RigSocket = {
+    target: undefined,
+    onReadable: undefined,
+    onWritable: undefined,
     read: () => inbound.shift()?.slice().buffer,
     write: () => 5744,
     close: () => undefined,
@@ -31,11 +43,13 @@ function fakes() {
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const feed = (bytes: Uint8Array) => {
     inbound.push(bytes);
-    options?.onReadable(bytes.length);
+    socket.onReadable?.(bytes.length);
   };
   return {
-    socket: (o: ByteSocketOptions) => {
-      options = o;
+    socket: <T>(o: ByteSocketOptions<T>) => {
+      socket.target = o.target;
+      socket.onReadable = o.onReadable as RigSocket["onReadable"];
+      socket.onWritable = o.onWritable as RigSocket["onWritable"];
       return socket;
     },
     resolve: (_host: string, callback: (address: string | undefined) => void) => callback("127.0.0.1"),
@@ -43,7 +57,7 @@ function fakes() {
     clock: { now: () => 0 },
     log,
     feed,
-    writable: () => options?.onWritable(5744),
+    writable: () => socket.onWritable?.(5744),
   };
 }
 
@@ -72,21 +86,32 @@ function rig(): Rig {
 /** Keeps what the rig* functions make from being optimised away (XS does not, but say so). */
 let sink: unknown;
 
+/** What the rig's socket callbacks reach through `this.target`, as the client's reach its transport. */
+interface RigTarget {
+  socket: ByteSocket | undefined;
+}
+
+function rigReadable(this: SocketThis<RigTarget>): void {
+  this.target.socket!.read();
+}
+
+function rigIdle(this: SocketThis<RigTarget>): void {}
+
 /**
  * A fake socket whose reader does what the client's transport does with it per readable event: one read takes the
  * announced bytes.
  */
 function rigSocket(f: ReturnType<typeof fakes>): ByteSocket {
-  const s: ByteSocket = f.socket({
+  const target: RigTarget = { socket: undefined };
+  target.socket = f.socket({
     address: "127.0.0.1",
     port: 1883,
-    onReadable: () => {
-      s.read();
-    },
-    onWritable: () => undefined,
-    onError: () => undefined,
+    target,
+    onReadable: rigReadable,
+    onWritable: rigIdle,
+    onError: rigIdle,
   });
-  return s;
+  return target.socket;
 }
 
 let held: Rig | undefined;

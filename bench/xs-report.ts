@@ -130,18 +130,21 @@ function missedTargets(c: PublishNumbers): string[] {
     lines.push(
       `- **Connect** (${n(Math.round(c.connect))} > 2,000; client ${n(Math.round(c.connect - c.rigConnect))}, rig ${n(Math.round(c.rigConnect))}): ` +
         "encoding CONNECT ≈ 640, building the rest of the client ≈ 850 (connection, link with keepalive, publisher, outbox, topics), opening the socket ≈ 470 " +
-        "(the dotted-IPv4 check ≈ 100, the transport with its three socket callbacks), the first onWritable and CONNECT write ≈ 300, CONNACK ≈ 1,360 " +
+        "(the dotted-IPv4 check ≈ 100, the transport and the options it hands the socket), the first onWritable and CONNECT write ≈ 300, CONNACK ≈ 1,360 " +
         "(the decoder made, ≈ 130, and framing ≈ 240, the CONNACK parse ≈ 100, the session and keepalive set up, the log line).",
     );
   }
   const bytes = c.clientSlots * BOARD_SLOT_BYTES + c.clientChunkBytes;
   if (bytes > 1024) {
     lines.push(
-      `- **Memory per client** (${n(Math.round(bytes))} B > 1 KB): the three socket callbacks (closures: the socket calls them with \`this\` set to itself, ` +
-        "so each must hold its transport) with the options object they are handed in are the largest part, ≈ 35 slots (≈ 560 B) measured alone; " +
-        "then a slot per field and about one per object: the publisher ≈ 20 slots, the outbox ≈ 15, the decoder ≈ 15, the topics ≈ 6, the CONNECT kept " +
-        "for reconnects ≈ 7 and its bytes, the connection and its link (sizes measured alone; they overlap the total above only roughly). Under 1 KB " +
-        "needs callbacks that find their transport without a closure (a change to the platform's socket contract) and fewer, merged objects.",
+      `- **Memory per client** (${n(Math.round(bytes))} B > 1 KB): a slot per field and about one per object: the publisher ≈ 20 slots, ` +
+        "the outbox ≈ 15, the decoder ≈ 15, the topics ≈ 6, the CONNECT kept for reconnects ≈ 7 and its bytes, the connection and its link " +
+        "(sizes measured alone; they overlap the total above only roughly). On XS each private method is a slot in every instance, and " +
+        "each class with private members one more (xs/sources/xsProperty.c keeps an instance's private members in a list of their own; a " +
+        "class with three private methods measured 4 slots more per instance than with public ones), and src/mqtt's classes have 25 private " +
+        "methods. The socket " +
+        "callbacks are no longer part of it: they are shared functions that reach the transport through the socket's `target`. Under 1 KB " +
+        "needs fewer, merged objects and no private methods in the classes made per client.",
     );
   }
   return lines.length === 0 ? [] : ["Where the client misses its targets:", "", ...lines, ""];

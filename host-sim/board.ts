@@ -105,12 +105,12 @@ export class Board {
   }
 
   /** `new TCP(options)` on this board: a real host socket. */
-  openTcp(options: ByteSocketOptions): ByteSocket {
+  openTcp<T>(options: ByteSocketOptions<T>): ByteSocket {
     return this.#track(this.#tcp, options);
   }
 
   /** A TLS socket on this board (the simulator's counterpart of Moddable's TLS socket). */
-  openTls(options: ByteSocketOptions, tls: TlsOptions): ByteSocket {
+  openTls<T>(options: ByteSocketOptions<T>, tls: TlsOptions): ByteSocket {
     return this.#track(tlsSocketFactory(tls), options);
   }
 
@@ -120,12 +120,13 @@ export class Board {
     return (options) => this.openTls(options, tls);
   }
 
-  #track(factory: SocketFactory, options: ByteSocketOptions): ByteSocket {
+  #track<T>(factory: SocketFactory, options: ByteSocketOptions<T>): ByteSocket {
+    const sockets = this.#sockets;
     const socket = factory({
       ...options,
-      onError: (message) => {
-        this.#sockets.delete(socket);
-        options.onError(message);
+      onError(message) {
+        sockets.delete(socket);
+        options.onError.call(this, message);
       },
     });
     this.#sockets.add(socket);

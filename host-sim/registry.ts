@@ -29,10 +29,14 @@ export function currentBoard(): Board {
   return current;
 }
 
-/** `callback`, bound to the current board: it runs on that board whenever it is called. */
-export function onThisBoard<A extends unknown[], R>(callback: (...args: A) => R): (...args: A) => R {
+/** `callback`, bound to the current board: it runs on that board whenever it is called, with the `this` it is given. */
+export function onThisBoard<This, A extends unknown[], R>(
+  callback: (this: This, ...args: A) => R,
+): (this: This, ...args: A) => R {
   const board = currentBoard();
-  return (...args) => onBoard(board, () => callback(...args));
+  return function (this: This, ...args: A): R {
+    return onBoard(board, () => callback.apply(this, args));
+  };
 }
 
 const globals = globalThis as Record<string, unknown>;

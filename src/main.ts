@@ -10,7 +10,7 @@ import Timer from "timer";
 import config from "mc/config";
 import WiFi from "wifi";
 import Net from "net";
-import TCP from "embedded:io/socket/tcp";
+import TCP, { type Options as TCPOptions } from "embedded:io/socket/tcp";
 import Preference from "preference";
 import SNTP from "sntp";
 import Instrumentation from "instrumentation";
@@ -57,14 +57,19 @@ function resolve(host: string, callback: (address: string | undefined) => void):
 // number | ArrayBuffer. The runtime (modules/io/socket/lwip/tcp.c, socket/lin/tcp.c) returns
 // the free send space from write() and, in the default "buffer" format, an ArrayBuffer or
 // undefined (nothing buffered) from read(): the ByteSocket the MQTT transport is written for.
-function socket(options: ByteSocketOptions): ByteSocket {
+// The constructor keeps `target` as the socket's `target` property and calls the callbacks
+// with the socket as `this` (builtinInitializeTarget in modules/io/common/builtinCommon.c);
+// tcp.d.ts types that `this` as TCP, whose declaration lacks the `target` the runtime sets.
+function socket<T>(options: ByteSocketOptions<T>): ByteSocket {
+  const callbacks = options as unknown as Pick<TCPOptions, "onReadable" | "onWritable" | "onError">;
   const tcp = new TCP({
     address: options.address,
     port: options.port,
     nodelay: true,
-    onReadable: options.onReadable,
-    onWritable: options.onWritable,
-    onError: options.onError,
+    target: options.target,
+    onReadable: callbacks.onReadable,
+    onWritable: callbacks.onWritable,
+    onError: callbacks.onError,
   });
   return tcp as unknown as ByteSocket;
 }

@@ -34,19 +34,30 @@ export interface ByteSocket {
   close(): void;
 }
 
-export interface ByteSocketOptions {
+/**
+ * What a socket calls its callbacks on: itself (ECMA-419 IO, modules/io/socket/lwip/tcp.c calls them with the TCP
+ * instance as `this`), holding the `target` option it was made with (modules/io/common/builtinCommon.c,
+ * builtinInitializeTarget). Callbacks shared by every connection find their owner there, with no closure per socket.
+ */
+export interface SocketThis<T> {
+  readonly target: T;
+}
+
+export interface ByteSocketOptions<T> {
   /** Dotted IPv4: ECMA-419 TCP on Moddable does not resolve names. */
   address: string;
   port: number;
+  /** Kept as the socket's `target` property: `this.target` in the callbacks. */
+  target: T;
   /** Bytes arrived; read them with read(). */
-  onReadable(count: number): void;
+  onReadable(this: SocketThis<T>, count: number): void;
   /** The first call means connected; later calls mean send space is free. */
-  onWritable(count: number): void;
-  /** Connection failed or closed (Moddable calls it for a remote close too). */
-  onError(message?: string): void;
+  onWritable(this: SocketThis<T>, count: number): void;
+  /** Connection failed or closed (Moddable calls it for a remote close too, with no message). */
+  onError(this: SocketThis<T>, message?: string): void;
 }
 
-export type SocketFactory = (options: ByteSocketOptions) => ByteSocket;
+export type SocketFactory = <T>(options: ByteSocketOptions<T>) => ByteSocket;
 
 /** Resolves a host name to a dotted IPv4 address (Moddable `Net.resolve`). */
 export type Resolver = (host: string, callback: (address: string | undefined) => void) => void;

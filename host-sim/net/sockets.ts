@@ -3,7 +3,8 @@
 // depends on: dotted IPv4 only; the first onWritable means connected; write() before that
 // throws "not ready", and throws "would block" when the send buffer cannot take the bytes,
 // otherwise it returns the space left; read() returns every buffered byte or undefined;
-// onError fires once, for a failure or a remote close; callbacks get `this` = the socket.
+// onError fires once, for a failure or a remote close; callbacks get `this` = the socket,
+// which keeps the `target` option (modules/io/common/builtinCommon.c).
 // tlsSocketFactory is the simulator's `mqtts` transport; a certificate that does not
 // verify is reported as one clear line naming the cause.
 import { Socket, connect as tcpConnect } from "node:net";
@@ -15,7 +16,7 @@ export const SEND_BUFFER = 5744;
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-function checkAddress(options: ByteSocketOptions): void {
+function checkAddress(options: { address: string }): void {
   // ECMA-419 TCP on Moddable takes no host names: the firmware resolves them first.
   if (!IPV4.test(options.address)) throw new Error(`invalid address "${options.address}" (dotted IPv4 only)`);
 }
@@ -40,15 +41,18 @@ function describe(error: Error & { code?: string }, where: string): string {
   return error.message;
 }
 
-class NodeByteSocket implements ByteSocket {
+class NodeByteSocket<T> implements ByteSocket {
+  /** The `target` option: the callbacks, called with `this` = this socket, reach it as `this.target`. */
+  readonly target: T;
   readonly #socket: Socket;
-  readonly #options: ByteSocketOptions;
+  readonly #options: ByteSocketOptions<T>;
   #inbox: Buffer[] = [];
   #inboxBytes = 0;
   #done = false;
   #ready = false;
 
-  constructor(socket: Socket, options: ByteSocketOptions, connectEvent: "connect" | "secureConnect") {
+  constructor(socket: Socket, options: ByteSocketOptions<T>, connectEvent: "connect" | "secureConnect") {
+    this.target = options.target;
     this.#socket = socket;
     this.#options = options;
     const where = `${options.address}:${options.port}`;

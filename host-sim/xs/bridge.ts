@@ -3,7 +3,7 @@
 // class), real TCP sockets, Wi-Fi access point and config — and turns the board's callbacks
 // into events for XS. The board model is the same one the Node engine uses; only the engine
 // differs.
-import type { ByteSocket, ByteSocketOptions, Resolver, TimerHandle } from "../../src/platform.js";
+import type { ByteSocket, ByteSocketOptions, Resolver, SocketFactory, TimerHandle } from "../../src/platform.js";
 import type { BoardClock } from "../clock.js";
 
 /** What the bridge needs of host-sim's Board (host-sim/board.ts satisfies it). */
@@ -23,7 +23,7 @@ export interface XsBoard {
     station(options: { ssid: string; password?: string }, callback: (message: string) => void): { close(): void };
     connect(options?: { ssid: string; password?: string }): void;
   };
-  openTcp(options: ByteSocketOptions): ByteSocket;
+  openTcp<T>(options: ByteSocketOptions<T>): ByteSocket;
   readonly flash: {
     get(domain: string, key: string): unknown;
     set(domain: string, key: string, value: never): void;
@@ -35,7 +35,7 @@ export interface XsBoard {
   /** The RTC domain deep sleep keeps (host-sim/parts/rtc.ts), on boards that have one. */
   readonly rtc?: { readonly woke: boolean; read(): ArrayBuffer; write(data: ArrayBuffer): void };
   /** luxflow's `tls-socket` on this board. */
-  tlsSocket(host: string, ca: string): (options: ByteSocketOptions) => ByteSocket;
+  tlsSocket(host: string, ca: string): SocketFactory;
   readonly resolve: Resolver;
 }
 
@@ -255,11 +255,12 @@ export class XsBridge {
     const id = request.id as number;
     const event = (what: string, value: unknown) => this.#deliver({ kind: "tcp", id, what, value: value ?? null });
     const tls = request.tls as { host: string; ca: string } | null;
-    const open =
-      tls === null ? (o: ByteSocketOptions) => this.#board.openTcp(o) : this.#board.tlsSocket(tls.host, tls.ca);
+    const open: SocketFactory = tls === null ? (o) => this.#board.openTcp(o) : this.#board.tlsSocket(tls.host, tls.ca);
+    // The XS side's socket (host-sim/xs/shims/tcp.xs.ts) keeps the firmware's target and `this`.
     const socket = open({
       address: request.address as string,
       port: request.port as number,
+      target: id,
       onReadable: (count) => event("readable", count),
       onWritable: (count) => event("writable", count),
       onError: (message) => {

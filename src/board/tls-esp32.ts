@@ -4,7 +4,7 @@
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket, { type Options } from "embedded:io/socket/tcp/tls";
 import Resource from "Resource";
-import type { ByteSocket, SocketFactory } from "../platform.js";
+import type { ByteSocket, ByteSocketOptions, SocketFactory, SocketThis } from "../platform.js";
 
 // typings/embedded_io/socket/tls.d.ts (SDK 8.2.3) lacks the `TCP` option that
 // examples/io/tcp/tlssocket/tlssocket.js reads (the socket class it runs over), and types
@@ -14,16 +14,19 @@ type TLSOptions = Options & { TCP: { io: typeof TCP } };
 
 export default function tlsSocket(host: string, ca: string): SocketFactory {
   const secure = ca === "" ? {} : { certificate: new Resource(ca) };
-  return (options) => {
+  return <T>(options: ByteSocketOptions<T>) => {
+    // tlssocket.js keeps no `target` and calls the callbacks on an object of its own, so
+    // they are wrapped: closures per connection, which the ESP32's heap has room for.
+    const self: SocketThis<T> = { target: options.target };
     const settings: TLSOptions = {
       TCP: { io: TCP },
       address: options.address,
       port: options.port,
       host,
       secure,
-      onReadable: options.onReadable,
-      onWritable: options.onWritable,
-      onError: options.onError,
+      onReadable: (count) => options.onReadable.call(self, count),
+      onWritable: (count) => options.onWritable.call(self, count),
+      onError: () => options.onError.call(self),
     };
     return new TLSSocket(settings) as unknown as ByteSocket;
   };

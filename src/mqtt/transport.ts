@@ -1,7 +1,7 @@
 // One TCP connection in ECMA-419 terms: the first onWritable means connected; write() takes
 // at most the free space it last reported (and throws when full), so outgoing bytes are split
 // to fit and the rest waits for the next onWritable. One outbound path for every packet.
-import type { ByteSocket, SocketFactory } from "../platform.js";
+import type { ByteSocket, SocketFactory, SocketThis } from "../platform.js";
 
 export interface TransportEvents {
   onOpen(): void;
@@ -36,9 +36,10 @@ export class Transport {
     this.#socket = factory({
       address,
       port,
-      onReadable: (count) => this.#readable(count),
-      onWritable: (count) => this.#writable(count),
-      onError: (message) => this.#error(message ?? "connection closed"),
+      target: this,
+      onReadable,
+      onWritable,
+      onError,
     });
   }
 
@@ -128,7 +129,11 @@ export class Transport {
     return n === bytes.length ? undefined : bytes.subarray(n);
   }
 
-  #writable(count: number): void {
+  // readable, writable and failed are public only for the socket callbacks below: nothing else calls them. (Private,
+  // each would be a slot in every instance on XS: xs/sources/xsProperty.c lists private methods per instance.)
+
+  /** ECMA-419 onWritable: the first call means connected; then `count` bytes of send space are free. */
+  writable(count: number): void {
     if (this.#closed) return;
     this.#space = count;
     if (!this.#open) {
@@ -150,7 +155,7 @@ export class Transport {
   }
 
   /** ECMA-419 onReadable: `count` bytes are available; read until they are all taken (one read, usually). */
-  #readable(count: number): void {
+  readable(count: number): void {
     const events = this.#events;
     for (;;) {
       const socket = this.#socket; // undefined once closed
@@ -160,7 +165,7 @@ export class Transport {
         data = socket.read();
       } catch (e) {
         // The socket failed between announcing bytes and our read (its error event still on its way).
-        return this.#error(e instanceof Error ? e.message : String(e));
+        return this.failed(e instanceof Error ? e.message : String(e));
       }
       if (data === undefined) return;
       const n = data.byteLength;
@@ -171,10 +176,26 @@ export class Transport {
     }
   }
 
-  #error(message: string): void {
+  /** ECMA-419 onError, or a read that threw: the socket is gone. */
+  failed(message: string): void {
     if (this.#closed) return;
     const wasOpen = this.#open;
     this.close();
     this.#events.onClose(wasOpen ? `connection lost: ${message}` : `cannot connect: ${message}`);
   }
+}
+
+// The socket's callbacks, one function each for every connection: the socket calls them with
+// `this` set to itself, and keeps the transport as its `target` (ECMA-419's `target` option;
+// modules/io/socket/lwip/tcp.c). Closures holding the transport cost a client ≈ 35 slots on XS.
+function onReadable(this: SocketThis<Transport>, count: number): void {
+  this.target.readable(count);
+}
+
+function onWritable(this: SocketThis<Transport>, count: number): void {
+  this.target.writable(count);
+}
+
+function onError(this: SocketThis<Transport>, message?: string): void {
+  this.target.failed(message ?? "connection closed");
 }

@@ -3,8 +3,10 @@
 import type { ByteSocket, ByteSocketOptions, SocketFactory } from "../../src/platform.js";
 import { PacketDecoder, encode, type Packet } from "../../host-sim/broker-codec/index.js";
 
+/** As Moddable's TCP: keeps the `target` option and calls every callback with itself as `this`. */
 export class FakeSocket implements ByteSocket {
-  readonly options: ByteSocketOptions;
+  readonly options: ByteSocketOptions<unknown>;
+  readonly target: unknown;
   readonly written: Uint8Array[] = [];
   closed = false;
   /** Free send space reported to the client; write() beyond it throws like lwIP's "would block". */
@@ -13,8 +15,9 @@ export class FakeSocket implements ByteSocket {
   finite = false;
   #inbox: Uint8Array[] = [];
 
-  constructor(options: ByteSocketOptions) {
+  constructor(options: ByteSocketOptions<unknown>) {
     this.options = options;
+    this.target = options.target;
   }
 
   read(): ArrayBuffer | undefined {
@@ -37,24 +40,27 @@ export class FakeSocket implements ByteSocket {
 
   /** TCP connected: the first onWritable. */
   open(): void {
-    this.options.onWritable(this.space);
+    this.options.onWritable.call(this, this.space);
   }
 
   /** Send space freed: ECMA-419 onWritable(count). */
   writable(count: number): void {
     this.space = count;
-    this.options.onWritable(count);
+    this.options.onWritable.call(this, count);
   }
 
   /** Bytes from the broker. */
   feed(bytes: Uint8Array | Packet): void {
     this.#inbox.push(bytes instanceof Uint8Array ? bytes : encode(bytes));
-    this.options.onReadable(this.#inbox.reduce((n, c) => n + c.length, 0));
+    this.options.onReadable.call(
+      this,
+      this.#inbox.reduce((n, c) => n + c.length, 0),
+    );
   }
 
   fail(message = "connection reset"): void {
     this.closed = true;
-    this.options.onError(message);
+    this.options.onError.call(this, message);
   }
 
   /** Every packet the client wrote so far, decoded. */

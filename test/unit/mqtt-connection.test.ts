@@ -163,7 +163,7 @@ describe("MqttConnection", () => {
     s.read = () => {
       throw new Error("closed");
     };
-    s.options.onReadable(4);
+    s.options.onReadable.call(s, 4);
     ok(!t.conn.connected);
     strictEqual(t.conn.stats.lastDisconnectReason, "connection lost: closed");
   });

@@ -14,7 +14,7 @@ interface Timer {
 
 let now = 0;
 const timers: Timer[] = [];
-let socket: ByteSocketOptions | undefined;
+let socket: ByteSocketOptions<unknown> | undefined;
 const inbound: Uint8Array[] = [];
 
 function advance(ms: number): void {
@@ -32,10 +32,12 @@ function advance(ms: number): void {
 
 function feed(bytes: Uint8Array): void {
   inbound.push(bytes);
-  socket!.onReadable(bytes.length);
+  socket!.onReadable.call(fake, bytes.length);
 }
 
-const fake: ByteSocket = {
+/** As Moddable's TCP: keeps the `target` option, and is the `this` of every callback. */
+const fake: ByteSocket & { target: unknown } = {
+  target: undefined,
   read: () => inbound.shift()?.slice().buffer,
   write: () => 1 << 16,
   close: () => undefined,
@@ -45,6 +47,7 @@ const payload = Uint8Array.from([...'["lux-1",1795355431,284.1312]'].map((c) => 
 const connection = new MqttConnection({
   socket: (o) => {
     socket = o;
+    fake.target = o.target;
     inbound.length = 0;
     return fake;
   },
@@ -80,7 +83,7 @@ const memory = {
   /** Connects (this boot holds no session state: a clean connection first, then DISCONNECT and the persistent one). */
   start(): void {
     connection.start();
-    socket!.onWritable(1 << 16);
+    socket!.onWritable.call(fake, 1 << 16);
     feed(Uint8Array.of(0x20, 2, 0, 0));
   },
   /**
@@ -89,7 +92,7 @@ const memory = {
    */
   cycle(publishes: number, reconnects: number): void {
     for (let r = 0; r < reconnects; r++) {
-      socket!.onWritable(1 << 16);
+      socket!.onWritable.call(fake, 1 << 16);
       feed(Uint8Array.of(0x20, 2, 1, 0)); // session present
       for (let i = 0; i < publishes / reconnects; i++) {
         connection.publish("sensor-data", payload, { qos: (i & 1) as 0 | 1 });
@@ -99,7 +102,7 @@ const memory = {
         }
         advance(1);
       }
-      socket!.onError("reset");
+      socket!.onError.call(fake, "reset");
       advance(10); // the backoff elapses: the client opens the next socket
     }
   },

@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { VirtualClock } from "../../host-sim/clock.js";
 import { I2CBus } from "../../host-sim/io/i2c.js";
 import type { XsBoard } from "../../host-sim/xs/bridge.js";
+import type { ByteSocket, ByteSocketOptions } from "../../src/platform.js";
 import { bundleForXs } from "../../host-sim/xs/bundle.js";
 import { runOnXs } from "../../host-sim/xs/index.js";
 import { XsWorker } from "../../host-sim/xs/worker.js";
@@ -300,6 +301,76 @@ test("preload: a module-level Map filled at run time throws on XS, as in flash",
       assert.ok(run.failure, "filling the preloaded Map failed the run");
       assert.match(run.failure.message, /read-only Map instance \(in set\)/);
       assert.ok(!lines.includes("cached"));
+    } finally {
+      await run.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Callbacks shared by every socket, as the MQTT transport's are: they reach their owner only
+// through `this.target`, so the TCP stand-in must keep `target` and call them with `this` set
+// to the socket, as Moddable's TCP does (modules/io/socket/lwip/tcp.c).
+const SOCKET = `
+import TCP from "embedded:io/socket/tcp";
+function whose(self: any): string {
+  return "target=" + self.target.name + " this=socket:" + (self === self.target.socket);
+}
+function onWritable(this: any, count: number): void {
+  trace("writable " + count + " " + whose(this) + "\\n");
+}
+function onReadable(this: any, count: number): void {
+  const data = this.read();
+  trace("readable " + count + " read=" + data.byteLength + " " + whose(this) + "\\n");
+}
+function onError(this: any): void {
+  trace("error " + whose(this) + "\\n");
+}
+export default function main(): void {
+  const owner = { name: "owner", socket: undefined as unknown };
+  const socket: any = new TCP({ address: "127.0.0.1", port: 1883, target: owner, onReadable, onWritable, onError } as never);
+  owner.socket = socket;
+  trace("kept target=" + (socket.target === owner) + "\\n");
+}
+`;
+
+test("the TCP stand-in on XS keeps `target` and calls each callback with `this` = the socket", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "luxflow-xs-socket-"));
+  try {
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify({ modules: { "*": "./src/*" } }));
+    writeFileSync(join(dir, "src", "main.ts"), SOCKET);
+    const { board, lines } = standInBoard({});
+    const inbox = [Uint8Array.of(1, 2, 3)];
+    const peer: ByteSocket & { target: unknown } = {
+      target: undefined,
+      read: () => inbox.shift()?.slice().buffer,
+      write: () => 100,
+      close: () => undefined,
+    };
+    let opened: ByteSocketOptions<unknown> | undefined;
+    board.openTcp = (options) => {
+      opened = options;
+      peer.target = options.target;
+      return peer;
+    };
+    const run = await runOnXs(board, { bundle: await bundleForXs({ root: dir }) });
+    try {
+      assert.ok(opened, "the firmware opened a socket on the board");
+      opened.onWritable.call(peer, 512);
+      await run.idle();
+      opened.onReadable.call(peer, 3);
+      await run.idle();
+      opened.onError.call(peer, "reset");
+      await run.idle();
+      assert.equal(run.failure, undefined);
+      assert.deepEqual(lines, [
+        "kept target=true",
+        "writable 512 target=owner this=socket:true",
+        "readable 3 read=3 target=owner this=socket:true",
+        "error target=owner this=socket:true",
+      ]);
     } finally {
       await run.stop();
     }

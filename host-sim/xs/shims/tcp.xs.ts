@@ -1,6 +1,7 @@
 // ECMA-419 `embedded:io/socket/tcp` inside XS: the socket is one of the board's real host
 // sockets (Board.openTcp, with lwIP's semantics); its callbacks arrive as board events and
-// are called with `this` set to the socket, as on the device.
+// are called with `this` set to the socket, which keeps the `target` option, as on the device
+// (modules/io/socket/lwip/tcp.c, builtinInitializeTarget in modules/io/common/builtinCommon.c).
 import { call, onEvent, toArray, toBuffer } from "./host.js";
 
 interface Options {
@@ -9,6 +10,7 @@ interface Options {
   nodelay?: boolean;
   /** luxflow's `tls-socket` (shims/tls-socket.xs.ts): the board's TLS to this host, trusting `ca`. */
   tls?: { host: string; ca: string };
+  target?: unknown;
   onReadable?(this: TCP, bytes: number): void;
   onWritable?(this: TCP, bytes: number): void;
   onError?(this: TCP, message?: string): void;
@@ -24,10 +26,12 @@ onEvent("tcp", (event) => {
 });
 
 export default class TCP {
+  readonly target: unknown;
   readonly #id: number;
   readonly #options: Options;
 
   constructor(options: Options) {
+    this.target = options.target;
     this.#id = nextId++;
     this.#options = options;
     sockets.set(this.#id, this);

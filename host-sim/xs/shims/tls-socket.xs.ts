@@ -1,14 +1,15 @@
 // luxflow's `tls-socket` module inside XS (src/board/tls-*.ts on the devices): a socket
 // factory whose sockets are the board's TLS sockets (Board.tlsSocket on the Node side), with
-// the same callbacks and read/write/close as the TCP shim.
+// the same callbacks (`this` = the socket, holding `target`) and read/write/close as the TCP shim.
 import TCP from "./tcp.xs.js";
 
 interface FactoryOptions {
   address: string;
   port: number;
-  onReadable(count: number): void;
-  onWritable(count: number): void;
-  onError(message?: string): void;
+  target: unknown;
+  onReadable(this: TCP, count: number): void;
+  onWritable(this: TCP, count: number): void;
+  onError(this: TCP, message?: string): void;
 }
 
 export default function tlsSocket(host: string, ca: string): (options: FactoryOptions) => TCP {
