@@ -2,14 +2,7 @@
 // Length, string, PUBLISH), each packet exactly sized in one allocation (or written into the
 // caller's buffer). Caller misuse (a value the spec cannot carry) throws RangeError naming the
 // value and the rule; nothing here touches a socket or a timer.
-import {
-  MAX_REMAINING_LENGTH,
-  PACKET_NAMES,
-  type ConnectPacket,
-  type Packet,
-  type QoS,
-  type Subscription,
-} from "./packets.js";
+import { MAX_REMAINING_LENGTH, PACKET_NAMES, type ConnectPacket, type QoS, type Subscription } from "./packets.js";
 import { utf8Encode, utf8Length, utf8Write } from "./utf8.js";
 
 /**
@@ -257,38 +250,4 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   if (username !== undefined) o = writeBytes(username, out, o);
   if (password !== undefined) writeBytes(password, out, o);
   return out;
-}
-
-/**
- * Encodes a control packet a client sends (CONNECT, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP,
- * SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT). Throws RangeError on a value the spec cannot
- * carry, or on a packet only a server sends.
- */
-export function encode(p: Packet): Uint8Array {
-  switch (p.type) {
-    case 1:
-      return encodeConnect(p);
-    case 3: {
-      checkQoS(p.qos, "PUBLISH");
-      checkTopicName(p.topic);
-      if (p.qos > 0) checkId(p.id, "PUBLISH");
-      stringLength(p.topic, "topic name");
-      return encodePublish(utf8Encode(p.topic), p.payload, p.qos, p.retain, p.dup, p.id);
-    }
-    case 4:
-    case 5:
-    case 6:
-    case 7:
-      checkId(p.id, PACKET_NAMES[p.type]!);
-      return encodeAck(p.type, p.id);
-    case 8:
-      return encodeSubscribe(p.id, p.subscriptions);
-    case 10:
-      return encodeUnsubscribe(p.id, p.topics);
-    case 12:
-    case 14:
-      return Uint8Array.of(p.type << 4, 0);
-    default:
-      throw new RangeError(`${PACKET_NAMES[p.type]} is sent by a server, not by a client (§3)`);
-  }
 }
