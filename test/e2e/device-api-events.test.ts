@@ -8,20 +8,16 @@ import { Board } from "../../host-sim/board.js";
 import { startAedes } from "../../host-sim/faults/brokers.js";
 import { until } from "../helpers/wait.js";
 
+/** A simulated board on the broker at `port`, sampling every 0.5 s, its log into `lines`. */
+function boardOn(port: number, lines: string[], extra: Record<string, string>): Board {
+  const config = { mqtt_host: "127.0.0.1", mqtt_port: String(port), ssid: "luxflow-sim", sample_interval: "0.5" };
+  return new Board({ config: { ...config, ...extra }, trace: (t) => lines.push(t) });
+}
+
 test("device events: connect, command, close, reconnect, as the Losant client has them", async () => {
   const broker = await startAedes();
   const lines: string[] = [];
-  const board = new Board({
-    config: {
-      mqtt_host: "127.0.0.1",
-      mqtt_port: String(broker.port),
-      ssid: "luxflow-sim",
-      sample_interval: "0.5",
-      mqtt_reconnect_min: "0.1",
-      mqtt_reconnect_max: "0.3",
-    },
-    trace: (t) => lines.push(t),
-  });
+  const board = boardOn(broker.port, lines, { mqtt_reconnect_min: "0.1", mqtt_reconnect_max: "0.3" });
   const app = await board.boot();
   assert.ok(app !== undefined, lines.join(""));
   const events: string[] = [];
@@ -66,16 +62,7 @@ test("device events: connect, command, close, reconnect, as the Losant client ha
 test("main.ts's wiring on the board: the health report has the heap, the restart command reboots through System.restart", async () => {
   const broker = await startAedes();
   const lines: string[] = [];
-  const board = new Board({
-    config: {
-      mqtt_host: "127.0.0.1",
-      mqtt_port: String(broker.port),
-      ssid: "luxflow-sim",
-      sample_interval: "0.5",
-      health_interval: "1",
-    },
-    trace: (t) => lines.push(t),
-  });
+  const board = boardOn(broker.port, lines, { health_interval: "1" });
   const client = connect({ host: "127.0.0.1", port: broker.port, protocolVersion: 4 });
   const health: { heap: number | null }[] = [];
   client.on("message", (_topic, payload) => health.push(JSON.parse(payload.toString()) as { heap: number | null }));
