@@ -14,183 +14,29 @@ import { checkTopicName } from "./mqtt/encode.js";
 import { utf8Length } from "./mqtt/utf8.js";
 import { PAYLOAD_FORMATS } from "./payload.js";
 import { PROFILES, type Profile } from "./profiles.js";
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-type Raw = unknown;
-
-/** One key: its name in mcconfig/manifest/simulator, default, one-line help, and parser. */
-export interface KeySpec<V = unknown> {
-  readonly key: string;
-  /** Printed in help and README, and parsed like a given value; undefined = no default. */
-  readonly default?: string | number | boolean;
-  readonly required?: boolean;
-  /** A password or key: its value is never shown in an error, a log line or the state. */
-  readonly secret?: boolean;
-  /** What an empty value means; keys without it refuse an empty value. */
-  readonly empty?: string;
-  /** The value of a key left out that has no default (e.g. mqtt_client_id: the sensor id); without it, undefined. */
-  readonly otherwise?: (sensorId: string) => V;
-  readonly help: string;
-  parse(value: Raw, key: string): V;
-}
-
-function fail(key: string, rule: string, value: Raw): never {
-  const got =
-    specFor(key)?.secret === true
-      ? "a secret, not shown"
-      : typeof value === "string"
-        ? `"${shown(value)}"`
-        : shown(String(value));
-  throw new ConfigError(`config: ${key} ${rule} (got ${got})`);
-}
-
-// The rule factories below copy their arguments into constants before making the parser: a
-// parser made at preload keeps what it captures in flash, and xsl reports a captured parameter
-// (a writable binding) as `no const`.
-function integer(lowest: number, highest: number) {
-  const min = lowest;
-  const max = highest;
-  return (value: Raw, key: string): number => {
-    const n =
-      typeof value === "number"
-        ? value
-        : typeof value === "string" && /^-?\d+$/.test(value.trim())
-          ? Number(value)
-          : NaN;
-    if (!Number.isInteger(n) || n < min || n > max) fail(key, `must be a whole number from ${min} to ${max}`, value);
-    return n;
-  };
-}
-
-function numberIn(value: Raw): number {
-  return typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-}
-
-function decimal(lowest: number, highest: number, units: string) {
-  const min = lowest;
-  const max = highest;
-  const unit = units;
-  return (value: Raw, key: string): number => {
-    const n = numberIn(value);
-    if (!Number.isFinite(n) || n < min || n > max)
-      fail(key, `must be a number of ${unit} from ${min} to ${max}`, value);
-    return n;
-  };
-}
-
-/** A number of seconds from `lowest` to `highest`, as whole milliseconds. */
-function seconds(lowest: number, highest: number) {
-  const min = lowest;
-  const max = highest;
-  return (value: Raw, key: string): number => {
-    const n = numberIn(value);
-    if (!Number.isFinite(n) || n < min || n > max)
-      fail(key, `must be a number of seconds from ${min} to ${max}`, value);
-    return Math.round(n * 1000);
-  };
-}
-
-/**
- * 0 (off) or a number of seconds from `lowest` to `highest` (a floor, so a typo cannot flood the broker), as
- * milliseconds.
- */
-function offOrSeconds(lowest: number, highest: number) {
-  const min = lowest;
-  const max = highest;
-  return (value: Raw, key: string): number => {
-    const n = numberIn(value);
-    if (!Number.isFinite(n) || (n !== 0 && (n < min || n > max)))
-      fail(key, `must be 0 (off) or a number of seconds from ${min} to ${max}`, value);
-    return Math.round(n * 1000);
-  };
-}
-
-function text(shortest: number, longest: number, rule?: (s: string) => string | undefined) {
-  const minLength = shortest;
-  const maxLength = longest;
-  const check = rule;
-  return (value: Raw, key: string): string => {
-    if (typeof value !== "string" && typeof value !== "number") fail(key, "must be text", value);
-    const s = String(value);
-    if (s.length < minLength || s.length > maxLength) {
-      fail(
-        key,
-        minLength > 0 ? `must be ${minLength} to ${maxLength} characters` : `must be at most ${maxLength} characters`,
-        value,
-      );
-    }
-    const problem = check?.(s);
-    if (problem !== undefined) fail(key, problem, value);
-    return s;
-  };
-}
-
-function choice<T extends string>(names: readonly T[]) {
-  const options: readonly T[] = Object.freeze(names);
-  return (value: Raw, key: string): T => {
-    const s = String(value);
-    const found = options.find((name) => name === s);
-    if (found === undefined) fail(key, `must be one of ${options.join(", ")}`, value);
-    return found;
-  };
-}
-
-function flag(value: Raw, key: string): boolean {
-  if (value === true || value === 1 || value === "1" || value === "true") return true;
-  if (value === false || value === 0 || value === "0" || value === "false") return false;
-  return fail(key, "must be 1 or 0 (true or false)", value);
-}
-
-const qosNumber = integer(0, 2);
-function qosLevel(value: Raw, key: string): 0 | 1 | 2 {
-  const n = qosNumber(value, key);
-  return n === 0 ? 0 : n === 1 ? 1 : 2;
-}
-
-const integrationRange = integer(100, 600);
-function integrationTime(value: Raw, key: string): number {
-  const n = integrationRange(value, key);
-  if (n % 100 !== 0) fail(key, "must be 100, 200, 300, 400, 500 or 600", value);
-  return n;
-}
-
-function profileOf(value: Raw, key: string): Profile {
-  const s = String(value);
-  const found = PROFILES.find((p) => p.name === s);
-  if (found === undefined) fail(key, `must be one of ${PROFILES.map((p) => p.name).join(", ")}`, value);
-  return found;
-}
-
-// A topic name or part of one: no wildcards [MQTT-3.3.2-2] [MQTT-4.7.1-1], no NUL
-// [MQTT-4.7.3-2], no control characters (they SHOULD NOT appear [MQTT-1.5.3]), and not the
-// broker's own `$` topics [MQTT-4.7.2-1].
-const topicText = (s: string): string | undefined =>
-  /[+#\u0000-\u001f\u007f-\u009f]/.test(s)
-    ? "must not contain the wildcards + or #, a NUL or another control character"
-    : s.startsWith("$")
-      ? "must not start with $ (topics starting with $ are the broker's [MQTT-4.7.2-1])"
-      : undefined;
-
-// A name used as topic levels (<sensor_id>/state): a topic text without an empty level.
-const topicLevels = (s: string): string | undefined =>
-  plainText(s) ??
-  topicText(s) ??
-  (/^\/|\/\/|\/$/.test(s) ? "must not start or end with / or contain // (an empty topic level)" : undefined);
-
-// A host: a dotted IPv4 address or a DNS name (RFC 1123 labels).
-const hostName = (s: string): string | undefined =>
-  /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/.test(s)
-    ? undefined
-    : "must be an IPv4 address or a host name";
-
-const plainText = (s: string): string | undefined =>
-  /[\u0000-\u001f"\\]/.test(s) ? "must not contain control characters, quotes or backslashes" : undefined;
-
-/** `otherwise` of the keys whose absence is the empty text. */
-const none = (): string => "";
+import {
+  ConfigError,
+  type Raw,
+  type KeySpec,
+  fail,
+  integer,
+  decimal,
+  seconds,
+  offOrSeconds,
+  text,
+  secretText,
+  choice,
+  flag,
+  qosLevel,
+  integrationTime,
+  profileOf,
+  topicText,
+  topicLevels,
+  hostName,
+  plainText,
+  none,
+} from "./config-rules.js";
+export { ConfigError, type KeySpec } from "./config-rules.js";
 
 /** The floors of the interval keys, seconds (set_interval takes the same). */
 export const SAMPLE_FLOOR_S = 0.1;
@@ -250,7 +96,7 @@ const ROWS = Object.freeze([
     empty: "none",
     otherwise: none,
     help: "MQTT password (never logged); keep it in secrets.json",
-    parse: text(0, 256),
+    parse: secretText(0, 256),
   }),
   row({
     key: "mqtt_keepalive",
@@ -419,7 +265,7 @@ const ROWS = Object.freeze([
     empty: "an open network",
     otherwise: none,
     help: "Wi-Fi password (never logged); keep it in secrets.json",
-    parse: text(0, 64),
+    parse: secretText(0, 64),
   }),
   row({ key: "i2c_data", help: "I2C SDA pin (default: the board's I2C.default)", parse: integer(0, 48) }),
   row({ key: "i2c_clock", help: "I2C SCL pin (default: the board's I2C.default)", parse: integer(0, 48) }),

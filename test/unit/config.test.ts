@@ -164,3 +164,20 @@ test("the manifest's config uses the firmware's keys and defaults", () => {
     }
   }
 });
+
+test("a bad value of a secret key is named, never shown; another key's value is", () => {
+  for (const [key, value] of [
+    ["mqtt_password", "p".repeat(300)],
+    ["password", "w".repeat(65)],
+  ] as const) {
+    assert.throws(
+      () => parseConfig({ mqtt_host: "10.0.0.5", [key]: value }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.startsWith(`config: ${key} must be at most `) &&
+        e.message.endsWith("(got a secret, not shown)") &&
+        !e.message.includes(value),
+    );
+  }
+  assert.throws(() => parseConfig({ mqtt_host: "10.0.0.5", mqtt_user: "u".repeat(300) }), /\(got "uuu/);
+});
