@@ -8,7 +8,7 @@
 // clearing pingSent).
 import type { Clock, TimerHandle, Timers } from "../platform.js";
 
-/** The connection extends it with what the keepalive asks of it (one object per client, no closures). */
+/** The connection extends it with what the keepalive asks of it (one object per client: docs/xs-memory.md). */
 export abstract class Keepalive {
   readonly #timers: Timers;
   /** Read by the connection on its hot paths too, to note packets sent and received without a call. */

@@ -17,7 +17,7 @@ export const STRIKES = 3;
 /** The slot recorded in `inUse` for the birth's Packet Identifier (SUBSCRIBE/UNSUBSCRIBE use -1). */
 export const BIRTH = -2;
 
-/** Where the publisher writes packets: a method of the connection's link object, not a closure. */
+/** Where the publisher writes packets: a method of the connection's link object (docs/xs-memory.md). */
 export interface Sender {
   /** Sends bytes; false when the socket cannot take more now (stop draining). */
   send(bytes: Uint8Array): boolean;
