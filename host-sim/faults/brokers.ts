@@ -39,6 +39,48 @@ export async function waitForPort(port: number, timeoutMs = 5000): Promise<void>
   }
 }
 
+/**
+ * A server child process that can be stopped and started again on the same port: `up()` spawns
+ * it and waits for its port (then for `ready`, given its stderr so far), killing it with a
+ * readable error if it does not come up; `down()` sends `stop` and waits for the exit.
+ */
+export function serverProcess(o: {
+  name: string;
+  port: number;
+  spawn: () => ChildProcess;
+  stop: NodeJS.Signals;
+  timeoutMs?: number;
+  ready?: (stderr: () => string, child: ChildProcess) => Promise<void>;
+}): { up(): Promise<void>; down(): Promise<void> } {
+  let child: ChildProcess | undefined;
+  return {
+    async up() {
+      const c = o.spawn();
+      child = c;
+      let stderr = "";
+      c.stderr?.on("data", (d: Buffer) => {
+        stderr = (stderr + d.toString()).slice(-4000);
+      });
+      try {
+        await waitForPort(o.port, o.timeoutMs);
+        await o.ready?.(() => stderr, c);
+      } catch (e) {
+        c.kill("SIGKILL");
+        throw new Error(`${o.name} did not start on ${o.port}: ${stderr.trim() || (e as Error).message}`);
+      }
+    },
+    async down() {
+      const c = child;
+      child = undefined;
+      if (c === undefined || c.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once("exit", () => resolve());
+        c.kill(o.stop);
+      });
+    },
+  };
+}
+
 export interface TestBroker {
   readonly port: number;
   readonly name: string;
@@ -118,31 +160,13 @@ export async function startMosquitto(port = 0, extra: readonly string[] = []): P
       "",
     ].join("\n"),
   );
-  let child: ChildProcess | undefined;
-  const up = async () => {
-    const c = spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
-    child = c;
-    let stderr = "";
-    c.stderr?.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    try {
-      await waitForPort(chosen);
-    } catch (e) {
-      c.kill("SIGKILL");
-      throw new Error(`mosquitto did not start on ${chosen}: ${stderr.trim() || (e as Error).message}`);
-    }
-  };
-  const down = async () => {
-    const c = child;
-    child = undefined;
-    if (c === undefined || c.exitCode !== null) return;
+  const { up, down } = serverProcess({
+    name: "mosquitto",
+    port: chosen,
+    spawn: () => spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] }),
     // SIGTERM: mosquitto writes its persistence file (sessions, queued messages) and exits.
-    await new Promise<void>((resolve) => {
-      c.once("exit", () => resolve());
-      c.kill("SIGTERM");
-    });
-  };
+    stop: "SIGTERM",
+  });
   await up();
   return {
     port: chosen,

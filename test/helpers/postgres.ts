@@ -4,11 +4,11 @@
 // refuses to run as root, so as root (CI) the cluster belongs to `nobody` and the server runs
 // as that user through setpriv. Under CI=true a missing PostgreSQL is an error; elsewhere the
 // tests skip with postgresMissing's reason.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitForPort } from "../../host-sim/faults/brokers.js";
+import { freePort, serverProcess } from "../../host-sim/faults/brokers.js";
 import { until } from "./wait.js";
 
 /** The directory of initdb and postgres: the newest /usr/lib/postgresql/<n>/bin, else pg_config's. */
@@ -97,39 +97,26 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Test
   if (options.durable !== true)
     settings.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   for (const s of options.settings ?? []) settings.push("-c", s);
-  let child: ChildProcess | undefined;
-  const up = async () => {
-    const [cmd, args] = asUser(join(bin, "postgres"), ["-D", data, "-p", String(port), ...settings]);
-    const c = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], cwd: dir });
-    child = c;
-    let stderr = "";
-    c.stderr?.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
-    });
-    try {
-      await waitForPort(port, 20_000);
-      // Accepting TCP is not yet accepting queries: wait for "ready to accept connections".
+  const { up, down } = serverProcess({
+    name: "postgres",
+    port,
+    spawn: () => {
+      const [cmd, args] = asUser(join(bin, "postgres"), ["-D", data, "-p", String(port), ...settings]);
+      return spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], cwd: dir });
+    },
+    timeoutMs: 20_000,
+    // Accepting TCP is not yet accepting queries: wait for "ready to accept connections".
+    ready: async (stderr, c) => {
       await until(
-        () => /ready to accept connections/.test(stderr) || c.exitCode !== null,
+        () => /ready to accept connections/.test(stderr()) || c.exitCode !== null,
         "postgres to accept connections",
         { timeoutMs: 20_000, everyMs: 25 },
       );
       if (c.exitCode !== null) throw new Error(`exited with ${c.exitCode}`);
-    } catch (e) {
-      c.kill("SIGKILL");
-      throw new Error(`postgres did not start on ${port}: ${stderr.trim() || (e as Error).message}`);
-    }
-  };
-  const down = async () => {
-    const c = child;
-    child = undefined;
-    if (c === undefined || c.exitCode !== null) return;
+    },
     // SIGINT: PostgreSQL's "fast" shutdown (cuts the connections, checkpoints, exits).
-    await new Promise<void>((resolve) => {
-      c.once("exit", () => resolve());
-      c.kill("SIGINT");
-    });
-  };
+    stop: "SIGINT",
+  });
   await up();
   return {
     port,

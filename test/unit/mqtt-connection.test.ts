@@ -1,27 +1,13 @@
 // MqttConnection against a scripted fake socket on virtual time.
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { describe, it } from "node:test";
-import { VirtualClock } from "../../host-sim/clock.js";
-import { MqttConnection, type ConnectionOptions } from "../../src/mqtt/connection.js";
-import { fakeNetwork, memoryLog } from "../helpers/mqtt-fake-socket.js";
-
-const text = (s: string): Uint8Array => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
+import type { ConnectionOptions } from "../../src/mqtt/connection.js";
+import { connectionRig, text } from "../helpers/mqtt-rig.js";
 
 function setup(extra: Partial<ConnectionOptions> = {}) {
-  const clock = new VirtualClock(1_000_000);
-  const net = fakeNetwork();
-  const log = memoryLog();
   const events: string[] = [];
-  const conn = new MqttConnection({
-    socket: net.factory,
-    resolve: (_h, cb) => cb("127.0.0.1"),
-    timers: clock,
-    clock,
-    log,
+  const { clock, net, log, conn } = connectionRig({
     random: () => 0.5,
-    host: "127.0.0.1",
-    port: 1883,
-    clientId: "lux-1",
     keepalive: 10,
     reconnectMin: 1000,
     reconnectMax: 8000,
