@@ -1,6 +1,7 @@
 // Runs the simulator's command line (`npm start -- …`) as a child process, the way a user
 // does, and collects what it prints.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mosquittoPath } from "../../host-sim/faults/brokers.js";
 
 const register = new URL("../../host-sim/loader/register.js", import.meta.url).pathname;
 const cli = new URL("../../host-sim/cli.js", import.meta.url).pathname;
@@ -79,6 +80,18 @@ export function runSim(args: string[]): SimProcess {
 export function which(program: string): string | undefined {
   const found = spawnSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" });
   return found.status === 0 && found.stdout.trim() !== "" ? found.stdout.trim() : undefined;
+}
+
+/**
+ * mosquitto and `mosquitto_pub` for the command tests: the client's path, and why they would skip
+ * (false when both are there). Under CI=true a missing one is an error, not a skip.
+ */
+export function mosquittoWithPub(): { pub: string | undefined; missing: string | false } {
+  const pub = which("mosquitto_pub");
+  const missing =
+    mosquittoPath() === undefined || pub === undefined ? "mosquitto and mosquitto-clients are not installed" : false;
+  if (missing && process.env.CI === "true") throw new Error(`CI=true: ${missing}`);
+  return { pub, missing };
 }
 
 /** Parses a `topic ["id", ts, value]` line printed by the simulator or `mosquitto_sub -v`. */
